@@ -1,0 +1,55 @@
+"""What can be offered: the offering schema, vocabularies, the curated catalogue, geography."""
+
+from catalog.loader import (
+    Catalog,
+    CatalogError,
+    catalog_from_document,
+    catalog_version,
+    default_catalog_path,
+    export_csv,
+    export_json,
+    load_catalog,
+)
+from catalog.schema import Caveat, Constraints, Location, Offering, Place
+from catalog.vocab import (
+    STATES,
+    BusinessType,
+    Category,
+    LocationKind,
+    Need,
+    OfferingChannel,
+    Requirement,
+    SalesChannel,
+    Sector,
+    Segment,
+    SizeClass,
+    Status,
+)
+
+__all__ = [
+    "STATES",
+    "BusinessType",
+    "Catalog",
+    "CatalogError",
+    "Category",
+    "Caveat",
+    "Constraints",
+    "Location",
+    "LocationKind",
+    "Need",
+    "Offering",
+    "OfferingChannel",
+    "Place",
+    "Requirement",
+    "SalesChannel",
+    "Sector",
+    "Segment",
+    "SizeClass",
+    "Status",
+    "catalog_from_document",
+    "catalog_version",
+    "default_catalog_path",
+    "export_csv",
+    "export_json",
+    "load_catalog",
+]

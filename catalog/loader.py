@@ -1,0 +1,177 @@
+"""Reading, validating, versioning and exporting the catalogue file."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from catalog.schema import Offering
+
+DEFAULT_CATALOG_NAME = "offerings.yaml"
+
+
+class CatalogError(ValueError):
+    """The catalogue file is unreadable or breaks the schema; ``problems`` lists every issue."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(self.problems))
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """A validated catalogue: offerings in file order plus a content-hash version."""
+
+    offerings: tuple[Offering, ...]
+    version: str
+    as_of: dt.date | None = None
+    _by_id: Mapping[str, Offering] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {o.id: o for o in self.offerings})
+
+    def __len__(self) -> int:
+        return len(self.offerings)
+
+    def __iter__(self) -> Iterator[Offering]:
+        return iter(self.offerings)
+
+    def __contains__(self, offering_id: object) -> bool:
+        return offering_id in self._by_id
+
+    def get(self, offering_id: str) -> Offering | None:
+        return self._by_id.get(offering_id)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(o.id for o in self.offerings)
+
+    def active(self) -> tuple[Offering, ...]:
+        return tuple(o for o in self.offerings if o.active)
+
+
+def default_catalog_path() -> Path:
+    """The curated catalogue shipped inside the package."""
+    return Path(str(resources.files("catalog") / "data" / DEFAULT_CATALOG_NAME))
+
+
+def load_catalog(path: str | Path | None = None) -> Catalog:
+    """Read and validate a YAML catalogue file; raise :class:`CatalogError` naming entry and field."""
+    source = Path(path) if path is not None else default_catalog_path()
+    try:
+        text = source.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CatalogError([f"{source}: cannot read ({exc.strerror or exc})"]) from exc
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise CatalogError([f"{source}: not valid YAML ({exc})"]) from exc
+    return catalog_from_document(document)
+
+
+def catalog_from_document(document: Any) -> Catalog:
+    """Validate a parsed document ``{as_of?, offerings: [...]}`` into a :class:`Catalog`."""
+    if not isinstance(document, dict) or not isinstance(document.get("offerings"), list):
+        raise CatalogError(["the catalogue must be a mapping with a list under 'offerings'"])
+    unknown_top = sorted(set(document) - {"as_of", "offerings"})
+    problems = [f"unknown top-level key '{key}'" for key in unknown_top]
+    offerings: list[Offering] = []
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(document["offerings"]):
+        label = _entry_label(raw, index)
+        if not isinstance(raw, dict):
+            problems.append(f"{label}: must be a mapping of fields")
+            continue
+        try:
+            offering = Offering.model_validate(raw)
+        except ValidationError as exc:
+            problems.extend(f"{label}: {message}" for message in _field_messages(exc))
+            continue
+        if offering.id in seen:
+            problems.append(
+                f"{label} field 'id': duplicate id, first used by entry #{seen[offering.id] + 1}"
+            )
+            continue
+        seen[offering.id] = index
+        offerings.append(offering)
+    as_of = document.get("as_of")
+    if as_of is not None and not isinstance(as_of, dt.date):
+        problems.append("top-level 'as_of' must be a date (YYYY-MM-DD)")
+        as_of = None
+    if problems:
+        raise CatalogError(problems)
+    return Catalog(offerings=tuple(offerings), version=catalog_version(offerings), as_of=as_of)
+
+
+def catalog_version(offerings: Sequence[Offering]) -> str:
+    """Content hash of the validated offerings: formatting and comments do not change it."""
+    canonical = json.dumps(
+        [o.model_dump(mode="json") for o in offerings], sort_keys=True, separators=(",", ":")
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def export_json(catalog: Catalog) -> str:
+    payload = {
+        "catalog_version": catalog.version,
+        "offerings": [o.model_dump(mode="json") for o in catalog.offerings],
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False)
+
+
+_CSV_COLUMNS = (
+    "id", "name", "provider", "category", "status", "status_since", "scope",
+    "min_weight_kg", "max_weight_kg", "max_value_inr", "cod_max_inr", "destinations",
+    "regions", "requires", "segments", "features", "sectors", "channels", "location",
+    "price", "speed", "source_urls", "as_of",
+)
+
+
+def export_csv(catalog: Catalog) -> str:
+    """One row per offering; list fields joined with ';'."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=_CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for offering in catalog.offerings:
+        data = offering.model_dump(mode="json")
+        flat = {**data, **data.pop("constraints")}
+        flat["location"] = data["location"]["kind"]
+        writer.writerow({key: _cell(flat.get(key)) for key in _CSV_COLUMNS})
+    return buffer.getvalue()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ";".join(str(v) for v in value)
+    return str(value)
+
+
+def _entry_label(raw: Any, index: int) -> str:
+    if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+        return f"entry '{raw['id']}'"
+    return f"entry #{index + 1}"
+
+
+def _field_messages(exc: ValidationError) -> Iterator[str]:
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error["loc"] if not _is_union_tag(part))
+        message = error["msg"].removeprefix("Value error, ")
+        yield f"field '{where or '(entry)'}': {message}"
+
+
+def _is_union_tag(part: Any) -> bool:
+    # pydantic names union branches in the location, e.g. "tuple[str, ...]"; they help no reader.
+    return isinstance(part, str) and ("[" in part or part.startswith("literal"))
