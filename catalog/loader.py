@@ -67,7 +67,10 @@ def default_catalog_path() -> Path:
 
 
 def load_catalog(path: str | Path | None = None) -> Catalog:
-    """Read and validate a YAML catalogue file; raise :class:`CatalogError` naming entry and field."""
+    """Read and validate a YAML catalogue file.
+
+    Raises :class:`CatalogError` whose problems name the entry id and the field.
+    """
     source = Path(path) if path is not None else default_catalog_path()
     try:
         text = source.read_text(encoding="utf-8")

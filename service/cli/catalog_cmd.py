@@ -10,7 +10,9 @@ from catalog import CatalogError, export_csv, export_json, load_catalog
 
 
 def register(subparsers: Any) -> None:
-    catalog = subparsers.add_parser("catalog", help="check, load and export the offerings catalogue")
+    catalog = subparsers.add_parser(
+        "catalog", help="check, load and export the offerings catalogue"
+    )
     commands = catalog.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
 
     validate = commands.add_parser(
