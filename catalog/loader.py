@@ -76,11 +76,41 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
         text = source.read_text(encoding="utf-8")
     except OSError as exc:
         raise CatalogError([f"{source}: cannot read ({exc.strerror or exc})"]) from exc
+    loader = _UniqueKeyLoader(text)
+    loader.name = str(source)  # error marks then name the file, not "<unicode string>"
     try:
-        document = yaml.safe_load(text)
+        document = loader.get_single_data()
     except yaml.YAMLError as exc:
         raise CatalogError([f"{source}: not valid YAML ({exc})"]) from exc
+    finally:
+        loader.dispose()
     return catalog_from_document(document)
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key repeated in one mapping.
+
+    Plain YAML keeps the last of two ``features:`` lines and silently drops the first; in a
+    hand-edited catalogue that hides a mistake, so it is an error here.
+    """
+
+
+def _mapping_without_repeats(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Any:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                "while reading a mapping", node.start_mark,
+                f"found the key '{key}' twice", key_node.start_mark,
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_repeats
+)
 
 
 def catalog_from_document(document: Any) -> Catalog:
@@ -89,6 +119,8 @@ def catalog_from_document(document: Any) -> Catalog:
         raise CatalogError(["the catalogue must be a mapping with a list under 'offerings'"])
     unknown_top = sorted(set(document) - {"as_of", "offerings"})
     problems = [f"unknown top-level key '{key}'" for key in unknown_top]
+    if not document["offerings"]:
+        problems.append("'offerings' is empty: a catalogue needs at least one offering")
     offerings: list[Offering] = []
     seen: dict[str, int] = {}
     for index, raw in enumerate(document["offerings"]):

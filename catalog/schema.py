@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from collections import Counter
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
@@ -22,7 +23,10 @@ from catalog.vocab import (
 
 All = Literal["all"]
 NonNegative = Annotated[float, Field(ge=0)]
+# A list that replaces "all" must name something: an empty list would silently match nothing.
+Names = Annotated[tuple[str, ...], Field(min_length=1)]
 _SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+_T = TypeVar("_T")
 
 
 class _Strict(BaseModel):
@@ -30,13 +34,28 @@ class _Strict(BaseModel):
 
 
 class Place(_Strict):
-    """A fixed place where an offering is delivered, e.g. IBC Mumbai."""
+    """A fixed place where an offering is delivered, e.g. IBC Mumbai.
+
+    PIN code and coordinates are optional because a source may name a place without its address
+    (IBC Mumbai is "in the Air Mail Sorting Division, Mumbai"); a guessed PIN would send people to
+    the wrong office. Without coordinates no distance can be given, only the name.
+    """
 
     name: str = Field(min_length=1)
-    pincode: str = Field(pattern=r"^[1-9][0-9]{5}$")
-    latitude: float = Field(ge=6.0, le=38.0)
-    longitude: float = Field(ge=68.0, le=98.0)
+    pincode: str | None = Field(default=None, pattern=r"^[1-9][0-9]{5}$")
+    latitude: float | None = Field(default=None, ge=6.0, le=38.0)
+    longitude: float | None = Field(default=None, ge=68.0, le=98.0)
     address: str | None = None
+
+    @model_validator(mode="after")
+    def _coordinates_paired(self) -> Place:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("give both latitude and longitude, or neither")
+        return self
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
 
 class Location(_Strict):
@@ -80,10 +99,10 @@ class Constraints(_Strict):
     max_value_inr: NonNegative | None = None
     cod_max_inr: NonNegative | None = None
     scope: Literal["domestic", "international", "any"] = "any"
-    destinations: All | tuple[str, ...] = "all"
-    regions: All | tuple[str, ...] = "all"
+    destinations: All | Names = "all"
+    regions: All | Names = "all"
     requires: tuple[Requirement, ...] = ()
-    segments: All | tuple[Segment, ...] = "all"
+    segments: All | Annotated[tuple[Segment, ...], Field(min_length=1)] = "all"
     rural_only: bool = False
     min_monthly_parcels: Annotated[int, Field(ge=0)] | None = None
 
@@ -100,13 +119,27 @@ class Constraints(_Strict):
         unknown = [s for s in value if s not in STATES]
         if unknown:
             raise ValueError(f"unknown state(s) {unknown}; use names as in catalog.vocab.STATES")
-        return value
+        return _no_repeats(value)
+
+    @field_validator("requires", "segments")
+    @classmethod
+    def _unique(cls, value: Any) -> Any:
+        return value if value == "all" else _no_repeats(value)
 
     @model_validator(mode="after")
     def _weights_ordered(self) -> Constraints:
         low, high = self.min_weight_kg, self.max_weight_kg
         if low is not None and high is not None and low > high:
             raise ValueError(f"min_weight_kg {low} is above max_weight_kg {high}")
+        return self
+
+    @model_validator(mode="after")
+    def _countries_only_abroad(self) -> Constraints:
+        if self.destinations != "all" and self.scope != "international":
+            raise ValueError(
+                "destinations lists countries, so scope must be 'international', "
+                f"not '{self.scope}'"
+            )
         return self
 
 
@@ -122,7 +155,7 @@ class Offering(_Strict):
     status_since: dt.date | None = None
     constraints: Constraints = Constraints()
     features: tuple[Need, ...] = Field(min_length=1)
-    sectors: All | tuple[Sector, ...] = "all"
+    sectors: All | Annotated[tuple[Sector, ...], Field(min_length=1)] = "all"
     channels: tuple[OfferingChannel, ...] = Field(min_length=1)
     location: Location = Location()
     keywords: tuple[str, ...] = ()
@@ -133,6 +166,11 @@ class Offering(_Strict):
     uncertain: tuple[str, ...] = ()
     source_urls: tuple[HttpUrl, ...] = Field(min_length=1)
     as_of: dt.date
+
+    @field_validator("features", "sectors", "channels", "keywords")
+    @classmethod
+    def _unique(cls, value: Any) -> Any:
+        return value if value == "all" else _no_repeats(value)
 
     @model_validator(mode="after")
     def _status_dated(self) -> Offering:
@@ -152,3 +190,10 @@ def _check_countries(codes: tuple[str, ...]) -> tuple[str, ...]:
     if len(set(codes)) != len(codes):
         raise ValueError("country codes are repeated")
     return codes
+
+
+def _no_repeats(values: tuple[_T, ...]) -> tuple[_T, ...]:
+    repeated = [v for v, n in Counter(values).items() if n > 1]
+    if repeated:
+        raise ValueError(f"repeated value(s) {[str(v) for v in repeated]}")
+    return values
