@@ -101,8 +101,10 @@ def _mapping_without_repeats(loader: yaml.SafeLoader, node: yaml.MappingNode) ->
         key = loader.construct_object(key_node)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                "while reading a mapping", node.start_mark,
-                f"found the key '{key}' twice", key_node.start_mark,
+                "while reading a mapping",
+                node.start_mark,
+                f"found the key '{key}' twice",
+                key_node.start_mark,
             )
         seen.add(key)
     return loader.construct_mapping(node)
@@ -131,7 +133,7 @@ def catalog_from_document(document: Any) -> Catalog:
         try:
             offering = Offering.model_validate(raw)
         except ValidationError as exc:
-            problems.extend(f"{label}: {message}" for message in _field_messages(exc))
+            problems.extend(f"{label} {message}" for message in _field_messages(exc))
             continue
         if offering.id in seen:
             problems.append(
@@ -150,9 +152,14 @@ def catalog_from_document(document: Any) -> Catalog:
 
 
 def catalog_version(offerings: Sequence[Offering]) -> str:
-    """Content hash of the validated offerings: formatting and comments do not change it."""
+    """Content hash of the validated offerings.
+
+    Comments, layout, key order and the order of entries do not change it (entries are hashed
+    sorted by id); any change to a field's value does.
+    """
+    ordered = sorted(offerings, key=lambda o: o.id)
     canonical = json.dumps(
-        [o.model_dump(mode="json") for o in offerings], sort_keys=True, separators=(",", ":")
+        [o.model_dump(mode="json") for o in ordered], sort_keys=True, separators=(",", ":")
     )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
@@ -201,10 +208,28 @@ def _entry_label(raw: Any, index: int) -> str:
 
 
 def _field_messages(exc: ValidationError) -> Iterator[str]:
-    for error in exc.errors():
-        where = ".".join(str(part) for part in error["loc"] if not _is_union_tag(part))
+    errors = exc.errors()
+    places = [tuple(str(p) for p in e["loc"] if not _is_union_tag(p)) for e in errors]
+    for index, (error, where) in enumerate(zip(errors, places, strict=True)):
+        if _is_echo(error["type"], index, where, places):
+            continue
         message = error["msg"].removeprefix("Value error, ")
-        yield f"field '{where or '(entry)'}': {message}"
+        yield f"field '{'.'.join(where) or '(entry)'}': {message}"
+
+
+def _is_echo(kind: str, index: int, where: tuple[str, ...], places: list[tuple[str, ...]]) -> bool:
+    """Errors pydantic adds as a side effect of another one at the same place.
+
+    A list whose only item is invalid also fails "at least 1 item"; a list that fails also
+    fails the ``"all"`` branch of its union. Reporting those would send the editor to fix the
+    wrong thing.
+    """
+    others = [p for i, p in enumerate(places) if i != index]
+    if kind == "too_short":
+        return any(len(p) > len(where) and p[: len(where)] == where for p in others)
+    if kind == "literal_error":
+        return any(p[: len(where)] == where for p in others)
+    return False
 
 
 def _is_union_tag(part: Any) -> bool:

@@ -6,7 +6,15 @@ import datetime as dt
 from collections import Counter
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from catalog.countries import is_country_code
 from catalog.vocab import (
@@ -62,16 +70,22 @@ class Location(_Strict):
     """Where the enterprise goes: anywhere, the nearest facility of a kind, or fixed places."""
 
     kind: LocationKind = LocationKind.ANYWHERE
-    places: tuple[Place, ...] = ()
+    places: tuple[Place, ...] = Field(default=(), validate_default=True)
     note: str | None = None
 
-    @model_validator(mode="after")
-    def _places_match_kind(self) -> Location:
-        if self.kind is LocationKind.FIXED and not self.places:
+    # Cross-field rules are field validators on the later field, so that an error names the
+    # field to fix ("location.places"), not just the enclosing object.
+    @field_validator("places")
+    @classmethod
+    def _places_match_kind(
+        cls, places: tuple[Place, ...], info: ValidationInfo
+    ) -> tuple[Place, ...]:
+        kind = info.data.get("kind")
+        if kind is LocationKind.FIXED and not places:
             raise ValueError("a 'fixed' location needs at least one entry in places")
-        if self.kind is not LocationKind.FIXED and self.places:
-            raise ValueError(f"places are only allowed with kind 'fixed', not '{self.kind}'")
-        return self
+        if kind is not None and kind is not LocationKind.FIXED and places:
+            raise ValueError(f"places are only allowed with kind 'fixed', not '{kind}'")
+        return places
 
 
 class Caveat(_Strict):
@@ -106,10 +120,25 @@ class Constraints(_Strict):
     rural_only: bool = False
     min_monthly_parcels: Annotated[int, Field(ge=0)] | None = None
 
+    @field_validator("max_weight_kg")
+    @classmethod
+    def _weights_ordered(cls, high: float | None, info: ValidationInfo) -> float | None:
+        low = info.data.get("min_weight_kg")
+        if low is not None and high is not None and low > high:
+            raise ValueError(f"min_weight_kg {low:g} is above max_weight_kg {high:g}")
+        return high
+
     @field_validator("destinations")
     @classmethod
-    def _iso_codes(cls, value: All | tuple[str, ...]) -> All | tuple[str, ...]:
-        return value if value == "all" else _check_countries(value)
+    def _iso_codes(
+        cls, value: All | tuple[str, ...], info: ValidationInfo
+    ) -> All | tuple[str, ...]:
+        if value == "all":
+            return value
+        scope = info.data.get("scope")
+        if scope is not None and scope != "international":
+            raise ValueError(f"a list of countries needs scope 'international', not '{scope}'")
+        return _check_countries(value)
 
     @field_validator("regions")
     @classmethod
@@ -126,22 +155,6 @@ class Constraints(_Strict):
     def _unique(cls, value: Any) -> Any:
         return value if value == "all" else _no_repeats(value)
 
-    @model_validator(mode="after")
-    def _weights_ordered(self) -> Constraints:
-        low, high = self.min_weight_kg, self.max_weight_kg
-        if low is not None and high is not None and low > high:
-            raise ValueError(f"min_weight_kg {low} is above max_weight_kg {high}")
-        return self
-
-    @model_validator(mode="after")
-    def _countries_only_abroad(self) -> Constraints:
-        if self.destinations != "all" and self.scope != "international":
-            raise ValueError(
-                "destinations lists countries, so scope must be 'international', "
-                f"not '{self.scope}'"
-            )
-        return self
-
 
 class Offering(_Strict):
     """One offering of India Post or a partner, with its limits and provenance."""
@@ -152,7 +165,7 @@ class Offering(_Strict):
     category: Category
     description: str = Field(min_length=20)
     status: Status = Status.ACTIVE
-    status_since: dt.date | None = None
+    status_since: dt.date | None = Field(default=None, validate_default=True)
     constraints: Constraints = Constraints()
     features: tuple[Need, ...] = Field(min_length=1)
     sectors: All | Annotated[tuple[Sector, ...], Field(min_length=1)] = "all"
@@ -172,11 +185,12 @@ class Offering(_Strict):
     def _unique(cls, value: Any) -> Any:
         return value if value == "all" else _no_repeats(value)
 
-    @model_validator(mode="after")
-    def _status_dated(self) -> Offering:
-        if self.status is Status.DISCONTINUED and self.status_since is None:
+    @field_validator("status_since")
+    @classmethod
+    def _status_dated(cls, since: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        if info.data.get("status") is Status.DISCONTINUED and since is None:
             raise ValueError("a discontinued offering needs status_since (the date it stopped)")
-        return self
+        return since
 
     @property
     def active(self) -> bool:

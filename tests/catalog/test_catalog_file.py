@@ -1,0 +1,195 @@
+"""The curated catalogue file: contract ids, provenance and the facts it must not lose."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from catalog import Catalog, Category, LocationKind, Offering, Status, load_catalog
+
+# DESIGN §3: ids that must exist, by group.
+CONTRACT_IDS: dict[Category, tuple[str, ...]] = {
+    Category.EXPORT_FACILITATION: ("dnk", "ibc-mumbai", "postal-export-incentives"),
+    Category.CROSS_BORDER_PARCELS: (
+        "itps",
+        "ems",
+        "international-air-parcel",
+        "registered-small-packet",
+    ),
+    Category.DOMESTIC_PARCELS: (
+        "speed-post",
+        "business-parcel",
+        "express-parcel",
+        "cash-on-delivery",
+        "logistics-post",
+        "rail-post-gati-shakti",
+        "parcel-packaging",
+    ),
+    Category.ECOMMERCE_CAPACITY: (
+        "amazon-india-post",
+        "gem-india-post",
+        "ondc-india-post",
+        "india-post-api",
+    ),
+    Category.PAYMENTS_INSURANCE: (
+        "ippb-merchant",
+        "pli",
+        "rpli",
+        "ippb-accident-cover",
+        "epm-export-credit",
+    ),
+    Category.PARTNERS_PROGRAMMES: (
+        "wtc-mumbai",
+        "mssidc-marketing",
+        "ramp-maharashtra",
+        "niryat-bandhu",
+        "district-export-hubs",
+    ),
+}
+ALL_CONTRACT_IDS = [i for ids in CONTRACT_IDS.values() for i in ids]
+US_DDP_START = dt.date(2025, 10, 15)
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+def _get(catalog: Catalog, offering_id: str) -> Offering:
+    offering = catalog.get(offering_id)
+    assert offering is not None, f"{offering_id} is missing"
+    return offering
+
+
+def _notes(offering: Offering) -> str:
+    return " ".join(offering.uncertain)
+
+
+@pytest.mark.parametrize("offering_id", ALL_CONTRACT_IDS)
+def test_contract_id_present_in_its_group(catalog: Catalog, offering_id: str) -> None:
+    offering = _get(catalog, offering_id)
+    expected = next(cat for cat, ids in CONTRACT_IDS.items() if offering_id in ids)
+    assert offering.category is expected
+
+
+def test_at_least_35_offerings_and_every_group_filled(catalog: Catalog) -> None:
+    assert len(catalog) >= 35
+    assert {o.category for o in catalog} == set(Category)
+
+
+def test_registered_small_packet_is_kept_discontinued_and_never_active(catalog: Catalog) -> None:
+    packet = _get(catalog, "registered-small-packet")
+    assert packet.status is Status.DISCONTINUED
+    assert packet.status_since == dt.date(2026, 1, 1)
+    assert "registered-small-packet" not in {o.id for o in catalog.active()}
+    assert "ITPS" in (packet.next_step or "")
+
+
+def test_every_other_contract_offering_is_active(catalog: Catalog) -> None:
+    inactive = [i for i in ALL_CONTRACT_IDS if not _get(catalog, i).active]
+    assert inactive == ["registered-small-packet"]
+
+
+def test_every_entry_has_provenance_not_newer_than_the_file(catalog: Catalog) -> None:
+    assert catalog.as_of is not None
+    for offering in catalog:
+        assert offering.source_urls, offering.id
+        assert offering.as_of <= catalog.as_of, offering.id
+        assert all(url.scheme in {"http", "https"} for url in offering.source_urls), offering.id
+
+
+def test_descriptions_are_short_plain_language(catalog: Catalog) -> None:
+    for offering in catalog:
+        sentences = [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", offering.description) if s]
+        assert 1 <= len(sentences) <= 3, (offering.id, sentences)
+        assert offering.next_step, f"{offering.id} has no next step"
+
+
+def test_cross_border_weights_and_coverage_are_sourced_or_flagged(catalog: Catalog) -> None:
+    itps = _get(catalog, "itps")
+    assert itps.constraints.max_weight_kg == 2
+    assert itps.constraints.destinations == "all"
+    assert "135" in _notes(itps)
+
+    ems = _get(catalog, "ems")
+    assert ems.constraints.max_weight_kg == 35
+    assert "99-100" in _notes(ems)
+    assert "Shiprocket" in _notes(ems)
+
+    air = _get(catalog, "international-air-parcel")
+    assert air.constraints.max_weight_kg is None  # 20, 21 or 30 kg: the sources disagree
+    assert all(figure in _notes(air) for figure in ("20 kg", "21 kg", "30 kg"))
+
+
+def test_speed_post_tariff_conflict_is_recorded(catalog: Catalog) -> None:
+    speed_post = _get(catalog, "speed-post")
+    assert "Tribune" in _notes(speed_post)
+    assert "conflict" in _notes(speed_post)
+
+
+@pytest.mark.parametrize("offering_id", ["itps", "ems", "international-air-parcel"])
+def test_us_bound_postal_products_warn_of_duty_at_booking(
+    catalog: Catalog, offering_id: str
+) -> None:
+    caveats = [c for c in _get(catalog, offering_id).caveats if "US" in c.destinations]
+    assert len(caveats) == 1
+    assert caveats[0].since == US_DDP_START
+    assert "50%" in caveats[0].text
+
+
+def test_us_ddp_offering_reaches_only_the_usa(catalog: Catalog) -> None:
+    ddp = _get(catalog, "us-ddp-postal")
+    assert ddp.constraints.destinations == ("US",)
+    assert ddp.constraints.scope == "international"
+
+
+@pytest.mark.parametrize("offering_id", ["mssidc-marketing", "ramp-maharashtra", "wtc-mumbai"])
+def test_maharashtra_programmes_are_limited_to_maharashtra(
+    catalog: Catalog, offering_id: str
+) -> None:
+    assert _get(catalog, offering_id).constraints.regions == ("Maharashtra",)
+
+
+def test_rpli_is_rural_only_and_pli_needs_occupation(catalog: Catalog) -> None:
+    assert _get(catalog, "rpli").constraints.rural_only
+    assert not _get(catalog, "pli").constraints.rural_only
+    assert "occupation_eligibility" in _get(catalog, "pli").constraints.requires
+
+
+def test_dnk_uses_head_post_office_and_needs_iec_and_gstin(catalog: Catalog) -> None:
+    dnk = _get(catalog, "dnk")
+    assert dnk.location.kind is LocationKind.HEAD_POST_OFFICE
+    assert {"iec", "gstin"} <= set(dnk.constraints.requires)
+    assert "head post office" in (dnk.location.note or "")
+
+
+def test_ibc_mumbai_is_a_fixed_place_without_a_guessed_pin(catalog: Catalog) -> None:
+    ibc = _get(catalog, "ibc-mumbai")
+    assert ibc.location.kind is LocationKind.FIXED
+    (place,) = ibc.location.places
+    assert "Air Mail Sorting Division" in place.name
+    assert place.pincode is None
+    assert not place.has_coordinates
+    assert "PIN" in (ibc.location.note or "")
+
+
+def test_fixed_places_with_coordinates_carry_a_pin(catalog: Catalog) -> None:
+    places = [p for o in catalog for p in o.location.places if p.has_coordinates]
+    assert places, "at least one fixed place (WTC Mumbai) has coordinates"
+    assert all(p.pincode for p in places)
+
+
+def test_cod_ceiling_and_business_parcel_limits(catalog: Catalog) -> None:
+    business_parcel = _get(catalog, "business-parcel").constraints
+    assert (business_parcel.max_weight_kg, business_parcel.cod_max_inr) == (35, 50000)
+    assert _get(catalog, "cash-on-delivery").constraints.cod_max_inr == 50000
+
+
+def test_international_offerings_declare_their_scope(catalog: Catalog) -> None:
+    for offering in catalog:
+        if offering.category is Category.CROSS_BORDER_PARCELS:
+            assert offering.constraints.scope == "international", offering.id
+        if offering.category is Category.DOMESTIC_PARCELS:
+            assert offering.constraints.scope in {"domestic", "any"}, offering.id
