@@ -69,6 +69,13 @@ BROKEN: dict[str, tuple[Callable[[], Entry], str, str]] = {
         "domestic_shipping",
     ),
     "unknown channel": (lambda: make_entry(channels=["pigeon"]), "channels.0", "counter"),
+    "no features": (lambda: make_entry(features=[]), "features", "at least 1"),
+    "unknown requirement": (
+        lambda: _with_constraints(requires=["iec", "horoscope"]),
+        "constraints.requires.1",
+        "gstin",
+    ),
+    "unknown category": (lambda: make_entry(category="misc"), "category", "export_facilitation"),
     "missing source_urls": (lambda: _without("source_urls"), "source_urls", "required"),
     "empty source_urls": (lambda: make_entry(source_urls=[]), "source_urls", "at least 1"),
     "source that is no URL": (
