@@ -1,4 +1,4 @@
-"""``dakmatch catalog validate|export`` (``load`` lives with the database commands)."""
+"""``dakmatch catalog validate|load|export``."""
 
 from __future__ import annotations
 
@@ -21,6 +21,13 @@ def register(subparsers: Any) -> None:
     )
     validate.add_argument("path", nargs="?", help="YAML file (default: the packaged catalogue)")
     validate.set_defaults(func=_validate)
+
+    load = commands.add_parser(
+        "load",
+        help="store the catalogue in the database as a new version, unless it is unchanged",
+    )
+    load.add_argument("path", nargs="?", help="YAML file (default: the packaged catalogue)")
+    load.set_defaults(func=_load)
 
     export = commands.add_parser("export", help="write the catalogue as JSON or CSV to stdout")
     export.add_argument("path", nargs="?", help="YAML file (default: the packaged catalogue)")
@@ -50,3 +57,22 @@ def _export(args: argparse.Namespace) -> int:
         return 1
     sys.stdout.write(export_json(catalog) + "\n" if args.format == "json" else export_csv(catalog))
     return 0
+
+
+def _load(args: argparse.Namespace) -> int:
+    # Imported here: validate/export must work without the database packages being configured.
+    from service.bootstrap import load_catalog_file
+    from service.cli._errors import friendly_errors
+    from service.settings import get_settings
+
+    @friendly_errors
+    def run() -> int:
+        result = load_catalog_file(get_settings(), args.path)
+        verb = "loaded new" if result.added else "unchanged: already serving"
+        print(
+            f"{verb} catalogue version {result.catalog.version} "
+            f"({len(result.catalog)} offerings; {result.versions} version(s) stored)"
+        )
+        return 0
+
+    return run()

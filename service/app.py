@@ -1,0 +1,103 @@
+"""The FastAPI application factory: routers, error handlers, middleware and lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from service import errors, health
+from service.db import make_engine, make_session_factory
+from service.offerings import repository as catalog_repo
+from service.offerings.routes import router as offerings_router
+from service.runtime import Runtime, load_geography
+from service.settings import Settings, get_settings
+
+log = logging.getLogger("dakmatch.app")
+
+API_DESCRIPTION = """\
+DakMatch matches Indian MSMEs to India Post and partner services.
+
+Errors are `application/problem+json` (RFC 9457). Authenticate with the `X-API-Key` header.
+"""
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    session_factory: sessionmaker[Session] | None = None,
+    runtime: Runtime | None = None,
+) -> FastAPI:
+    """Build the app.
+
+    Tests pass their own ``session_factory`` (bound to a connection rolled back per test) and a
+    ``runtime`` holding a geography and a ranker built once per test session; in production
+    both are made from the settings at start-up. A given runtime whose catalogue is not the
+    newest in the database is refitted.
+    """
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = None
+        factory = session_factory
+        if factory is None:
+            engine = make_engine(settings.database_url)
+            factory = make_session_factory(engine)
+        state = runtime if runtime is not None else Runtime()
+        if state.geography is None:
+            state.geography, problem = load_geography()
+            if problem:
+                state.problems.append(problem)
+        app.state.session_factory = factory
+        app.state.runtime = state
+        _load_served(app)
+        try:
+            yield
+        finally:
+            if engine is not None:
+                engine.dispose()
+
+    app = FastAPI(
+        title="DakMatch API",
+        version="1.0.0",
+        description=API_DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    errors.install(app)
+    app.include_router(health.router)
+    app.include_router(offerings_router)
+    return app
+
+
+def _load_served(app: FastAPI) -> None:
+    """Serve the newest catalogue in the database, with a ranker fitted on it."""
+    runtime: Runtime = app.state.runtime
+    factory: sessionmaker[Session] = app.state.session_factory
+    try:
+        with factory() as session:
+            stored = catalog_repo.latest_catalog(session)
+    except SQLAlchemyError as exc:  # "not ready" with the reason, not a crash
+        runtime.problems.append(f"database unreachable at start-up ({type(exc).__name__})")
+        log.error("cannot read the catalogue: %s", type(exc).__name__)
+        stored = None
+    current = runtime.served
+    stale = current is None or stored is None or current.catalog.version != stored.catalog.version
+    if stored is not None and stale:
+        runtime.install(stored.catalog)
+    expose(app)
+
+
+def expose(app: FastAPI) -> None:
+    """Mirror the served catalogue and ranker on ``app.state`` (docs/INTERFACES.md names them)."""
+    runtime: Runtime = app.state.runtime
+    served = runtime.served
+    app.state.geography = runtime.geography
+    app.state.catalog = served.catalog if served else None
+    app.state.catalog_version = served.catalog.version if served else None
+    app.state.ranker = served.ranker if served else None

@@ -1,0 +1,45 @@
+"""``dakmatch serve``: migrate, load the catalogue on first run, then serve with uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from service.bootstrap import database_has_catalog, load_catalog_file, upgrade_database
+from service.cli._errors import fail, friendly_errors
+from service.settings import get_settings
+
+
+def register(subparsers: Any) -> None:
+    serve = subparsers.add_parser(
+        "serve",
+        help="upgrade the database, load the catalogue if it has none, serve the API and pages",
+    )
+    serve.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port (default 8000)")
+    serve.set_defaults(func=_serve)
+
+
+@friendly_errors
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from service.app import create_app
+
+    settings = get_settings()
+    host = args.host or settings.host
+    port = settings.port if args.port is None else args.port
+    if not 0 < port < 65536:
+        return fail(f"--port {port} is not a TCP port (1-65535)")
+    upgrade_database(settings)
+    if not database_has_catalog(settings):
+        result = load_catalog_file(settings)
+        print(f"loaded catalogue {result.catalog.version} ({len(result.catalog)} offerings)")
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level=settings.log_level.lower(),
+        access_log=False,  # the app logs each request itself, as JSON without personal data
+    )
+    return 0

@@ -1,0 +1,35 @@
+"""Persistence: typed tables, engine and session factory, Alembic helpers."""
+
+from service.db.base import Base
+from service.db.engine import DatabaseUrlError, make_engine, make_session_factory
+from service.db.models import (
+    ApiKey,
+    AuditEvent,
+    CatalogVersion,
+    Feedback,
+    IdempotencyKey,
+    Outcome,
+    Profile,
+    RecommendationRun,
+    Role,
+    Tenant,
+    User,
+)
+
+__all__ = [
+    "ApiKey",
+    "AuditEvent",
+    "Base",
+    "CatalogVersion",
+    "DatabaseUrlError",
+    "Feedback",
+    "IdempotencyKey",
+    "Outcome",
+    "Profile",
+    "RecommendationRun",
+    "Role",
+    "Tenant",
+    "User",
+    "make_engine",
+    "make_session_factory",
+]

@@ -1,0 +1,199 @@
+"""Tables of the service (Alembic migrations under ``migrations/`` create them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+from typing import Any
+
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.db.base import Base, utcnow
+
+
+class Role(enum.StrEnum):
+    """What an API key may do (DESIGN §5)."""
+
+    PARTNER = "partner"
+    OFFICER = "officer"
+    ADMIN = "admin"
+
+
+class Outcome(enum.StrEnum):
+    """What became of one recommended offering."""
+
+    SHOWN = "shown"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    ENROLLED = "enrolled"
+
+
+def _new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def _enum(kind: type[enum.Enum], name: str) -> Enum:
+    return Enum(
+        kind,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=16,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class CatalogVersion(Base):
+    """One catalogue as loaded; older versions stay readable, the newest row is served.
+
+    ``version`` is not unique: going back to an earlier file adds a row with its hash again so
+    that it becomes the newest.
+    """
+
+    __tablename__ = "catalog_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    offering_count: Mapped[int]
+    source: Mapped[str] = mapped_column(String(200), default="")
+    document: Mapped[dict[str, Any]]
+
+
+class Tenant(Base):
+    """A partner organisation (or the built-in ``web`` tenant of the public form)."""
+
+    __tablename__ = "tenants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    allowed_origins: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ApiKey(Base):
+    """An API key: only the SHA-256 of the secret is kept, with a short prefix for display."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]
+
+    tenant: Mapped[Tenant] = relationship(lazy="raise")
+
+
+class Profile(Base):
+    """An enterprise profile owned by a tenant; state, district and sector are searchable."""
+
+    __tablename__ = "profiles"
+    __table_args__ = (Index("ix_profiles_state_district", "state", "district"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_new_id)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    body: Mapped[dict[str, Any]]
+    state: Mapped[str] = mapped_column(String(80))
+    district: Mapped[str] = mapped_column(String(80))
+    sector: Mapped[str] = mapped_column(String(40), index=True)
+    pincode: Mapped[str] = mapped_column(String(6), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    # Optimistic concurrency: an UPDATE carries "WHERE version = <read version>".
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy mapper option
+
+    tenant: Mapped[Tenant] = relationship(lazy="raise")
+
+
+class RecommendationRun(Base):
+    """A ranking served for a stored profile, with the versions that produced it."""
+
+    __tablename__ = "recommendation_runs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_new_id)
+    profile_id: Mapped[str] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), index=True
+    )
+    catalog_version: Mapped[str] = mapped_column(String(64))
+    model_version: Mapped[str] = mapped_column(String(64))
+    ranking: Mapped[dict[str, Any]]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    profile: Mapped[Profile] = relationship(lazy="raise")
+
+
+class Feedback(Base):
+    """What an enterprise did with one recommended offering of a run."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[str] = mapped_column(
+        ForeignKey("recommendation_runs.id", ondelete="CASCADE"), index=True
+    )
+    offering_id: Mapped[str] = mapped_column(String(60))
+    outcome: Mapped[Outcome] = mapped_column(_enum(Outcome, "outcome"))
+    note: Mapped[str | None] = mapped_column(Text)
+    actor_key_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_keys.id", ondelete="SET NULL")
+    )
+    actor_user: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    run: Mapped[RecommendationRun] = relationship(lazy="raise")
+
+
+class AuditEvent(Base):
+    """An officer's (or admin's) read or change of a profile.
+
+    ``profile_id`` is deliberately not a foreign key: the trail outlives an erased profile and
+    holds no personal data (an opaque id, who, what, when).
+    """
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(40))
+    profile_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class IdempotencyKey(Base):
+    """First response to a POST with an ``Idempotency-Key``, replayed for repeats."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("api_key_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    api_key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id", ondelete="CASCADE"))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    response_status: Mapped[int]
+    response_body: Mapped[dict[str, Any]]
+    # Erasing the profile erases the stored response that repeats its body.
+    profile_id: Mapped[str | None] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class User(Base):
+    """An officer or admin who signs in to the web pages (password kept as an Argon2 hash)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    active: Mapped[bool] = mapped_column(default=True)

@@ -1,0 +1,79 @@
+"""What the app holds in memory: the served catalogue, the geography and the fitted ranker.
+
+The ranker is fitted once per catalogue version and swapped as a whole when an admin changes the
+catalogue, so a request always sees a catalogue and a ranker that belong together.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from catalog import Catalog
+
+log = logging.getLogger("dakmatch.runtime")
+
+
+@dataclass(frozen=True)
+class Served:
+    """A catalogue with the ranker fitted on it (``ranker`` is None when it could not be fitted)."""
+
+    catalog: Catalog
+    ranker: Any
+    problem: str | None = None
+
+
+@dataclass
+class Runtime:
+    """Mutable holder on ``app.state.runtime``; replaced atomically under a lock."""
+
+    geography: Any = None
+    served: Served | None = None
+    problems: list[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def install(self, catalog: Catalog) -> Served:
+        """Fit a ranker on ``catalog`` and make the pair the served one."""
+        with self._lock:
+            ranker, problem = fit_ranker(catalog, self.geography)
+            self.served = Served(catalog=catalog, ranker=ranker, problem=problem)
+            return self.served
+
+    def readiness_problems(self) -> list[str]:
+        problems = list(self.problems)
+        if self.served is None:
+            problems.append("no catalogue in the database: run `dakmatch catalog load`")
+        elif self.served.problem:
+            problems.append(self.served.problem)
+        return problems
+
+
+def load_geography() -> tuple[Any, str | None]:
+    """``catalog.geo.Geography.load()``, or the reason it cannot be loaded."""
+    try:
+        geo = importlib.import_module("catalog.geo")
+    except ImportError as exc:
+        return None, f"geography unavailable: catalog.geo cannot be imported ({exc})"
+    try:
+        return geo.Geography.load(), None
+    except (OSError, ValueError, AttributeError) as exc:
+        return None, f"geography unavailable: {exc}"
+
+
+def fit_ranker(catalog: Catalog, geography: Any) -> tuple[Any, str | None]:
+    """A ``matching.Ranker`` fitted on ``catalog``, or None and the reason."""
+    if geography is None:
+        return None, "ranker not fitted: no geography"
+    try:
+        matching = importlib.import_module("matching")
+        ranker_class = matching.Ranker
+    except (ImportError, AttributeError) as exc:
+        return None, f"ranker not fitted: matching.Ranker is not available ({exc})"
+    try:
+        return ranker_class().fit(catalog, geography), None
+    except (ValueError, TypeError) as exc:
+        log.error("ranker fit failed: %s", exc)
+        return None, f"ranker not fitted: {exc}"

@@ -1,0 +1,59 @@
+"""Settings: the one place that reads the environment.
+
+Every setting is read from ``DAKMATCH_<NAME>``; the database URL is also read from the plain
+``DATABASE_URL`` of the design contract (``DAKMATCH_DATABASE_URL`` wins when both are set).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///./data/dakmatch.db"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration of the service and the CLI."""
+
+    model_config = SettingsConfigDict(env_prefix="DAKMATCH_", extra="ignore", frozen=True)
+
+    database_url: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        validation_alias=AliasChoices("DAKMATCH_DATABASE_URL", "DATABASE_URL", "database_url"),
+        description="SQLAlchemy URL; an SQLite file under ./data by default",
+    )
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    catalog_path: Path | None = Field(
+        default=None, description="catalogue YAML loaded on first start (default: the packaged one)"
+    )
+    # 64 KiB: a full profile with 2,000 characters of products is under 4 KiB.
+    max_body_bytes: int = Field(default=65_536, ge=1024)
+    # Per key and per client address, per minute; 0 switches a limit off.
+    rate_limit_per_key: int = Field(default=600, ge=0)
+    rate_limit_per_ip: int = Field(default=300, ge=0)
+    rate_limit_window_seconds: int = Field(default=60, ge=1)
+    default_cors_origins: tuple[str, ...] = ()
+    secret_key: str = Field(
+        default="dev-only-change-me", description="signs web sessions; set it in production"
+    )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once; tests build their own ``Settings(...)`` instead."""
+    return Settings()

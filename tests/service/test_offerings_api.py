@@ -1,0 +1,107 @@
+"""GET /healthz, /readyz, /v1/offerings and /v1/offerings/{id}."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from catalog import load_catalog
+from service.db import CatalogVersion
+from service.runtime import Served
+
+PROBLEM = "application/problem+json"
+
+
+def test_healthz(client: TestClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_readyz_ready_when_ranker_fitted(client: TestClient, served: Served) -> None:
+    if served.ranker is None:
+        pytest.skip(f"matching not available yet: {served.problem}")
+    response = client.get("/readyz")
+    assert response.status_code == 200, response.text
+    assert response.json()["catalog_version"] == load_catalog().version
+
+
+def test_readyz_503_without_catalogue(session: Session, make_app: Callable[..., FastAPI]) -> None:
+    session.execute(delete(CatalogVersion))
+    session.commit()
+    app = make_app()
+    with TestClient(app) as client:
+        app.state.runtime.served = None  # the session-wide runtime came with a catalogue
+        response = client.get("/readyz")
+        assert response.status_code == 503
+        assert response.headers["content-type"] == PROBLEM
+        assert "dakmatch catalog load" in response.json()["detail"]
+        listing = client.get("/v1/offerings")
+        assert listing.status_code == 503
+        assert listing.headers["content-type"] == PROBLEM
+
+
+def test_list_offerings_serves_latest_version(client: TestClient) -> None:
+    catalog = load_catalog()
+    body = client.get("/v1/offerings").json()
+    assert body["catalog_version"] == catalog.version
+    assert body["count"] == len(catalog) == len(body["offerings"])
+    assert {o["id"] for o in body["offerings"]} == set(catalog.ids)
+
+
+def test_filter_by_category(client: TestClient) -> None:
+    body = client.get("/v1/offerings", params={"category": "export_facilitation"}).json()
+    ids = {o["id"] for o in body["offerings"]}
+    assert {"dnk", "ibc-mumbai"} <= ids
+    assert {o["category"] for o in body["offerings"]} == {"export_facilitation"}
+
+
+def test_filter_by_provider_and_q(client: TestClient) -> None:
+    body = client.get("/v1/offerings", params={"provider": "amazon"}).json()
+    assert body["count"] >= 1
+    assert all("amazon" in o["provider"].lower() for o in body["offerings"])
+    assert "amazon-india-post" in {o["id"] for o in body["offerings"]}
+    q = client.get("/v1/offerings", params={"q": "no-such-word-anywhere"}).json()
+    assert q["count"] == 0
+    assert q["offerings"] == []
+
+
+def test_unknown_category_is_a_field_error(client: TestClient) -> None:
+    response = client.get("/v1/offerings", params={"category": "spaceflight"})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == PROBLEM
+    assert response.json()["errors"][0]["field"] == "category"
+
+
+def test_get_offering(client: TestClient) -> None:
+    body = client.get("/v1/offerings/dnk").json()
+    assert body["offering"]["id"] == "dnk"
+    assert body["catalog_version"] == load_catalog().version
+
+
+def test_discontinued_offering_is_listed_with_its_status(client: TestClient) -> None:
+    body = client.get("/v1/offerings/registered-small-packet").json()
+    assert body["offering"]["status"] == "discontinued"
+    assert body["offering"]["status_since"] == "2026-01-01"
+
+
+def test_unknown_offering_is_a_404_problem(client: TestClient) -> None:
+    response = client.get("/v1/offerings/no-such-thing")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == PROBLEM
+    problem = response.json()
+    assert problem["status"] == 404
+    assert "no-such-thing" in problem["detail"]
+    assert set(problem) >= {"type", "title", "status", "detail"}
+
+
+def test_unknown_path_and_method_are_problems(client: TestClient) -> None:
+    missing = client.get("/v2/nothing")
+    assert (missing.status_code, missing.headers["content-type"]) == (404, PROBLEM)
+    wrong = client.delete("/healthz")
+    assert (wrong.status_code, wrong.headers["content-type"]) == (405, PROBLEM)
