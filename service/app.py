@@ -6,14 +6,19 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from service import errors, health
+from service import errors, health, metrics
 from service.db import make_engine, make_session_factory
+from service.deps import Admin
+from service.feedback.routes import router as feedback_router
+from service.middleware import CorsMiddleware, LimitsMiddleware, ObservabilityMiddleware
 from service.offerings import repository as catalog_repo
 from service.offerings.routes import router as offerings_router
+from service.profiles.routes import router as profiles_router
+from service.recommendations.routes import router as recommendations_router
 from service.runtime import Runtime, load_geography
 from service.settings import Settings, get_settings
 
@@ -72,6 +77,21 @@ def create_app(
     errors.install(app)
     app.include_router(health.router)
     app.include_router(offerings_router)
+    app.include_router(recommendations_router)
+    app.include_router(profiles_router)
+    app.include_router(feedback_router)
+
+    @app.get("/metrics", tags=["health"], response_class=Response)
+    def prometheus_metrics(_caller: Admin) -> Response:
+        """Prometheus metrics (admin keys): requests and latency per route, ranking latency,
+        the served catalogue version."""
+        body, content_type = metrics.render()
+        return Response(body, media_type=content_type)
+
+    # Added innermost first: requests pass Observability -> CORS -> Limits -> routes.
+    app.add_middleware(LimitsMiddleware, settings=settings)
+    app.add_middleware(CorsMiddleware, settings=settings)
+    app.add_middleware(ObservabilityMiddleware)
     return app
 
 
@@ -90,14 +110,4 @@ def _load_served(app: FastAPI) -> None:
     stale = current is None or stored is None or current.catalog.version != stored.catalog.version
     if stored is not None and stale:
         runtime.install(stored.catalog)
-    expose(app)
-
-
-def expose(app: FastAPI) -> None:
-    """Mirror the served catalogue and ranker on ``app.state`` (docs/INTERFACES.md names them)."""
-    runtime: Runtime = app.state.runtime
-    served = runtime.served
-    app.state.geography = runtime.geography
-    app.state.catalog = served.catalog if served else None
-    app.state.catalog_version = served.catalog.version if served else None
-    app.state.ranker = served.ranker if served else None
+    runtime.expose(app.state)

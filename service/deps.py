@@ -1,15 +1,18 @@
-"""Typed dependency aliases used by every route."""
+"""Typed dependency aliases used by every route, and who is calling (``X-API-Key``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalog import Catalog
-from service.errors import NotReady
+from service.auth import repository as auth_repo
+from service.db import Role
+from service.errors import Forbidden, NotReady, Unauthenticated
 from service.runtime import Runtime, Served
 from service.settings import Settings
 
@@ -68,3 +71,74 @@ ServedDep = Annotated[Served, Depends(get_served)]
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 RankerDep = Annotated[Any, Depends(get_ranker)]
 GeographyDep = Annotated[Any, Depends(get_geography)]
+
+
+@dataclass(frozen=True)
+class Caller:
+    """An authenticated key: its id, role and tenant."""
+
+    key_id: int
+    prefix: str
+    role: Role
+    tenant_id: int
+    tenant_name: str
+
+    @property
+    def actor(self) -> str:
+        return f"key:{self.key_id}"
+
+    def sees_all_tenants(self) -> bool:
+        return self.role is Role.OFFICER
+
+
+def optional_caller(
+    request: Request,
+    session: SessionDep,
+    x_api_key: Annotated[
+        str | None,
+        Header(
+            alias="X-API-Key",
+            max_length=200,
+            description="API key; optional on this endpoint",
+        ),
+    ] = None,
+) -> Caller | None:
+    """The caller, or None for anonymous requests. A key that is sent must be valid."""
+    if x_api_key is None:
+        return None
+    found = auth_repo.authenticate(session, x_api_key)
+    if found is None:
+        raise Unauthenticated("the X-API-Key is unknown or revoked")
+    key, tenant = found
+    # The CORS middleware answers browsers from the key's own tenant's allow-list.
+    request.state.allowed_origins = tuple(tenant.allowed_origins or ())
+    request.state.key_prefix = key.prefix
+    return Caller(
+        key_id=key.id,
+        prefix=key.prefix,
+        role=key.role,
+        tenant_id=tenant.id,
+        tenant_name=tenant.name,
+    )
+
+
+def require(*roles: Role) -> object:
+    """A dependency admitting only keys of ``roles`` (401 without a key, 403 for other roles)."""
+
+    def dependency(caller: Annotated[Caller | None, Depends(optional_caller)]) -> Caller:
+        if caller is None:
+            raise Unauthenticated("this endpoint needs an X-API-Key header")
+        if caller.role not in roles:
+            allowed = " or ".join(r.value for r in roles)
+            raise Forbidden(f"a {caller.role.value} key may not do this; it needs {allowed}")
+        return caller
+
+    return Depends(dependency)
+
+
+OptionalCaller = Annotated[Caller | None, Depends(optional_caller)]
+PartnerOrOfficer = Annotated[Caller, require(Role.PARTNER, Role.OFFICER)]
+Officer = Annotated[Caller, require(Role.OFFICER)]
+Admin = Annotated[Caller, require(Role.ADMIN)]
+
+CurrentKey = OptionalCaller

@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -61,6 +62,10 @@ class Conflict(DakMatchError):
     """The request clashes with the stored state (e.g. an Idempotency-Key reused)."""
 
 
+class IdempotencyKeyReused(DakMatchError):
+    """An ``Idempotency-Key`` sent again with a different body (IETF idempotency draft: 422)."""
+
+
 class PreconditionFailed(DakMatchError):
     """``If-Match`` names a version that is no longer current."""
 
@@ -92,6 +97,7 @@ PROBLEMS: dict[type[DakMatchError], tuple[int, str, str]] = {
     PayloadTooLarge: (413, "payload-too-large", "Request body too large"),
     UnsupportedMediaType: (415, "unsupported-media-type", "Unsupported media type"),
     InvalidInput: (422, "validation-error", "Validation failed"),
+    IdempotencyKeyReused: (422, "idempotency-key-reused", "Idempotency-Key reused"),
     RateLimited: (429, "rate-limited", "Too many requests"),
     NotReady: (503, "not-ready", "Service not ready"),
 }
@@ -161,6 +167,14 @@ def validation_errors(raw: Sequence[Any]) -> tuple[bool, list[dict[str, str]]]:
         for err in raw
     ]
     return malformed, fields
+
+
+def pydantic_field_errors(exc: ValidationError) -> list[dict[str, str]]:
+    """[{field, message}] of a pydantic error, without echoing the input back."""
+    return [
+        {"field": ".".join(str(p) for p in err["loc"]) or "body", "message": err["msg"]}
+        for err in exc.errors(include_url=False, include_input=False)
+    ]
 
 
 def install(app: FastAPI) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from catalog import Catalog
+from service.metrics import set_catalog_version
 
 log = logging.getLogger("dakmatch.runtime")
 
@@ -41,6 +42,17 @@ class Runtime:
             ranker, problem = fit_ranker(catalog, self.geography)
             self.served = Served(catalog=catalog, ranker=ranker, problem=problem)
             return self.served
+
+    def expose(self, state: Any) -> None:
+        """Mirror catalogue, ranker and geography on ``app.state`` (docs/INTERFACES.md), and the
+        served catalogue version in the metrics."""
+        served = self.served
+        if served is not None:
+            set_catalog_version(served.catalog.version, len(served.catalog))
+        state.geography = self.geography
+        state.catalog = served.catalog if served else None
+        state.catalog_version = served.catalog.version if served else None
+        state.ranker = served.ranker if served else None
 
     def readiness_problems(self) -> list[str]:
         problems = list(self.problems)

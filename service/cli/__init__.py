@@ -15,6 +15,7 @@ from collections.abc import Sequence
 _COMMAND_MODULES = (
     "service.cli.catalog_cmd",
     "service.cli.db_cmd",
+    "service.cli.keys_cmd",
     "service.cli.serve_cmd",
 )
 

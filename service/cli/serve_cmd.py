@@ -25,12 +25,14 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from service.app import create_app
+    from service.logs import configure_logging
 
     settings = get_settings()
     host = args.host or settings.host
     port = settings.port if args.port is None else args.port
     if not 0 < port < 65536:
         return fail(f"--port {port} is not a TCP port (1-65535)")
+    configure_logging(settings.log_level)
     upgrade_database(settings)
     if not database_has_catalog(settings):
         result = load_catalog_file(settings)
@@ -41,5 +43,6 @@ def _serve(args: argparse.Namespace) -> int:
         port=port,
         log_level=settings.log_level.lower(),
         access_log=False,  # the app logs each request itself, as JSON without personal data
+        log_config=None,  # keep the JSON logging configured above
     )
     return 0

@@ -142,9 +142,7 @@ class Feedback(Base):
     offering_id: Mapped[str] = mapped_column(String(60))
     outcome: Mapped[Outcome] = mapped_column(_enum(Outcome, "outcome"))
     note: Mapped[str | None] = mapped_column(Text)
-    actor_key_id: Mapped[int | None] = mapped_column(
-        ForeignKey("api_keys.id", ondelete="SET NULL")
-    )
+    actor_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id", ondelete="SET NULL"))
     actor_user: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

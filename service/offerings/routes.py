@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Body, Path, Query, Request, Response, status
 
 from catalog import Category, Status
-from service.deps import CatalogDep
+from service.deps import Admin, CatalogDep, OptionalCaller, RuntimeDep, SessionDep
 from service.errors import NotFound
+from service.offerings.admin import put_offering
 from service.offerings.schemas import OfferingList, OfferingOut
 from service.offerings.service import filter_offerings
 
@@ -19,6 +20,7 @@ _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 
 @router.get("", response_model=OfferingList)
 def list_offerings(
+    _caller: OptionalCaller,
     catalog: CatalogDep,
     category: Annotated[Category | None, Query(description="one category")] = None,
     provider: Annotated[
@@ -46,6 +48,7 @@ def list_offerings(
     responses={404: {"description": "no offering with this id", **_PROBLEM}},
 )
 def get_offering(
+    _caller: OptionalCaller,
     catalog: CatalogDep,
     offering_id: Annotated[str, Path(max_length=60, examples=["dnk"])],
 ) -> OfferingOut:
@@ -54,3 +57,37 @@ def get_offering(
     if offering is None:
         raise NotFound(f"no offering with id '{offering_id}' in catalogue {catalog.version}")
     return OfferingOut(catalog_version=catalog.version, offering=offering)
+
+
+@router.put(
+    "/{offering_id}",
+    response_model=OfferingOut,
+    responses={
+        201: {"description": "a new offering was added", "model": OfferingOut},
+        401: {"description": "no or unknown X-API-Key", **_PROBLEM},
+        403: {"description": "only admin keys change the catalogue", **_PROBLEM},
+        422: {"description": "the offering breaks the catalogue schema", **_PROBLEM},
+    },
+)
+def replace_offering(
+    _caller: Admin,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    request: Request,
+    response: Response,
+    offering_id: Annotated[str, Path(max_length=60, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")],
+    data: Annotated[
+        dict[str, Any],
+        Body(description="the whole offering (catalogue schema, DESIGN §3); `id` may be left out"),
+    ],
+) -> OfferingOut:
+    """Add or replace one offering (admin keys only).
+
+    Stores a new catalogue version and refits the ranker on it without a restart; the answer
+    carries the new `catalog_version`. Answers 201 when the id is new, 200 when it replaced one.
+    """
+    result = put_offering(session, runtime, offering_id, data)
+    runtime.expose(request.app.state)
+    if result.created:
+        response.status_code = status.HTTP_201_CREATED
+    return OfferingOut(catalog_version=result.catalog.version, offering=result.offering)

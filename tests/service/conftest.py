@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -153,3 +154,46 @@ def make_app(
 def client(make_app: Callable[..., FastAPI]) -> Iterator[TestClient]:
     with TestClient(make_app()) as test_client:
         yield test_client
+
+
+def make_profile(**overrides: Any) -> dict[str, Any]:
+    """A valid profile body (DESIGN §4); an override of None removes the field."""
+    from service.examples import PROFILE_EXAMPLE
+
+    body = {**PROFILE_EXAMPLE, **overrides}
+    return {k: v for k, v in body.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Keys:
+    """One key per role: two partner tenants, an officer, an admin (secrets for X-API-Key)."""
+
+    partner: str
+    other_partner: str
+    officer: str
+    admin: str
+
+    def headers(self, role: str | None) -> dict[str, str]:
+        return {} if role is None else {"X-API-Key": getattr(self, role)}
+
+
+@pytest.fixture
+def keys(session: Session) -> Keys:
+    from service.auth import repository as auth_repo
+    from service.db import Role
+
+    made = {
+        "partner": auth_repo.create_key(session, Role.PARTNER, "acme")[1],
+        "other_partner": auth_repo.create_key(session, Role.PARTNER, "globex")[1],
+        "officer": auth_repo.create_key(session, Role.OFFICER, "dakmatch")[1],
+        "admin": auth_repo.create_key(session, Role.ADMIN, "dakmatch")[1],
+    }
+    session.commit()
+    return Keys(**made)
+
+
+@pytest.fixture
+def ranker_ready(served: Served) -> None:
+    """Skip tests that rank until the matching engine and geography exist in the tree."""
+    if served.ranker is None:
+        pytest.skip(f"ranking unavailable: {served.problem}")

@@ -1,0 +1,182 @@
+"""Load benchmark of the HTTP API: POST /v1/recommendations beside GET /healthz.
+
+Starts ``dakmatch serve`` (one uvicorn process) on loopback with a fresh SQLite database, waits
+until /readyz answers 200, then drives each endpoint with wrk (Debian package ``wrk``) at the
+same concurrency, one after the other in the same run against the same server process, and
+prints throughput, p50 and p99 latency and the ratio of the two throughputs.
+
+    python bench/api_load.py [--duration 15] [--connections 16]
+
+Rate limits are switched off for the run (they would answer 429 to a load generator); request
+logging stays on at the default level, as in production.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from service.examples import PROFILE_EXAMPLE  # noqa: E402 - after the path set-up
+
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_ready(base: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    last = "no answer"
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/readyz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except urllib.error.HTTPError as exc:
+            last = exc.read().decode(errors="replace")
+        except OSError as exc:
+            last = str(exc)
+        time.sleep(0.5)
+    raise SystemExit(f"server not ready after {timeout:.0f} s: {last}")
+
+
+def _check_post(base: str, body: bytes) -> None:
+    request = urllib.request.Request(
+        base + "/v1/recommendations?limit=10",
+        data=body,
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        ranking = json.loads(response.read())
+    if not ranking.get("recommendations"):
+        raise SystemExit("POST /v1/recommendations returned no recommendations")
+
+
+def _ms(text: str) -> float:
+    match = re.fullmatch(r"([0-9.]+)(us|ms|s)", text.strip())
+    if not match:
+        raise ValueError(f"cannot read wrk latency {text!r}")
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def _wrk(
+    name: str, url: str, script: Path | None, args: argparse.Namespace, seconds: int
+) -> Result:
+    command = [
+        "wrk",
+        f"-t{args.threads}",
+        f"-c{args.connections}",
+        f"-d{seconds}s",
+        "--latency",
+        "--timeout",
+        "5s",
+    ]
+    if script is not None:
+        command += ["-s", str(script)]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([0-9.]+)", output).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))  # type: ignore[union-attr]
+    total = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+    errors = int(non_2xx.group(1)) if non_2xx else 0
+    if socket_errors:
+        errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
+    return Result(name, rps, p50, p99, total, errors)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=15, help="seconds per endpoint")
+    parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per endpoint")
+    parser.add_argument("--connections", type=int, default=16, help="concurrent clients")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("error: wrk is not installed (Debian: apt-get install -y wrk)", file=sys.stderr)
+        return 1
+    dakmatch = Path(sys.executable).parent / "dakmatch"
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    body = json.dumps(PROFILE_EXAMPLE).encode()
+    with tempfile.TemporaryDirectory(prefix="dakmatch-bench-") as tmp:
+        script = Path(tmp) / "post.lua"
+        script.write_text(
+            'wrk.method = "POST"\n'
+            f"wrk.body = {json.dumps(body.decode())}\n"
+            'wrk.headers["Content-Type"] = "application/json"\n',
+            encoding="utf-8",
+        )
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{tmp}/bench.db",
+            "DAKMATCH_RATE_LIMIT_PER_KEY": "0",
+            "DAKMATCH_RATE_LIMIT_PER_IP": "0",
+        }
+        env.pop("DAKMATCH_DATABASE_URL", None)
+        log = open(Path(tmp) / "server.log", "w")
+        server = subprocess.Popen(
+            [str(dakmatch), "serve", "--port", str(port)], env=env, stdout=log, stderr=log
+        )
+        try:
+            _wait_ready(base, timeout=180)
+            _check_post(base, body)
+            targets = [
+                ("POST /v1/recommendations", base + "/v1/recommendations?limit=10", script),
+                ("GET /healthz", base + "/healthz", None),
+            ]
+            for name, url, lua in targets:
+                _wrk(name, url, lua, args, args.warmup)
+            results = [_wrk(name, url, lua, args, args.duration) for name, url, lua in targets]
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            log.close()
+    rec, health = results
+    print(f"\n{args.connections} concurrent clients, {args.duration} s each, one uvicorn process")
+    print(
+        f"{'endpoint':<28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'errors':>7}"
+    )
+    for r in results:
+        print(
+            f"{r.name:<28} {r.requests_per_second:>9.1f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} "
+            f"{r.requests:>9} {r.errors:>7}"
+        )
+    ratio = rec.requests_per_second / health.requests_per_second
+    print(f"\nthroughput ratio recommendations / healthz: {ratio:.2f} (target >= 0.5)")
+    print(f"recommendations p99: {rec.p99_ms:.1f} ms (target <= 50 ms)")
+    return 0 if rec.errors == 0 and health.errors == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

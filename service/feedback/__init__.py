@@ -1,0 +1,1 @@
+"""Outcomes recorded against recommendation runs."""

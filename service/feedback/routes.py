@@ -1,0 +1,32 @@
+"""``POST /v1/feedback``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, status
+
+from service.deps import PartnerOrOfficer, SessionDep
+from service.feedback.service import record_feedback
+from service.profiles.schemas import FeedbackIn, FeedbackOut
+
+router = APIRouter(prefix="/v1/feedback", tags=["feedback"])
+
+_PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=FeedbackOut,
+    responses={
+        404: {"description": "no such run, or one the caller may not see", **_PROBLEM},
+        422: {"description": "invalid body, or an offering the run did not list", **_PROBLEM},
+    },
+)
+def post_feedback(caller: PartnerOrOfficer, session: SessionDep, data: FeedbackIn) -> FeedbackOut:
+    """Record what became of one offering of a run: `shown`, `accepted`, `rejected`, `enrolled`.
+
+    Only on runs of profiles the caller may see (a partner: its own tenant's).
+    """
+    return record_feedback(session, caller, data)

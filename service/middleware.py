@@ -1,0 +1,298 @@
+"""ASGI middleware: request id + log + metrics, per-tenant CORS, rate limits, body limits.
+
+Pure ASGI (not BaseHTTPMiddleware) to keep the per-request cost low.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import re
+import time
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+import anyio.to_thread
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service.auth import repository as auth_repo
+from service.errors import problem_response
+from service.metrics import REQUEST_SECONDS, REQUESTS
+from service.settings import Settings
+
+log = logging.getLogger("dakmatch.access")
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_UNLIMITED_PATHS = frozenset({"/healthz", "/readyz"})
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+def _state(scope: Scope) -> dict[str, Any]:
+    state: dict[str, Any] = scope.setdefault("state", {})
+    return state
+
+
+class ObservabilityMiddleware:
+    """Gives each request an id (``X-Request-ID``), counts and times it, logs one JSON line."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = _header(scope, b"x-request-id")
+        request_id = incoming if incoming and _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        _state(scope)["request_id"] = request_id
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+                message.setdefault("headers", [])
+                message["headers"] = [
+                    *message["headers"],
+                    (b"x-request-id", request_id.encode()),
+                ]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = scope.get("route")
+            template = str(getattr(route, "path", "")) or "unmatched"
+            method = str(scope["method"])
+            REQUESTS.labels(method, template, str(status)).inc()
+            REQUEST_SECONDS.labels(method, template).observe(elapsed)
+            log.info(
+                "request",
+                extra={
+                    "request_id": request_id,
+                    "method": method,
+                    "route": template,
+                    "status": status,
+                    "duration_ms": round(elapsed * 1000, 2),
+                    "key": _state(scope).get("key_prefix"),
+                },
+            )
+
+
+class CorsMiddleware:
+    """CORS with a per-tenant allow-list.
+
+    A browser's preflight carries no API key, so it is answered from the union of all tenants'
+    origins; the real request is then answered with ``Access-Control-Allow-Origin`` only when
+    the key's own tenant lists the origin (anonymous requests: any tenant's origin).
+    """
+
+    ALLOW_METHODS = "GET, POST, PUT, PATCH, DELETE"
+    ALLOW_HEADERS = "Content-Type, X-API-Key, Idempotency-Key, If-Match, X-Request-ID"
+    EXPOSE_HEADERS = "Location, ETag, Retry-After, X-Request-ID, Idempotent-Replayed"
+    CACHE_SECONDS = 30.0
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.defaults = frozenset(settings.default_cors_origins)
+        self._known: frozenset[str] = frozenset()
+        self._loaded_at = -math.inf
+
+    async def _all_origins(self, scope: Scope) -> frozenset[str]:
+        if time.monotonic() - self._loaded_at > self.CACHE_SECONDS:
+            factory = scope["app"].state.session_factory
+
+            def load() -> set[str]:
+                with factory() as session:
+                    return auth_repo.all_allowed_origins(session)
+
+            self._known = frozenset(await anyio.to_thread.run_sync(load)) | self.defaults
+            self._loaded_at = time.monotonic()
+        return self._known
+
+    def forget(self) -> None:
+        """Reload the origins on the next request (after a tenant's list changed)."""
+        self._loaded_at = -math.inf
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        origin = _header(scope, b"origin") if scope["type"] == "http" else None
+        if origin is None:
+            await self.app(scope, receive, send)
+            return
+        known = await self._all_origins(scope)
+        preflight = scope["method"] == "OPTIONS" and _header(
+            scope, b"access-control-request-method"
+        )
+        if preflight:
+            response: Response
+            if origin not in known:
+                response = problem_response(
+                    403,
+                    "cors-origin",
+                    "Origin not allowed",
+                    f"origin {origin} is on no tenant's allow-list",
+                )
+            else:
+                response = Response(
+                    status_code=204,
+                    headers={
+                        **self._allow(origin),
+                        "access-control-allow-methods": self.ALLOW_METHODS,
+                        "access-control-allow-headers": self.ALLOW_HEADERS,
+                        "access-control-max-age": "600",
+                    },
+                )
+            await response(scope, receive, send)
+            return
+
+        async def send_with_cors(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                tenant_origins = _state(scope).get("allowed_origins")
+                allowed = (
+                    origin in tenant_origins or origin in self.defaults
+                    if tenant_origins is not None
+                    else origin in known
+                )
+                extra = [(b"vary", b"Origin")]
+                if allowed:
+                    extra += [(k.encode(), v.encode()) for k, v in self._allow(origin).items()]
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await self.app(scope, receive, send_with_cors)
+
+    def _allow(self, origin: str) -> dict[str, str]:
+        return {
+            "access-control-allow-origin": origin,
+            "access-control-expose-headers": self.EXPOSE_HEADERS,
+            "vary": "Origin",
+        }
+
+
+class RateLimiter:
+    """Fixed-window counters per key and per client address (in memory, per process)."""
+
+    def __init__(self, per_key: int, per_ip: int, window_seconds: int) -> None:
+        self.per_key = per_key
+        self.per_ip = per_ip
+        self.window = window_seconds
+        self._window_start = 0.0
+        self._counts: dict[str, int] = {}
+
+    def hit(self, buckets: Iterable[tuple[str, int]], now: float) -> int | None:
+        """Count one request in each (bucket, limit); seconds to wait if one is over."""
+        start = now - (now % self.window)
+        if start != self._window_start:
+            self._window_start, self._counts = start, {}
+        wait = None
+        for bucket, limit in buckets:
+            if limit <= 0:
+                continue
+            count = self._counts.get(bucket, 0) + 1
+            self._counts[bucket] = count
+            if count > limit:
+                wait = max(1, math.ceil(start + self.window - now))
+        return wait
+
+
+class LimitsMiddleware:
+    """Rate limits (429 + Retry-After), body size (413) and JSON content type (415)."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.max_body = settings.max_body_bytes
+        self.limiter = RateLimiter(
+            settings.rate_limit_per_key,
+            settings.rate_limit_per_ip,
+            settings.rate_limit_window_seconds,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["path"] not in _UNLIMITED_PATHS:
+            buckets = [(f"ip:{(scope.get('client') or ('?', 0))[0]}", self.limiter.per_ip)]
+            key = _header(scope, b"x-api-key")
+            if key:
+                digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+                buckets.append((f"key:{digest}", self.limiter.per_key))
+            wait = self.limiter.hit(buckets, time.time())
+            if wait is not None:
+                await problem_response(
+                    429,
+                    "rate-limited",
+                    "Too many requests",
+                    f"rate limit reached; retry in {wait} s",
+                    headers={"Retry-After": str(wait)},
+                )(scope, receive, send)
+                return
+        if scope["method"] not in _BODY_METHODS:
+            await self.app(scope, receive, send)
+            return
+        declared = _header(scope, b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body:
+            await self._too_large(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body:
+                await self._too_large(scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        if body and not _is_json(_header(scope, b"content-type")):
+            await problem_response(
+                415,
+                "unsupported-media-type",
+                "Unsupported media type",
+                "send the body as JSON with Content-Type: application/json",
+            )(scope, receive, send)
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await problem_response(
+            413,
+            "payload-too-large",
+            "Request body too large",
+            f"the body is larger than {self.max_body} bytes",
+        )(scope, receive, send)
+
+
+def _is_json(content_type: str | None) -> bool:
+    if not content_type:
+        return False
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )

@@ -1,0 +1,1 @@
+"""Stored enterprise profiles, their recommendation runs, and erasure."""

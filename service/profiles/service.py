@@ -1,0 +1,218 @@
+"""Profile use cases: create (idempotent), read, list, merge-patch, erase, rank and store."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from service import audit, idempotency
+from service.db import Profile, Role
+from service.deps import Caller
+from service.errors import Conflict, NotFound, PreconditionFailed
+from service.profiles import repository as repo
+from service.profiles.repository import Viewer
+from service.profiles.schemas import ProfileOut, ProfilePage, RunSummary
+from service.ranking import rank_profile, validate_profile
+from service.runtime import Served
+
+
+@dataclass(frozen=True)
+class Created:
+    profile: ProfileOut
+    replayed: bool
+
+
+def viewer_of(caller: Caller) -> Viewer:
+    return Viewer(tenant_id=caller.tenant_id, all_tenants=caller.sees_all_tenants())
+
+
+def _audit(session: Session, caller: Caller, action: str, profile_id: str | None) -> None:
+    if caller.role is Role.OFFICER:
+        audit.record(session, caller.actor, action, profile_id)
+
+
+def _out(profile: Profile, tenant: str) -> ProfileOut:
+    return ProfileOut(
+        id=profile.id,
+        tenant=tenant,
+        state=profile.state,
+        district=profile.district,
+        sector=profile.sector,
+        version=profile.version,
+        created_at=profile.created_at,
+        updated_at=profile.updated_at,
+        profile=dict(profile.body),
+    )
+
+
+def _visible_profile(session: Session, caller: Caller, profile_id: str) -> Profile:
+    profile = repo.get_profile(session, profile_id, viewer_of(caller))
+    if profile is None:
+        raise NotFound(f"no profile with id '{profile_id}'")
+    return profile
+
+
+def create_profile(
+    session: Session,
+    caller: Caller,
+    geography: Any,
+    data: Mapping[str, Any],
+    idempotency_key: str | None,
+) -> Created:
+    """Validate and store a profile under the caller's tenant; replay a repeated key."""
+    body_hash = idempotency.request_hash(data)
+    if idempotency_key is not None:
+        stored = idempotency.replay(session, caller.key_id, idempotency_key, body_hash)
+        if stored is not None:
+            return Created(ProfileOut.model_validate(stored.body), replayed=True)
+    valid = validate_profile(data, geography)
+    profile = repo.add_profile(
+        session,
+        tenant_id=caller.tenant_id,
+        body=data,
+        state=valid.state,
+        district=valid.district,
+        sector=str(valid.profile.sector),
+        pincode=valid.profile.pincode,
+    )
+    out = _out(profile, caller.tenant_name)
+    _audit(session, caller, "create", profile.id)
+    if idempotency_key is not None:
+        idempotency.remember(
+            session,
+            api_key_id=caller.key_id,
+            key=idempotency_key,
+            body_hash=body_hash,
+            status=201,
+            body=out.model_dump(mode="json"),
+            profile_id=profile.id,
+        )
+    return Created(out, replayed=False)
+
+
+def read_profile(session: Session, caller: Caller, profile_id: str) -> ProfileOut:
+    profile = _visible_profile(session, caller, profile_id)
+    _audit(session, caller, "read", profile.id)
+    return _out(profile, repo.tenant_name(session, profile.tenant_id))
+
+
+def list_profiles(
+    session: Session,
+    caller: Caller,
+    *,
+    state: str | None,
+    district: str | None,
+    sector: str | None,
+    limit: int,
+    offset: int,
+) -> ProfilePage:
+    rows, total = repo.list_profiles(
+        session,
+        viewer_of(caller),
+        state=state,
+        district=district,
+        sector=sector,
+        limit=limit,
+        offset=offset,
+    )
+    _audit(session, caller, "list", None)
+    return ProfilePage(
+        items=[_out(p, name) for p, name in rows], total=total, limit=limit, offset=offset
+    )
+
+
+def merge_patch(target: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
+    """RFC 7396 JSON merge patch: null removes a member, objects merge, anything else replaces."""
+    merged = dict(target)
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        elif isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = merge_patch(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def patch_profile(
+    session: Session,
+    caller: Caller,
+    geography: Any,
+    profile_id: str,
+    patch: Mapping[str, Any],
+    if_match: str | None,
+) -> ProfileOut:
+    """Merge ``patch`` into the stored body and validate the result as a whole profile."""
+    profile = _visible_profile(session, caller, profile_id)
+    if if_match is not None and if_match.strip().strip('W/"') != str(profile.version):
+        raise PreconditionFailed(
+            f"If-Match {if_match} does not match the current version {profile.version}"
+        )
+    merged = merge_patch(profile.body, patch)
+    valid = validate_profile(merged, geography)
+    try:
+        repo.update_profile(
+            session,
+            profile,
+            body=merged,
+            state=valid.state,
+            district=valid.district,
+            sector=str(valid.profile.sector),
+            pincode=valid.profile.pincode,
+        )
+    except StaleDataError as exc:
+        raise Conflict("the profile was changed by someone else; read it again") from exc
+    _audit(session, caller, "update", profile.id)
+    return _out(profile, repo.tenant_name(session, profile.tenant_id))
+
+
+def erase_profile(session: Session, caller: Caller, profile_id: str) -> None:
+    """Erase the profile with its runs, their feedback and any stored idempotent replies."""
+    profile = _visible_profile(session, caller, profile_id)
+    repo.erase_profile(session, profile.id)
+    _audit(session, caller, "erase", profile.id)
+
+
+def recommend_stored(
+    session: Session,
+    caller: Caller,
+    served: Served,
+    geography: Any,
+    profile_id: str,
+    limit: int,
+) -> dict[str, Any]:
+    """Rank a stored profile with the served catalogue and store the run as served."""
+    profile = _visible_profile(session, caller, profile_id)
+    valid = validate_profile(profile.body, geography)
+    run_id = str(uuid.uuid4())
+    payload = rank_profile(served, valid.profile, limit, run_id=run_id)
+    repo.add_run(
+        session,
+        run_id=run_id,
+        profile_id=profile.id,
+        catalog_version=str(payload["catalog_version"]),
+        model_version=str(payload["model_version"]),
+        ranking=payload,
+    )
+    _audit(session, caller, "rank", profile.id)
+    return payload
+
+
+def list_runs(session: Session, caller: Caller, profile_id: str) -> list[RunSummary]:
+    profile = _visible_profile(session, caller, profile_id)
+    _audit(session, caller, "read-runs", profile.id)
+    return [
+        RunSummary(
+            id=r.id,
+            catalog_version=r.catalog_version,
+            model_version=r.model_version,
+            created_at=r.created_at,
+            ranking=dict(r.ranking),
+        )
+        for r in repo.list_runs(session, profile.id)
+    ]

@@ -1,0 +1,53 @@
+"""The one place the service calls the matching engine: validate a profile, rank it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from service.errors import InvalidInput, NotReady
+from service.metrics import RANKING_SECONDS
+from service.recommendations.schemas import RankingOut
+from service.runtime import Served
+
+if TYPE_CHECKING:
+    from matching import EnterpriseProfile
+
+
+@dataclass(frozen=True)
+class ValidProfile:
+    """A profile that passed validation, with the place its PIN code names."""
+
+    profile: EnterpriseProfile
+    state: str
+    district: str
+
+
+def validate_profile(data: Mapping[str, Any], geography: Any) -> ValidProfile:
+    """Validate a profile body; raise :class:`InvalidInput` naming every bad field."""
+    from matching import ProfileError, parse_profile  # imported on use until matching lands
+
+    try:
+        profile = parse_profile(data, geography)
+    except ProfileError as exc:
+        raise InvalidInput("the profile is not valid", errors=exc.errors) from exc
+    place = geography.lookup(profile.pincode)  # parse_profile has checked that it exists
+    return ValidProfile(profile=profile, state=place.state, district=place.district)
+
+
+def rank_profile(
+    served: Served, profile: EnterpriseProfile, limit: int, run_id: str | None = None
+) -> dict[str, Any]:
+    """The ranking in the API shape of DESIGN §5, timed into the ranking latency histogram."""
+    if served.ranker is None:
+        raise NotReady(served.problem or "the ranker is not fitted")
+    from matching import ranking_payload
+
+    started = time.perf_counter()
+    ranking = served.ranker.rank(profile, k=limit)
+    RANKING_SECONDS.observe(time.perf_counter() - started)
+    payload = ranking_payload(ranking, served.catalog.version, run_id=run_id)
+    # Normalised through the response model, so a stored run equals the answer served.
+    return RankingOut.model_validate(payload).model_dump(mode="json")

@@ -1,0 +1,1 @@
+"""Ranking a profile without storing it."""

@@ -1,0 +1,46 @@
+"""``POST /v1/recommendations``: rank a profile without storing anything."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query
+
+from service.deps import GeographyDep, OptionalCaller, ServedDep
+from service.examples import PROFILE_EXAMPLES
+from service.ranking import rank_profile, validate_profile
+from service.recommendations.schemas import RankingOut
+
+router = APIRouter(prefix="/v1/recommendations", tags=["recommendations"])
+
+_PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
+
+
+@router.post(
+    "",
+    response_model=RankingOut,
+    responses={
+        422: {"description": "invalid profile, field by field", **_PROBLEM},
+        503: {"description": "ranker not ready", **_PROBLEM},
+    },
+)
+def recommend(
+    _caller: OptionalCaller,
+    served: ServedDep,
+    geography: GeographyDep,
+    data: Annotated[
+        dict[str, Any],
+        Body(
+            description="an enterprise profile (DESIGN §4); unknown fields are refused",
+            openapi_examples=PROFILE_EXAMPLES,
+        ),
+    ],
+    limit: Annotated[int, Query(ge=1, le=50, description="how many recommendations")] = 10,
+) -> dict[str, Any]:
+    """Rank the offerings for a profile; nothing is stored. Open to anonymous callers.
+
+    Each recommendation carries its score, reasons, prerequisites and where to go; offerings
+    ruled out by hard limits are listed under `not_eligible` with the reason.
+    """
+    valid = validate_profile(data, geography)
+    return rank_profile(served, valid.profile, limit)
