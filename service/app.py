@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI, Response
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -60,10 +62,15 @@ def create_app(
                 state.problems.append(problem)
         app.state.session_factory = factory
         app.state.runtime = state
-        _load_served(app)
+        _refresh(app)
+        watcher = None
+        if settings.catalog_refresh_seconds > 0:
+            watcher = asyncio.create_task(_watch_catalog(app, settings.catalog_refresh_seconds))
         try:
             yield
         finally:
+            if watcher is not None:
+                watcher.cancel()
             if engine is not None:
                 engine.dispose()
 
@@ -95,19 +102,31 @@ def create_app(
     return app
 
 
-def _load_served(app: FastAPI) -> None:
-    """Serve the newest catalogue in the database, with a ranker fitted on it."""
+def _refresh(app: FastAPI) -> None:
+    """Serve the newest catalogue in the database, refitting the ranker when it changed.
+
+    Runs at start-up and every ``catalog_refresh_seconds``, so that a catalogue changed through
+    another process (``dakmatch catalog load``, an admin PUT on another worker) is picked up.
+    """
     runtime: Runtime = app.state.runtime
     factory: sessionmaker[Session] = app.state.session_factory
+    stored = None
     try:
         with factory() as session:
-            stored = catalog_repo.latest_catalog(session)
+            newest = catalog_repo.newest_version(session)
+            current = runtime.served
+            if newest is not None and (current is None or current.catalog.version != newest):
+                stored = catalog_repo.latest_catalog(session)
+        runtime.database_problem = None
     except SQLAlchemyError as exc:  # "not ready" with the reason, not a crash
-        runtime.problems.append(f"database unreachable at start-up ({type(exc).__name__})")
+        runtime.database_problem = f"database unreachable ({type(exc).__name__})"
         log.error("cannot read the catalogue: %s", type(exc).__name__)
-        stored = None
-    current = runtime.served
-    stale = current is None or stored is None or current.catalog.version != stored.catalog.version
-    if stored is not None and stale:
+    if stored is not None:
         runtime.install(stored.catalog)
     runtime.expose(app.state)
+
+
+async def _watch_catalog(app: FastAPI, every: float) -> None:
+    while True:
+        await asyncio.sleep(every)
+        await anyio.to_thread.run_sync(_refresh, app)

@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -213,6 +214,20 @@ def install(app: FastAPI) -> None:
             exc.status_code, slug, title, detail, headers=getattr(exc, "headers", None)
         )
 
+    async def on_database(_request: Request, exc: Exception) -> JSONResponse:
+        if isinstance(exc, IntegrityError):
+            return problem_response(
+                409, "conflict", "Conflict", "the change clashes with stored data; retry"
+            )
+        log.error("database error: %s", type(exc).__name__)
+        return problem_response(
+            503,
+            "database-unavailable",
+            "Database unavailable",
+            "the database did not answer; retry shortly",
+            headers={"Retry-After": "5"},
+        )
+
     async def on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
         return problem_response(
@@ -222,4 +237,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DakMatchError, on_domain)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(IntegrityError, on_database)
+    app.add_exception_handler(OperationalError, on_database)
     app.add_exception_handler(Exception, on_unexpected)

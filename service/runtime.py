@@ -34,6 +34,7 @@ class Runtime:
     geography: Any = None
     served: Served | None = None
     problems: list[str] = field(default_factory=list)
+    database_problem: str | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def install(self, catalog: Catalog) -> Served:
@@ -56,7 +57,9 @@ class Runtime:
 
     def readiness_problems(self) -> list[str]:
         problems = list(self.problems)
-        if self.served is None:
+        if self.database_problem:
+            problems.insert(0, self.database_problem)
+        elif self.served is None:
             problems.append("no catalogue in the database: run `dakmatch catalog load`")
         elif self.served.problem:
             problems.append(self.served.problem)

@@ -45,8 +45,7 @@ def store_catalog(session: Session, catalog: Catalog, source: str = "") -> bool:
     Returns whether a row was added. The version is a content hash, so loading an unchanged
     file adds nothing, and loading a changed one (or going back to an older file) adds a row.
     """
-    newest = session.scalar(select(CatalogVersion.version).order_by(CatalogVersion.id.desc()))
-    if newest == catalog.version:
+    if newest_version(session) == catalog.version:
         return False
     session.add(
         CatalogVersion(
@@ -58,6 +57,13 @@ def store_catalog(session: Session, catalog: Catalog, source: str = "") -> bool:
     )
     session.flush()
     return True
+
+
+def newest_version(session: Session) -> str | None:
+    """The version hash of the newest stored catalogue (a cheap query, polled by the app)."""
+    return session.scalar(
+        select(CatalogVersion.version).order_by(CatalogVersion.id.desc()).limit(1)
+    )
 
 
 def latest_catalog(session: Session) -> StoredCatalog | None:

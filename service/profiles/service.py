@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -71,27 +72,33 @@ def create_profile(
         if stored is not None:
             return Created(ProfileOut.model_validate(stored.body), replayed=True)
     valid = validate_profile(data, geography)
-    profile = repo.add_profile(
-        session,
-        tenant_id=caller.tenant_id,
-        body=data,
-        state=valid.state,
-        district=valid.district,
-        sector=str(valid.profile.sector),
-        pincode=valid.profile.pincode,
-    )
-    out = _out(profile, caller.tenant_name)
+    try:
+        with session.begin_nested():
+            profile = repo.add_profile(
+                session,
+                tenant_id=caller.tenant_id,
+                body=data,
+                state=valid.state,
+                district=valid.district,
+                sector=str(valid.profile.sector),
+                pincode=valid.profile.pincode,
+            )
+            out = _out(profile, caller.tenant_name)
+            if idempotency_key is not None:
+                idempotency.remember(
+                    session,
+                    api_key_id=caller.key_id,
+                    key=idempotency_key,
+                    body_hash=body_hash,
+                    status=201,
+                    body=out.model_dump(mode="json"),
+                    profile_id=profile.id,
+                )
+    except IntegrityError as exc:  # the same key, sent twice at the same moment
+        raise Conflict(
+            "another request with this Idempotency-Key is being stored; retry to get its result"
+        ) from exc
     _audit(session, caller, "create", profile.id)
-    if idempotency_key is not None:
-        idempotency.remember(
-            session,
-            api_key_id=caller.key_id,
-            key=idempotency_key,
-            body_hash=body_hash,
-            status=201,
-            body=out.model_dump(mode="json"),
-            profile_id=profile.id,
-        )
     return Created(out, replayed=False)
 
 

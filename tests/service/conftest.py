@@ -125,7 +125,8 @@ def served(geography: Any) -> Served:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url)
+    # No background catalogue polling: it would share the test's connection with requests.
+    return Settings(database_url=database_url, catalog_refresh_seconds=0)
 
 
 @pytest.fixture

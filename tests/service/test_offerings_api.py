@@ -105,3 +105,41 @@ def test_unknown_path_and_method_are_problems(client: TestClient) -> None:
     assert (missing.status_code, missing.headers["content-type"]) == (404, PROBLEM)
     wrong = client.delete("/healthz")
     assert (wrong.status_code, wrong.headers["content-type"]) == (405, PROBLEM)
+
+
+def test_unreachable_database_is_not_ready(geography: object, served: Served) -> None:
+    from service.app import create_app
+    from service.runtime import Runtime
+    from service.settings import Settings
+
+    settings = Settings(database_url="postgresql+psycopg://nobody@127.0.0.1:9/none")
+    app = create_app(settings, runtime=Runtime(geography=geography, served=served))
+    with TestClient(app) as client:
+        response = client.get("/readyz")
+        assert response.status_code == 503
+        assert response.headers["content-type"] == PROBLEM
+        assert "database unreachable" in response.json()["detail"]
+        assert client.get("/healthz").status_code == 200
+
+
+def test_a_catalogue_loaded_elsewhere_is_picked_up(client: TestClient, session: Session) -> None:
+    """Another process (`dakmatch catalog load`, another worker) stored a newer version."""
+    import dataclasses
+
+    from catalog import catalog_version
+    from service.app import _refresh
+    from service.offerings import repository as repo
+
+    catalog = load_catalog()
+    renamed = (
+        catalog.offerings[0].model_copy(update={"name": "Renamed elsewhere"}),
+        *catalog.offerings[1:],
+    )
+    newer = dataclasses.replace(catalog, offerings=renamed, version=catalog_version(renamed))
+    repo.store_catalog(session, newer)
+    session.commit()
+    assert client.get("/v1/offerings").json()["catalog_version"] == catalog.version
+    _refresh(client.app)  # type: ignore[arg-type]  # what the watcher runs every 30 s
+    body = client.get("/v1/offerings").json()
+    assert body["catalog_version"] == newer.version
+    assert body["offerings"][0]["name"] == "Renamed elsewhere"

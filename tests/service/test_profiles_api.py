@@ -243,3 +243,17 @@ def test_officer_reads_and_changes_are_audited(
         (officer_id, "rank"),
         (officer_id, "erase"),
     ]
+
+
+def test_simultaneous_idempotent_requests_conflict_cleanly(
+    client: TestClient, keys: Keys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second of two requests racing with one key hits the unique index: 409, not 500."""
+    from service import idempotency
+
+    headers = {**keys.headers("partner"), "Idempotency-Key": "race"}
+    assert client.post("/v1/profiles", json=make_profile(), headers=headers).status_code == 201
+    monkeypatch.setattr(idempotency, "replay", lambda *_args: None)  # as if not yet visible
+    raced = client.post("/v1/profiles", json=make_profile(), headers=headers)
+    assert raced.status_code == 409
+    assert raced.headers["content-type"] == "application/problem+json"
