@@ -34,9 +34,10 @@ class Settings(BaseSettings):
     )
     # 64 KiB: a full profile with 2,000 characters of products is under 4 KiB.
     max_body_bytes: int = Field(default=65_536, ge=1024)
-    # Per key and per client address, per minute; 0 switches a limit off.
+    # Per key and per client address, per window; 0 switches a limit off. The address limit is
+    # the higher one: a partner portal sends all its users' requests from one address.
     rate_limit_per_key: int = Field(default=600, ge=0)
-    rate_limit_per_ip: int = Field(default=300, ge=0)
+    rate_limit_per_ip: int = Field(default=1200, ge=0)
     rate_limit_window_seconds: int = Field(default=60, ge=1)
     default_cors_origins: tuple[str, ...] = ()
     # How often each process checks for a newer catalogue version (0: only at start-up).
