@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalog import Catalog
@@ -17,7 +18,7 @@ from service.runtime import Runtime, Served
 from service.settings import Settings
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -34,31 +35,31 @@ def get_session(request: Request) -> Iterator[Session]:
             raise
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
 
-def get_served(request: Request) -> Served:
-    served = get_runtime(request).served
+async def get_served(request: Request) -> Served:
+    served = (await get_runtime(request)).served
     if served is None:
         raise NotReady("no catalogue is loaded; an operator must run `dakmatch catalog load`")
     return served
 
 
-def get_catalog(request: Request) -> Catalog:
-    return get_served(request).catalog
+async def get_catalog(request: Request) -> Catalog:
+    return (await get_served(request)).catalog
 
 
-def get_ranker(request: Request) -> Any:
-    served = get_served(request)
+async def get_ranker(request: Request) -> Any:
+    served = await get_served(request)
     if served.ranker is None:
         raise NotReady(served.problem or "the ranker is not fitted")
     return served.ranker
 
 
-def get_geography(request: Request) -> Any:
-    geography = get_runtime(request).geography
+async def get_geography(request: Request) -> Any:
+    geography = (await get_runtime(request)).geography
     if geography is None:
         raise NotReady("the post-office geography is not loaded")
     return geography
@@ -91,9 +92,8 @@ class Caller:
         return self.role is Role.OFFICER
 
 
-def optional_caller(
+async def optional_caller(
     request: Request,
-    session: SessionDep,
     x_api_key: Annotated[
         str | None,
         Header(
@@ -103,29 +103,46 @@ def optional_caller(
         ),
     ] = None,
 ) -> Caller | None:
-    """The caller, or None for anonymous requests. A key that is sent must be valid."""
+    """The caller, or None for anonymous requests. A key that is sent must be valid.
+
+    Async so that anonymous requests skip the thread pool; the key lookup runs in its own short
+    transaction (it also records when the key was last used) in a worker thread.
+    """
     if x_api_key is None:
         return None
-    found = auth_repo.authenticate(session, x_api_key)
-    if found is None:
+    factory: sessionmaker[Session] = request.app.state.session_factory
+    caller = await run_in_threadpool(_authenticate, factory, x_api_key)
+    if caller is None:
         raise Unauthenticated("the X-API-Key is unknown or revoked")
-    key, tenant = found
+    caller_, origins = caller
     # The CORS middleware answers browsers from the key's own tenant's allow-list.
-    request.state.allowed_origins = tuple(tenant.allowed_origins or ())
-    request.state.key_prefix = key.prefix
-    return Caller(
-        key_id=key.id,
-        prefix=key.prefix,
-        role=key.role,
-        tenant_id=tenant.id,
-        tenant_name=tenant.name,
-    )
+    request.state.allowed_origins = origins
+    request.state.key_prefix = caller_.prefix
+    return caller_
+
+
+def _authenticate(
+    factory: sessionmaker[Session], secret: str
+) -> tuple[Caller, tuple[str, ...]] | None:
+    with factory.begin() as session:
+        found = auth_repo.authenticate(session, secret)
+        if found is None:
+            return None
+        key, tenant = found
+        caller = Caller(
+            key_id=key.id,
+            prefix=key.prefix,
+            role=key.role,
+            tenant_id=tenant.id,
+            tenant_name=tenant.name,
+        )
+        return caller, tuple(tenant.allowed_origins or ())
 
 
 def require(*roles: Role) -> object:
     """A dependency admitting only keys of ``roles`` (401 without a key, 403 for other roles)."""
 
-    def dependency(caller: Annotated[Caller | None, Depends(optional_caller)]) -> Caller:
+    async def dependency(caller: Annotated[Caller | None, Depends(optional_caller)]) -> Caller:
         if caller is None:
             raise Unauthenticated("this endpoint needs an X-API-Key header")
         if caller.role not in roles:

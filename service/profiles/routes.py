@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Path, Query, Response, status
+from fastapi.responses import JSONResponse
 
 from catalog import Sector
 from service.deps import GeographyDep, PartnerOrOfficer, ServedDep, SessionDep
@@ -159,9 +160,11 @@ def recommend_stored(
     geography: GeographyDep,
     profile_id: ProfileId,
     limit: Limit = 10,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Rank the stored profile now and store the run; the answer carries its `run_id`."""
-    return service.recommend_stored(session, caller, served, geography, profile_id, limit)
+    return JSONResponse(
+        service.recommend_stored(session, caller, served, geography, profile_id, limit)
+    )
 
 
 @router.get(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
+from fastapi.responses import JSONResponse
 
 from service.deps import GeographyDep, OptionalCaller, ServedDep
 from service.examples import PROFILE_EXAMPLES
@@ -36,11 +37,12 @@ def recommend(
         ),
     ],
     limit: Annotated[int, Query(ge=1, le=50, description="how many recommendations")] = 10,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Rank the offerings for a profile; nothing is stored. Open to anonymous callers.
 
     Each recommendation carries its score, reasons, prerequisites and where to go; offerings
     ruled out by hard limits are listed under `not_eligible` with the reason.
     """
     valid = validate_profile(data, geography)
-    return rank_profile(served, valid.profile, limit)
+    # Already normalised by RankingOut in rank_profile: returned as is, not validated twice.
+    return JSONResponse(rank_profile(served, valid.profile, limit))
