@@ -58,6 +58,17 @@ async def get_ranker(request: Request) -> Any:
     return served.ranker
 
 
+async def get_ready(request: Request) -> Served:
+    """The served catalogue with a fitted ranker and the geography (one dependency: the
+    ranking endpoints are the hot path)."""
+    served = await get_served(request)
+    if served.ranker is None:
+        raise NotReady(served.problem or "the ranker is not fitted")
+    if served.geography is None:
+        raise NotReady("the post-office geography is not loaded")
+    return served
+
+
 async def get_geography(request: Request) -> Any:
     geography = (await get_runtime(request)).geography
     if geography is None:
@@ -69,6 +80,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 SessionDep = Annotated[Session, Depends(get_session)]
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 ServedDep = Annotated[Served, Depends(get_served)]
+ReadyDep = Annotated[Served, Depends(get_ready)]
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 RankerDep = Annotated[Any, Depends(get_ranker)]
 GeographyDep = Annotated[Any, Depends(get_geography)]

@@ -24,7 +24,7 @@ class Readiness(BaseModel):
 
 
 @router.get("/healthz", response_model=Health)
-def healthz() -> Health:
+async def healthz() -> Health:
     """Liveness: the process answers. Touches neither the database nor the ranker."""
     return Health(status="ok")
 

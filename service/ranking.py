@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from service.errors import InvalidInput, NotReady
 from service.metrics import RANKING_SECONDS
-from service.recommendations.schemas import RankingOut
 from service.runtime import Served
 
 if TYPE_CHECKING:
@@ -48,6 +47,5 @@ def rank_profile(
     started = time.perf_counter()
     ranking = served.ranker.rank(profile, k=limit)
     RANKING_SECONDS.observe(time.perf_counter() - started)
-    payload = ranking_payload(ranking, served.catalog.version, run_id=run_id)
-    # Normalised through the response model, so a stored run equals the answer served.
-    return RankingOut.model_validate(payload).model_dump(mode="json")
+    payload: dict[str, Any] = ranking_payload(ranking, served.catalog.version, run_id=run_id)
+    return payload

@@ -25,6 +25,7 @@ class Served:
     catalog: Catalog
     ranker: Any
     problem: str | None = None
+    geography: Any = None
 
 
 @dataclass
@@ -41,7 +42,9 @@ class Runtime:
         """Fit a ranker on ``catalog`` and make the pair the served one."""
         with self._lock:
             ranker, problem = fit_ranker(catalog, self.geography)
-            self.served = Served(catalog=catalog, ranker=ranker, problem=problem)
+            self.served = Served(
+                catalog=catalog, ranker=ranker, problem=problem, geography=self.geography
+            )
             return self.served
 
     def expose(self, state: Any) -> None:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Header, Path, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from catalog import Sector
-from service.deps import GeographyDep, PartnerOrOfficer, ServedDep, SessionDep
+from service.deps import GeographyDep, PartnerOrOfficer, ReadyDep, SessionDep
 from service.examples import PATCH_EXAMPLES, PROFILE_EXAMPLES
 from service.profiles import service
 from service.profiles.schemas import ProfileOut, ProfilePage, RunSummary
@@ -156,15 +156,12 @@ def erase_profile(caller: PartnerOrOfficer, session: SessionDep, profile_id: Pro
 def recommend_stored(
     caller: PartnerOrOfficer,
     session: SessionDep,
-    served: ServedDep,
-    geography: GeographyDep,
+    served: ReadyDep,
     profile_id: ProfileId,
     limit: Limit = 10,
 ) -> JSONResponse:
     """Rank the stored profile now and store the run; the answer carries its `run_id`."""
-    return JSONResponse(
-        service.recommend_stored(session, caller, served, geography, profile_id, limit)
-    )
+    return JSONResponse(service.recommend_stored(session, caller, served, profile_id, limit))
 
 
 @router.get(

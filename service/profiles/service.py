@@ -19,6 +19,7 @@ from service.profiles import repository as repo
 from service.profiles.repository import Viewer
 from service.profiles.schemas import ProfileOut, ProfilePage, RunSummary
 from service.ranking import rank_profile, validate_profile
+from service.recommendations.schemas import RankingOut
 from service.runtime import Served
 
 
@@ -189,15 +190,17 @@ def recommend_stored(
     session: Session,
     caller: Caller,
     served: Served,
-    geography: Any,
     profile_id: str,
     limit: int,
 ) -> dict[str, Any]:
     """Rank a stored profile with the served catalogue and store the run as served."""
     profile = _visible_profile(session, caller, profile_id)
-    valid = validate_profile(profile.body, geography)
+    valid = validate_profile(profile.body, served.geography)
     run_id = str(uuid.uuid4())
-    payload = rank_profile(served, valid.profile, limit, run_id=run_id)
+    # Normalised through the response model, so the stored run equals the answer served.
+    payload = RankingOut.model_validate(
+        rank_profile(served, valid.profile, limit, run_id=run_id)
+    ).model_dump(mode="json")
     repo.add_run(
         session,
         run_id=run_id,

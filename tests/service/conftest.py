@@ -120,7 +120,7 @@ def served(geography: Any) -> Served:
     """The packaged catalogue with a ranker fitted once per session."""
     catalog = served_catalog()
     ranker, problem = fit_ranker(catalog, geography)
-    return Served(catalog=catalog, ranker=ranker, problem=problem)
+    return Served(catalog=catalog, ranker=ranker, problem=problem, geography=geography)
 
 
 @pytest.fixture
