@@ -19,6 +19,7 @@ from service.feedback.routes import router as feedback_router
 from service.middleware import CorsMiddleware, LimitsMiddleware, ObservabilityMiddleware
 from service.offerings import repository as catalog_repo
 from service.offerings.routes import router as offerings_router
+from service.openapi import build_openapi
 from service.profiles.routes import router as profiles_router
 from service.recommendations.routes import router as recommendations_router
 from service.runtime import Runtime, load_geography
@@ -81,6 +82,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     errors.install(app)
     app.include_router(health.router)
     app.include_router(offerings_router)
