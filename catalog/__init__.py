@@ -1,5 +1,15 @@
 """What can be offered: the offering schema, vocabularies, the curated catalogue, geography."""
 
+from catalog.geo import (
+    HEAD_POST_OFFICE_NOTE,
+    Facility,
+    Geography,
+    MalformedPincode,
+    PincodeError,
+    PinPlace,
+    UnknownPincode,
+    haversine_km,
+)
 from catalog.loader import (
     Catalog,
     CatalogError,
@@ -27,6 +37,7 @@ from catalog.vocab import (
 )
 
 __all__ = [
+    "HEAD_POST_OFFICE_NOTE",
     "STATES",
     "BusinessType",
     "Catalog",
@@ -34,11 +45,16 @@ __all__ = [
     "Category",
     "Caveat",
     "Constraints",
+    "Facility",
+    "Geography",
     "Location",
     "LocationKind",
+    "MalformedPincode",
     "Need",
     "Offering",
     "OfferingChannel",
+    "PinPlace",
+    "PincodeError",
     "Place",
     "Requirement",
     "SalesChannel",
@@ -46,10 +62,12 @@ __all__ = [
     "Segment",
     "SizeClass",
     "Status",
+    "UnknownPincode",
     "catalog_from_document",
     "catalog_version",
     "default_catalog_path",
     "export_csv",
     "export_json",
+    "haversine_km",
     "load_catalog",
 ]

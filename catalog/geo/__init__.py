@@ -1,0 +1,28 @@
+"""Post-office geography: PIN code -> place, distances, nearest facility (head post office).
+
+Nothing is read at import; build a :class:`Geography` once with :meth:`Geography.load`.
+"""
+
+from catalog.geo.distance import EARTH_RADIUS_KM, haversine_km
+from catalog.geo.geography import (
+    HEAD_POST_OFFICE_NOTE,
+    Facility,
+    Geography,
+    LocationBasis,
+    PinPlace,
+)
+from catalog.geo.pincode import MalformedPincode, PincodeError, UnknownPincode, normalise_pincode
+
+__all__ = [
+    "EARTH_RADIUS_KM",
+    "HEAD_POST_OFFICE_NOTE",
+    "Facility",
+    "Geography",
+    "LocationBasis",
+    "MalformedPincode",
+    "PinPlace",
+    "PincodeError",
+    "UnknownPincode",
+    "haversine_km",
+    "normalise_pincode",
+]

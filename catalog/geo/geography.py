@@ -1,0 +1,327 @@
+"""PIN code -> place, and the nearest facility of a kind, over the India Post directory.
+
+Facilities of kind ``head_post_office`` are the directory's head post offices (HO). The
+directory does not say which post offices are Dak Ghar Niryat Kendras (DNK, the post office
+export centres), so DakMatch shows the nearest head post office as a stand-in for the nearest
+Dak Ghar Niryat Kendra: ask there which DNK serves you.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, Self
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from catalog.geo.directory import head_office_table, office_table, pin_table, read_directory
+from catalog.geo.distance import EARTH_RADIUS_KM
+from catalog.geo.pincode import (
+    MalformedPincode,
+    PincodeError,
+    UnknownPincode,
+    normalise_pincode,
+    pincode_numbers,
+)
+from catalog.vocab import LocationKind
+
+if TYPE_CHECKING:
+    from sklearn.neighbors import BallTree
+
+HEAD_POST_OFFICE_NOTE = (
+    "The nearest head post office stands in for the nearest Dak Ghar Niryat Kendra (post office "
+    "export centre): the India Post directory does not mark which offices are DNKs, so ask there "
+    "which DNK serves you."
+)
+"""The sentence the UI shows beside a head post office given as an export centre."""
+
+LocationBasis = Literal["offices", "district", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class PinPlace:
+    """Where a PIN code is, as the India Post directory has it.
+
+    ``office_name`` is the PIN code's head office if it has one, else a sub office, else a
+    delivery branch office. ``latitude``/``longitude`` are the median of its offices'
+    coordinates after outliers are dropped (``location_basis == "offices"``), the median of its
+    district's offices when none of its own is usable (``"district"``), or None (``"none"``).
+    """
+
+    pincode: str
+    office_name: str
+    district: str
+    state: str
+    circle: str
+    latitude: float | None
+    longitude: float | None
+    location_basis: LocationBasis = "offices"
+
+    @property
+    def has_coordinates(self) -> bool:
+        """Whether a distance can be computed from this place."""
+        return self.latitude is not None and self.longitude is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Facility:
+    """A place an enterprise may have to go to, e.g. a head post office.
+
+    A head post office stands in for the nearest Dak Ghar Niryat Kendra (see
+    ``HEAD_POST_OFFICE_NOTE``).
+    """
+
+    name: str
+    pincode: str
+    district: str
+    state: str
+    latitude: float
+    longitude: float
+    kind: LocationKind
+
+
+@dataclass(frozen=True, slots=True)
+class _FacilityIndex:
+    facilities: pd.DataFrame
+    tree: BallTree | None
+
+
+class Geography:
+    """The India Post directory, indexed by PIN code and by facility location.
+
+    Build it once at start-up with :meth:`load` (reads the CSV shipped by ``bharatpin``, about
+    0.6 s) or, for tests, with :meth:`from_frame`. Lookups never touch the disk.
+
+    Examples
+    --------
+    >>> geo = Geography.load()  # doctest: +SKIP
+    >>> geo.lookup("400001").district  # doctest: +SKIP
+    'Mumbai'
+    >>> facility, km = geo.nearest(LocationKind.HEAD_POST_OFFICE, 18.94, 72.83)[0]  # doctest: +SKIP
+    """
+
+    def __init__(self, pins: pd.DataFrame, head_offices: pd.DataFrame) -> None:
+        self._numbers = pins["pin"].to_numpy(dtype=np.int64)
+        self._pincodes = np.array([f"{n:06d}" for n in self._numbers], dtype="<U6")
+        self._office = pins["office_name"].to_numpy(dtype=object)
+        self._district = pd.Categorical(pins["district"].astype(str))
+        self._state = pd.Categorical(pins["state"].astype(str))
+        self._circle = pins["circle"].to_numpy(dtype=object)
+        self._lat = pins["latitude"].to_numpy(dtype=np.float64)
+        self._lon = pins["longitude"].to_numpy(dtype=np.float64)
+        self._basis = pins["location_basis"].to_numpy(dtype=object)
+        self._indexes = {LocationKind.HEAD_POST_OFFICE: _index(head_offices)}
+
+    @classmethod
+    def load(cls, path: Path | str | None = None) -> Self:
+        """Read the India Post directory (``bharatpin``'s CSV unless ``path`` names another)."""
+        return cls.from_frame(read_directory(path))
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> Self:
+        """Build from a DataFrame with the directory's columns (one row per post office)."""
+        offices = office_table(frame)
+        if offices.empty:
+            raise ValueError("the directory frame holds no post office with a valid PIN code")
+        pins = pin_table(offices)
+        return cls(pins, head_office_table(offices, pins))
+
+    # --- PIN codes -------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+    def __contains__(self, pincode: object) -> bool:
+        try:
+            self._row(normalise_pincode(pincode))
+        except PincodeError:
+            return False
+        return True
+
+    @property
+    def pincodes(self) -> npt.NDArray[np.str_]:
+        """Every known PIN code, sorted (a copy)."""
+        return self._pincodes.copy()
+
+    @property
+    def pincode_states(self) -> npt.NDArray[np.object_]:
+        """The state of each PIN code in :attr:`pincodes`, aligned with it."""
+        return np.asarray(self._state.astype(object))
+
+    def pincodes_in_state(self, state: str) -> npt.NDArray[np.str_]:
+        """PIN codes whose representative office lies in ``state`` (directory spelling)."""
+        if state not in self._state.categories:
+            raise ValueError(f"no PIN code in state {state!r} (use the directory's spelling)")
+        return self._pincodes[np.asarray(self._state == state)]
+
+    def lookup(self, pincode: str) -> PinPlace:
+        """The place of ``pincode``.
+
+        Raises
+        ------
+        MalformedPincode
+            ``pincode`` is not six digits with a first digit from 1 to 9.
+        UnknownPincode
+            it is well formed but absent from the directory.
+        """
+        pin = normalise_pincode(pincode)
+        i = self._row(pin)
+        lat, lon = float(self._lat[i]), float(self._lon[i])
+        located = not (np.isnan(lat) or np.isnan(lon))
+        return PinPlace(
+            pincode=pin,
+            office_name=str(self._office[i]),
+            district=str(self._district[i]),
+            state=str(self._state[i]),
+            circle=str(self._circle[i]),
+            latitude=lat if located else None,
+            longitude=lon if located else None,
+            location_basis=self._basis[i] if located else "none",
+        )
+
+    def locate_many(self, pincodes: Iterable[object] | pd.Series) -> pd.DataFrame:
+        """Vectorised lookup: one row per input, in input order.
+
+        Columns ``latitude``, ``longitude`` (NaN when unknown or unlocated), ``state`` and
+        ``district`` (categorical, NaN when unknown) and ``known``. Malformed and unknown PIN
+        codes are rows with ``known == False``; nothing is raised. Integers are read as PIN codes.
+        """
+        series = pincodes if isinstance(pincodes, pd.Series) else pd.Series(list(pincodes))
+        numbers = pincode_numbers(series)
+        rows = np.searchsorted(self._numbers, numbers)
+        rows = np.minimum(rows, len(self._numbers) - 1)
+        known = self._numbers[rows] == numbers
+        rows = np.where(known, rows, -1)
+        safe = np.maximum(rows, 0)
+        return pd.DataFrame(
+            {
+                "latitude": np.where(known, self._lat[safe], np.nan),
+                "longitude": np.where(known, self._lon[safe], np.nan),
+                "state": _take(self._state, rows),
+                "district": _take(self._district, rows),
+                "known": known,
+            },
+            index=series.index,
+        )
+
+    def _row(self, pin: str) -> int:
+        number = int(pin)
+        i = int(np.searchsorted(self._numbers, number))
+        if i >= len(self._numbers) or self._numbers[i] != number:
+            raise UnknownPincode(pin)
+        return i
+
+    # --- facilities ------------------------------------------------------------------------
+
+    def facility_count(self, kind: LocationKind | str) -> int:
+        """How many facilities of ``kind`` are indexed."""
+        return len(self._index_for(kind).facilities)
+
+    def facility(self, kind: LocationKind | str, i: int) -> Facility:
+        """Facility number ``i`` of ``kind`` (the numbering :meth:`nearest_many` returns)."""
+        table = self._index_for(kind).facilities
+        if not 0 <= i < len(table):
+            raise IndexError(f"no {kind} facility number {i} (there are {len(table)})")
+        row = table.iloc[i]
+        return Facility(
+            name=str(row["name"]),
+            pincode=f"{int(row['pin']):06d}",
+            district=str(row["district"]),
+            state=str(row["state"]),
+            latitude=float(row["latitude"]),
+            longitude=float(row["longitude"]),
+            kind=LocationKind(kind),
+        )
+
+    def nearest(
+        self, kind: LocationKind | str, latitude: float, longitude: float, k: int = 1
+    ) -> list[tuple[Facility, float]]:
+        """The ``k`` facilities of ``kind`` nearest to a point, nearest first, with km."""
+        index, tree = self._tree_for(kind)
+        _check_point(latitude, longitude)
+        if k < 1:
+            raise ValueError(f"k must be at least 1, not {k}")
+        k = min(k, len(index.facilities))
+        point = np.radians([[latitude, longitude]])
+        radians, found = tree.query(point, k=k, sort_results=True)
+        return [
+            (self.facility(kind, int(i)), float(r) * EARTH_RADIUS_KM)
+            for i, r in zip(found[0], radians[0], strict=True)
+        ]
+
+    def nearest_many(
+        self,
+        kind: LocationKind | str,
+        latitudes: npt.ArrayLike,
+        longitudes: npt.ArrayLike,
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """Nearest facility of ``kind`` for many points: (facility numbers, km).
+
+        Points with a NaN coordinate get facility number -1 and distance NaN. Use
+        :meth:`facility` to turn a number into a :class:`Facility`.
+        """
+        _, tree = self._tree_for(kind)
+        lats = np.asarray(latitudes, dtype=np.float64).ravel()
+        lons = np.asarray(longitudes, dtype=np.float64).ravel()
+        if lats.shape != lons.shape:
+            raise ValueError(f"{lats.size} latitudes but {lons.size} longitudes")
+        found = np.full(lats.size, -1, dtype=np.int64)
+        km = np.full(lats.size, np.nan, dtype=np.float64)
+        ok = np.isfinite(lats) & np.isfinite(lons)
+        if ok.any():
+            points = np.radians(np.column_stack([lats[ok], lons[ok]]))
+            radians, nearest = tree.query(points, k=1)
+            found[ok] = nearest[:, 0]
+            km[ok] = radians[:, 0] * EARTH_RADIUS_KM
+        return found, km
+
+    def _index_for(self, kind: LocationKind | str) -> _FacilityIndex:
+        try:
+            return self._indexes[LocationKind(kind)]
+        except (ValueError, KeyError):
+            kinds = ", ".join(sorted(self._indexes))
+            raise ValueError(
+                f"no facilities of kind {str(kind)!r}; indexed kinds: {kinds}"
+            ) from None
+
+    def _tree_for(self, kind: LocationKind | str) -> tuple[_FacilityIndex, BallTree]:
+        index = self._index_for(kind)
+        if index.tree is None:
+            raise ValueError(f"the directory has no {kind!s} with coordinates")
+        return index, index.tree
+
+
+def _index(facilities: pd.DataFrame) -> _FacilityIndex:
+    if facilities.empty:
+        return _FacilityIndex(facilities, None)
+    # Imported here: scikit-learn costs ~0.8 s at import, and ``import catalog`` should not pay it.
+    from sklearn.neighbors import BallTree
+
+    points = np.radians(facilities[["latitude", "longitude"]].to_numpy(dtype=np.float64))
+    return _FacilityIndex(facilities.reset_index(drop=True), BallTree(points, metric="haversine"))
+
+
+def _take(values: pd.Categorical[str], rows: npt.NDArray[np.int64]) -> pd.Categorical[str]:
+    codes = np.where(rows >= 0, np.asarray(values.codes)[np.maximum(rows, 0)], -1)
+    return pd.Categorical.from_codes(codes, dtype=values.dtype)
+
+
+def _check_point(latitude: float, longitude: float) -> None:
+    if not (np.isfinite(latitude) and -90.0 <= latitude <= 90.0):
+        raise ValueError(f"latitude must be between -90 and 90, not {latitude}")
+    if not (np.isfinite(longitude) and -180.0 <= longitude <= 180.0):
+        raise ValueError(f"longitude must be between -180 and 180, not {longitude}")
+
+
+__all__ = [
+    "HEAD_POST_OFFICE_NOTE",
+    "Facility",
+    "Geography",
+    "MalformedPincode",
+    "PinPlace",
+    "PincodeError",
+    "UnknownPincode",
+]
