@@ -1,0 +1,46 @@
+"""Production server settings: gunicorn managing uvicorn workers (``uvicorn-worker``).
+
+    gunicorn -c deploy/gunicorn.conf.py "service.app:create_app()"
+
+Deployment configuration, not application code: it reads a few ``GUNICORN_*``/``WEB_*``
+variables of the container environment; the app itself reads only ``DAKMATCH_*`` settings.
+Each worker is a separate process with its own ranker (fitted in the app's lifespan) and its own
+database pool, so the app stays stateless and any number of these servers can run side by side.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+_port = os.environ.get("DAKMATCH_PORT", "8000")
+bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{_port}")
+
+# Ranking is CPU-bound and requests are short: one worker per core (plus one, so a worker busy
+# refitting the ranker after a catalogue change does not halve capacity on a small machine).
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
+worker_class = "uvicorn_worker.UvicornWorker"
+
+# A worker silent for this long (no heartbeat) is killed and replaced; start-up (geography load
+# and ranker fit, about 2 s) and the slowest request are far below it.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+# SIGTERM: stop accepting, let in-flight requests finish for up to this long, then exit.
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+# Shorter than a load balancer's idle timeout (AWS ALB 60 s), so the balancer never reuses a
+# connection the server has just closed.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+
+# Recycle workers now and then (jittered so they do not all restart together) to bound any slow
+# growth of memory.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "2000"))
+
+# The app logs each request itself as JSON (service/logs.py); gunicorn logs only its own events.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("DAKMATCH_LOG_LEVEL", "info").lower()
+
+# Behind a load balancer or reverse proxy: trust X-Forwarded-* only from these addresses.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Worker temporary files in memory, not on a possibly slow container layer.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
