@@ -83,7 +83,7 @@ _ALNUM = string.digits + string.ascii_uppercase
 
 
 def _zipf_weights(n: int, exponent: float = 1.1) -> npt.NDArray[np.float64]:
-    weights = 1.0 / np.arange(1, n + 1, dtype=np.float64) ** exponent
+    weights: npt.NDArray[np.float64] = 1.0 / np.arange(1, n + 1, dtype=np.float64) ** exponent
     return weights / weights.sum()
 
 
@@ -112,7 +112,7 @@ def _pick_lists(
     """``;``-joined lists of distinct values, Zipf-skewed, about ``mean_count`` long."""
     weights = _zipf_weights(len(values))
     counts = np.minimum(rng.poisson(mean_count, size=n), len(values))
-    order = np.argsort(-rng.random((n, len(values))) ** (1.0 / weights), axis=1)
+    order = np.argsort(-(rng.random((n, len(values))) ** (1.0 / weights)), axis=1)
     return [";".join(values[j] for j in row[:c]) for row, c in zip(order, counts, strict=True)]
 
 
@@ -194,7 +194,7 @@ def _spoil(frame: pd.DataFrame, rng: np.random.Generator, fraction: float) -> No
     )
     for i, row in enumerate(bad):
         column, value = defects[i % len(defects)]
-        frame.iloc[row, frame.columns.get_loc(column)] = value
+        frame.at[frame.index[row], column] = value
 
 
 def write_profiles(frame: pd.DataFrame, path: Path) -> None:
