@@ -83,8 +83,9 @@ _ALNUM = string.digits + string.ascii_uppercase
 
 
 def _zipf_weights(n: int, exponent: float = 1.1) -> npt.NDArray[np.float64]:
-    weights: npt.NDArray[np.float64] = 1.0 / np.arange(1, n + 1, dtype=np.float64) ** exponent
-    return weights / weights.sum()
+    weights = np.power(np.arange(1, n + 1, dtype=np.float64), -exponent)
+    normalised: npt.NDArray[np.float64] = weights / float(weights.sum())
+    return normalised
 
 
 def gstin_check_character(first14: str) -> str:
@@ -194,7 +195,7 @@ def _spoil(frame: pd.DataFrame, rng: np.random.Generator, fraction: float) -> No
     )
     for i, row in enumerate(bad):
         column, value = defects[i % len(defects)]
-        frame.at[frame.index[row], column] = value
+        frame.at[int(row), column] = value  # a RangeIndex: label == position
 
 
 def write_profiles(frame: pd.DataFrame, path: Path) -> None:
