@@ -5,7 +5,12 @@ Post publishes. Some are wrong: empty, zero, latitude and longitude swapped, dig
 decimal point, or a real place hundreds of kilometres away. A PIN code's location is therefore
 built in steps:
 
-1. a pair that is inside India's bounding box once latitude and longitude are swapped is
+1. filler values are dropped: a latitude or longitude written with four or more decimals that
+   offices in ``FILLER_STATES`` or more states share (e.g. latitude 15.5934 on 841 offices from
+   Darbhanga in Bihar to Vadodara in Gujarat) is a placeholder, not a survey, and so is a value
+   that ``FILLER_OFFICES`` or more offices of one district share while their other coordinate
+   takes ``FILLER_SPREAD`` or more values (latitude 15.59 on 189 Vadodara offices);
+   a pair that is inside India's bounding box once latitude and longitude are swapped is
    swapped back (the two ranges do not overlap, so this is unambiguous); other coordinates
    outside the box are dropped;
 2. the median latitude and longitude of the PIN code's remaining offices is taken;
@@ -26,6 +31,7 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from catalog.geo.distance import haversine_km, in_india
@@ -50,6 +56,14 @@ COLUMNS = (
     "longitude",
 )
 """The directory columns DakMatch reads (the CSV has more)."""
+
+FILLER_STATES = 3
+"""A precise coordinate value repeated in this many states is a placeholder."""
+
+FILLER_OFFICES = 40
+FILLER_SPREAD = 20
+"""One latitude on 40+ offices of a district, with 20+ different longitudes, is a placeholder
+(the largest genuine repeat in the directory is 31 offices; the smallest filler 43)."""
 
 UNKNOWN_STATE = "Unknown"
 
@@ -86,8 +100,16 @@ def office_table(raw: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise ValueError(f"directory frame lacks columns: {', '.join(missing)}")
     pins = pincode_numbers(raw["pincode"].astype("string"))
-    lat = pd.to_numeric(raw["latitude"], errors="coerce").to_numpy(dtype=np.float64)
-    lon = pd.to_numeric(raw["longitude"], errors="coerce").to_numpy(dtype=np.float64)
+    lat = pd.to_numeric(raw["latitude"], errors="coerce").to_numpy(dtype=np.float64, copy=True)
+    lon = pd.to_numeric(raw["longitude"], errors="coerce").to_numpy(dtype=np.float64, copy=True)
+    filler = (
+        _filler(raw["latitude"], raw["state"])
+        | _filler(raw["longitude"], raw["state"])
+        | _district_filler(raw, "latitude", "longitude")
+        | _district_filler(raw, "longitude", "latitude")
+    )
+    lat[filler] = np.nan
+    lon[filler] = np.nan
     swapped = ~in_india(lat, lon) & in_india(lon, lat)
     lat, lon = np.where(swapped, lon, lat), np.where(swapped, lat, lon)
     valid = in_india(lat, lon)
@@ -105,6 +127,34 @@ def office_table(raw: pd.DataFrame) -> pd.DataFrame:
         }
     )
     return offices[offices["pin"] > 0].reset_index(drop=True)
+
+
+def _filler(values: pd.Series, states: pd.Series) -> npt.NDArray[np.bool_]:
+    """Rows whose coordinate text (4+ decimals) is shared by ``FILLER_STATES``+ states."""
+    text = _text(values)
+    precise = text.str.contains(r"\.[0-9]{4,}$", regex=True).fillna(False).to_numpy(dtype=bool)
+    frame = pd.DataFrame({"value": text[precise], "state": _text(states)[precise]})
+    spread = frame.groupby("value")["state"].transform("nunique").to_numpy()
+    filler = np.zeros(len(text), dtype=bool)
+    filler[np.flatnonzero(precise)[spread >= FILLER_STATES]] = True
+    return filler
+
+
+def _district_filler(raw: pd.DataFrame, value: str, other: str) -> npt.NDArray[np.bool_]:
+    """Rows whose ``value`` text many offices of their district share with varied ``other``."""
+    frame = pd.DataFrame(
+        {
+            "state": _text(raw["state"]),
+            "district": _text(raw["district"]),
+            "value": _text(raw[value]),
+            "other": _text(raw[other]),
+        }
+    )
+    groups = frame.groupby(["state", "district", "value"])["other"]
+    offices = groups.transform("size").to_numpy()
+    spread = groups.transform("nunique").to_numpy()
+    given = (frame["value"] != "").to_numpy(dtype=bool)
+    return np.asarray(given & (offices >= FILLER_OFFICES) & (spread >= FILLER_SPREAD))
 
 
 def _text(column: pd.Series) -> pd.Series:

@@ -85,8 +85,12 @@ class Facility:
 
 @dataclass(frozen=True, slots=True)
 class _FacilityIndex:
-    facilities: pd.DataFrame
+    facilities: tuple[Facility, ...]
     tree: BallTree | None
+
+
+_FIRST_PIN = 100_000
+_PIN_SPAN = 900_000
 
 
 class Geography:
@@ -104,16 +108,25 @@ class Geography:
     """
 
     def __init__(self, pins: pd.DataFrame, head_offices: pd.DataFrame) -> None:
-        self._numbers = pins["pin"].to_numpy(dtype=np.int64)
-        self._pincodes = np.array([f"{n:06d}" for n in self._numbers], dtype="<U6")
+        """Hold the tables built by ``catalog.geo.directory`` (use :meth:`load` instead)."""
+        numbers = pins["pin"].to_numpy(dtype=np.int64)
+        self._pincodes = numbers.astype("<U6")
+        # PIN code -> row, as one dense array over 100000-999999 (3.6 MB): a batch lookup is a
+        # single gather, 10x faster than searchsorted over the sorted PIN codes.
+        self._row_of = np.full(_PIN_SPAN, -1, dtype=np.int32)
+        self._row_of[numbers - _FIRST_PIN] = np.arange(len(numbers), dtype=np.int32)
         self._office = pins["office_name"].to_numpy(dtype=object)
         self._district = pd.Categorical(pins["district"].astype(str))
         self._state = pd.Categorical(pins["state"].astype(str))
+        self._district_names = np.asarray(self._district.categories, dtype=object)
+        self._state_names = np.asarray(self._state.categories, dtype=object)
         self._circle = pins["circle"].to_numpy(dtype=object)
         self._lat = pins["latitude"].to_numpy(dtype=np.float64)
         self._lon = pins["longitude"].to_numpy(dtype=np.float64)
         self._basis = pins["location_basis"].to_numpy(dtype=object)
-        self._indexes = {LocationKind.HEAD_POST_OFFICE: _index(head_offices)}
+        self._indexes = {
+            LocationKind.HEAD_POST_OFFICE: _index(head_offices, LocationKind.HEAD_POST_OFFICE)
+        }
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> Self:
@@ -132,7 +145,7 @@ class Geography:
     # --- PIN codes -------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(self._numbers)
+        return len(self._pincodes)
 
     def __contains__(self, pincode: object) -> bool:
         try:
@@ -174,8 +187,8 @@ class Geography:
         return PinPlace(
             pincode=pin,
             office_name=str(self._office[i]),
-            district=str(self._district[i]),
-            state=str(self._state[i]),
+            district=str(self._district_names[self._district.codes[i]]),
+            state=str(self._state_names[self._state.codes[i]]),
             circle=str(self._circle[i]),
             latitude=lat if located else None,
             longitude=lon if located else None,
@@ -191,10 +204,10 @@ class Geography:
         """
         series = pincodes if isinstance(pincodes, pd.Series) else pd.Series(list(pincodes))
         numbers = pincode_numbers(series)
-        rows = np.searchsorted(self._numbers, numbers)
-        rows = np.minimum(rows, len(self._numbers) - 1)
-        known = self._numbers[rows] == numbers
-        rows = np.where(known, rows, -1)
+        rows = np.full(len(numbers), -1, dtype=np.int32)
+        well_formed = numbers >= _FIRST_PIN
+        rows[well_formed] = self._row_of[numbers[well_formed] - _FIRST_PIN]
+        known = rows >= 0
         safe = np.maximum(rows, 0)
         return pd.DataFrame(
             {
@@ -208,9 +221,8 @@ class Geography:
         )
 
     def _row(self, pin: str) -> int:
-        number = int(pin)
-        i = int(np.searchsorted(self._numbers, number))
-        if i >= len(self._numbers) or self._numbers[i] != number:
+        i = int(self._row_of[int(pin) - _FIRST_PIN])
+        if i < 0:
             raise UnknownPincode(pin)
         return i
 
@@ -222,19 +234,10 @@ class Geography:
 
     def facility(self, kind: LocationKind | str, i: int) -> Facility:
         """Facility number ``i`` of ``kind`` (the numbering :meth:`nearest_many` returns)."""
-        table = self._index_for(kind).facilities
-        if not 0 <= i < len(table):
-            raise IndexError(f"no {kind} facility number {i} (there are {len(table)})")
-        row = table.iloc[i]
-        return Facility(
-            name=str(row["name"]),
-            pincode=f"{int(row['pin']):06d}",
-            district=str(row["district"]),
-            state=str(row["state"]),
-            latitude=float(row["latitude"]),
-            longitude=float(row["longitude"]),
-            kind=LocationKind(kind),
-        )
+        facilities = self._index_for(kind).facilities
+        if not 0 <= i < len(facilities):
+            raise IndexError(f"no {kind} facility number {i} (there are {len(facilities)})")
+        return facilities[i]
 
     def nearest(
         self, kind: LocationKind | str, latitude: float, longitude: float, k: int = 1
@@ -248,8 +251,8 @@ class Geography:
         point = np.radians([[latitude, longitude]])
         radians, found = tree.query(point, k=k, sort_results=True)
         return [
-            (self.facility(kind, int(i)), float(r) * EARTH_RADIUS_KM)
-            for i, r in zip(found[0], radians[0], strict=True)
+            (index.facilities[i], r * EARTH_RADIUS_KM)
+            for i, r in zip(found[0].tolist(), radians[0].tolist(), strict=True)
         ]
 
     def nearest_many(
@@ -294,17 +297,37 @@ class Geography:
         return index, index.tree
 
 
-def _index(facilities: pd.DataFrame) -> _FacilityIndex:
-    if facilities.empty:
+def _index(table: pd.DataFrame, kind: LocationKind) -> _FacilityIndex:
+    facilities = tuple(
+        Facility(
+            name=str(name),
+            pincode=str(pin),
+            district=str(district),
+            state=str(state),
+            latitude=float(lat),
+            longitude=float(lon),
+            kind=kind,
+        )
+        for name, pin, district, state, lat, lon in zip(
+            table["name"],
+            table["pin"],
+            table["district"],
+            table["state"],
+            table["latitude"],
+            table["longitude"],
+            strict=True,
+        )
+    )
+    if not facilities:
         return _FacilityIndex(facilities, None)
     # Imported here: scikit-learn costs ~0.8 s at import, and ``import catalog`` should not pay it.
     from sklearn.neighbors import BallTree
 
-    points = np.radians(facilities[["latitude", "longitude"]].to_numpy(dtype=np.float64))
-    return _FacilityIndex(facilities.reset_index(drop=True), BallTree(points, metric="haversine"))
+    points = np.radians(table[["latitude", "longitude"]].to_numpy(dtype=np.float64))
+    return _FacilityIndex(facilities, BallTree(points, metric="haversine"))
 
 
-def _take(values: pd.Categorical[str], rows: npt.NDArray[np.int64]) -> pd.Categorical[str]:
+def _take(values: pd.Categorical[str], rows: npt.NDArray[np.int32]) -> pd.Categorical[str]:
     codes = np.where(rows >= 0, np.asarray(values.codes)[np.maximum(rows, 0)], -1)
     return pd.Categorical.from_codes(codes, dtype=values.dtype)
 

@@ -106,6 +106,17 @@ def test_distances_between_real_pincodes_match_the_references(geo: Geography) ->
     assert km == pytest.approx(935, abs=5)
 
 
+def test_placeholder_coordinates_do_not_place_vadodara_in_goa(geo: Geography) -> None:
+    # 244 of Vadodara's 417 offices carry latitude 15.59 or 15.5934, Goa's latitude; Gujarat
+    # lies between 20.1 and 24.7 N.
+    place = geo.lookup("390001")
+    assert (place.office_name, place.state) == ("Vadodara HO", "Gujarat")
+    assert place.latitude is not None
+    assert 21.5 < place.latitude < 23.0
+    in_gujarat = geo.locate_many(geo.pincodes_in_state("Gujarat"))["latitude"].dropna()
+    assert in_gujarat.between(20.0, 24.8).mean() > 0.99
+
+
 def test_representative_office_is_the_head_office(geo: Geography) -> None:
     assert geo.lookup("400001").office_name == "Mumbai GPO"
     assert geo.lookup("781001").office_name == "Guwahati G.P.O."

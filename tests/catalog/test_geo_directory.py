@@ -203,3 +203,34 @@ def test_a_directory_without_head_offices_says_so_when_asked() -> None:
         geo.nearest(HO, 26.9, 75.8)
     with pytest.raises(ValueError, match="no head_post_office with coordinates"):
         geo.nearest_many(HO, [26.9], [75.8])
+
+
+def test_a_precise_value_shared_across_states_is_a_placeholder() -> None:
+    filler = [
+        office(pincode=pin, district=district, state=state, latitude="15.5934", longitude=lon)
+        for pin, district, state, lon in [
+            ("302001", "Jaipur", "Rajasthan", "75.80"),
+            ("847201", "Darbhanga", "Bihar", "86.03"),
+            ("390001", "Vadodara", "Gujarat", "73.20"),
+        ]
+    ]
+    rows = [*jaipur_cluster("302002"), *filler]
+    place = Geography.from_frame(frame(*rows)).lookup("302001")
+    assert place.location_basis == "district"
+    assert place.latitude == pytest.approx(26.92)
+    # Shared by two states only, the same value is taken at its word.
+    kept = Geography.from_frame(frame(*jaipur_cluster("302002"), *filler[:2]))
+    assert kept.lookup("847201").latitude == pytest.approx(15.5934)
+
+
+def test_one_latitude_on_many_offices_of_a_district_is_a_placeholder() -> None:
+    filler = [
+        office(pincode="302001", officename=f"F{i} B.O", latitude="15.59", longitude=f"75.{i:02d}")
+        for i in range(40)
+    ]
+    rows = [*jaipur_cluster("302002"), *filler]
+    place = Geography.from_frame(frame(*rows)).lookup("302001")
+    assert place.location_basis == "district"
+    assert place.latitude == pytest.approx(26.92)
+    fewer = Geography.from_frame(frame(*jaipur_cluster("302002"), *filler[:39]))
+    assert fewer.lookup("302001").latitude == pytest.approx(15.59)
