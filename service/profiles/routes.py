@@ -74,8 +74,8 @@ def create_profile(
 def list_profiles(
     caller: PartnerOrOfficer,
     session: SessionDep,
-    state: Annotated[str | None, Query(max_length=80, examples=["MAHARASHTRA"])] = None,
-    district: Annotated[str | None, Query(max_length=80, examples=["PUNE"])] = None,
+    state: Annotated[str | None, Query(max_length=80, examples=["Maharashtra"])] = None,
+    district: Annotated[str | None, Query(max_length=80, examples=["Pune"])] = None,
     sector: Sector | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,

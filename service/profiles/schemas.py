@@ -20,8 +20,8 @@ class ProfileOut(BaseModel):
                 {
                     "id": "0b5c6f0e-8d0a-4f6a-9a53-0f5b3c7e2a11",
                     "tenant": "wtc-mumbai",
-                    "state": "RAJASTHAN",
-                    "district": "JAIPUR",
+                    "state": "Rajasthan",
+                    "district": "Jaipur",
                     "sector": "handicrafts",
                     "version": 1,
                     "created_at": "2026-11-23T08:00:00Z",

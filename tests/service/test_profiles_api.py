@@ -29,7 +29,7 @@ def test_create_answers_201_with_location(client: TestClient, keys: Keys) -> Non
     assert response.headers["location"] == f"/v1/profiles/{body['id']}"
     assert response.headers["etag"] == '"1"'
     assert body["tenant"] == "acme"
-    assert (body["state"], body["district"]) == ("RAJASTHAN", "JAIPUR")
+    assert (body["state"], body["district"]) == ("Rajasthan", "Jaipur")
     assert body["profile"] == make_profile()
     again = client.get(response.headers["location"], headers=keys.headers("partner"))
     assert again.json() == body
@@ -135,7 +135,7 @@ def test_patch_merges_and_validates_the_whole(client: TestClient, keys: Keys) ->
     assert body["profile"]["monthly_international_parcels"] == 90
     assert "name" not in body["profile"]
     moved = client.patch(path, json={"pincode": "400001"}, headers=headers).json()
-    assert moved["state"] == "MAHARASHTRA"
+    assert moved["state"] == "Maharashtra"
     bad = client.patch(path, json={"pincode": "999999x"}, headers=headers)
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["field"] == "pincode"
