@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 _COMMAND_MODULES = (
+    "service.cli.batch_cmd",
     "service.cli.catalog_cmd",
     "service.cli.db_cmd",
     "service.cli.keys_cmd",

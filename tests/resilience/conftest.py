@@ -23,6 +23,12 @@ import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# The console script's entry point, run by this interpreter (no reliance on PATH).
+DAKMATCH = [
+    sys.executable,
+    "-c",
+    "import sys; from service.cli import main; sys.exit(main(sys.argv[1:]))",
+]
 
 
 def free_port() -> int:
@@ -118,7 +124,7 @@ def postgres() -> Iterator[Postgres]:
 def cli(env: dict[str, str], *args: str) -> str:
     """Run ``dakmatch ARGS`` as a subprocess; its stdout."""
     result = subprocess.run(
-        [sys.executable, "-m", "service.cli", *args],
+        [*DAKMATCH, *args],
         capture_output=True,
         text=True,
         env=env,
@@ -155,7 +161,7 @@ class Server:
     def start(self, timeout: float = 90) -> None:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "service.cli", "serve", "--port", str(self.port)],
+                [*DAKMATCH, "serve", "--port", str(self.port)],
                 env=self.env,
                 cwd=ROOT,
                 stdout=log,

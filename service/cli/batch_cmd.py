@@ -1,0 +1,111 @@
+"""``dakmatch batch INPUT OUTPUT``: rank a CSV or Parquet file of profiles, locally or on Dask."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+from typing import Any
+
+from service.cli._errors import fail, friendly_errors
+from service.settings import get_settings
+
+
+def register(subparsers: Any) -> None:
+    batch = subparsers.add_parser(
+        "batch",
+        help="rank a CSV/Parquet file of profiles top k, with a progress bar",
+        description=(
+            "Rank every row of INPUT (CSV or Parquet; columns named after the profile fields, "
+            "list fields ';'-separated in CSV, an optional 'id' column passed through) and write "
+            "(id, rank, offering_id, score) rows to OUTPUT (CSV or Parquet, by extension). "
+            "Invalid rows go to the errors file with row number and reason; they never stop "
+            "the run. Uses the newest catalogue in the database unless --catalog names a file."
+        ),
+    )
+    batch.add_argument("input", type=Path, help="profiles, .csv or .parquet")
+    batch.add_argument("output", type=Path, help="ranked rows, .csv or .parquet")
+    batch.add_argument("--engine", choices=("local", "dask"), default="local")
+    batch.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster for the run)",
+    )
+    batch.add_argument("--k", type=int, default=5, help="offerings per profile (default 5)")
+    batch.add_argument(
+        "--errors", type=Path, metavar="PATH", help="rejected rows (default: OUTPUT.errors.csv)"
+    )
+    batch.add_argument(
+        "--chunk-size", type=int, default=None, metavar="N", help="rows per chunk (default 50000)"
+    )
+    batch.add_argument("--catalog", type=Path, metavar="PATH", help="catalogue YAML to rank with")
+    batch.add_argument("--no-progress", action="store_true", help="no progress bar")
+    batch.set_defaults(func=_batch)
+
+
+def _model(catalog_path: Path | None) -> Any:
+    from catalog import load_catalog
+    from service.batch import Model
+    from service.db import make_engine, make_session_factory
+    from service.offerings import repository as catalog_repo
+    from service.runtime import fit_ranker, load_geography
+
+    if catalog_path is not None:
+        catalog = load_catalog(catalog_path)
+    else:
+        engine = make_engine(get_settings().database_url)
+        try:
+            with make_session_factory(engine)() as session:
+                stored = catalog_repo.latest_catalog(session)
+        finally:
+            engine.dispose()
+        if stored is None:
+            raise LookupError("no catalogue in the database: run `dakmatch catalog load` first")
+        catalog = stored.catalog
+    geography, problem = load_geography()
+    if problem:
+        raise LookupError(problem)
+    ranker, problem = fit_ranker(catalog, geography)
+    if problem:
+        raise LookupError(problem)
+    return Model(ranker=ranker, geography=geography)
+
+
+@friendly_errors
+def _batch(args: argparse.Namespace) -> int:
+    from service.batch import DEFAULT_CHUNK_SIZE, BatchFileError, default_errors_path, run_batch
+
+    if args.k < 1 or args.k > 50:
+        return fail(f"--k must be between 1 and 50, not {args.k}")
+    chunk_size = args.chunk_size or DEFAULT_CHUNK_SIZE
+    if chunk_size < 1:
+        return fail(f"--chunk-size must be at least 1, not {chunk_size}")
+    if args.scheduler and args.engine != "dask":
+        return fail("--scheduler needs --engine dask")
+    started = time.perf_counter()
+    try:
+        model = _model(args.catalog)
+        summary = run_batch(
+            model,
+            args.input,
+            args.output,
+            errors=args.errors,
+            engine=args.engine,
+            k=args.k,
+            chunk_size=chunk_size,
+            scheduler=args.scheduler,
+            progress=not args.no_progress,
+        )
+    except (BatchFileError, LookupError) as exc:
+        return fail(str(exc).strip("'\""))
+    except OSError as exc:
+        return fail(f"{exc.filename or args.scheduler}: {exc.strerror or exc}")
+    seconds = time.perf_counter() - started
+    errors = args.errors or default_errors_path(args.output)
+    rate = summary.rows / seconds if seconds else 0.0
+    print(
+        f"{summary.rows:,} rows in {seconds:.1f} s ({rate:,.0f} profiles/s): "
+        f"{summary.ranked_profiles:,} ranked -> {args.output} ({summary.output_rows:,} rows), "
+        f"{summary.rejected_rows:,} rejected -> {errors}"
+    )
+    return 0
