@@ -23,6 +23,7 @@ __all__ = [
     "Engine",
     "Model",
     "Summary",
+    "check_paths",
     "dask_client",
     "default_errors_path",
     "rank_chunk",
@@ -30,7 +31,8 @@ __all__ = [
 ]
 
 
-def _check_paths(source: Path, output: Path, errors: Path) -> None:
+def check_paths(source: Path, output: Path, errors: Path) -> None:
+    """Refuse unusable file names and types before any work (:class:`BatchFileError`)."""
     file_format(source)
     file_format(output)
     if not source.is_file():
@@ -51,6 +53,7 @@ def run_batch(
     engine: Engine = "local",
     k: int = 5,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
+    workers: int = 1,
     client: Any = None,
     scheduler: str | None = None,
     progress: bool = True,
@@ -58,17 +61,19 @@ def run_batch(
     """Rank every valid row of ``source`` top ``k`` into ``output``; invalid rows go to
     ``errors`` (default: beside ``output``, ``<name>.errors.csv``) and never stop the run.
 
-    ``engine="dask"`` uses ``client`` if given, else connects to ``scheduler``, else starts a
-    local cluster for the run. A progress bar with rate and time left goes to stderr.
+    ``engine="local"`` ranks in ``workers`` processes (1: in this one). ``engine="dask"`` uses
+    ``client`` if given, else connects to ``scheduler``, else starts a local cluster for the
+    run. A progress bar with rate and time left goes to stderr.
     """
     if k < 1:
         raise BatchFileError(f"k must be at least 1, not {k}")
     errors = errors or default_errors_path(output)
-    _check_paths(source, output, errors)
+    check_paths(source, output, errors)
+    total = count_rows(source)
     bar = tqdm(
-        total=count_rows(source),
+        total=total,
         unit=" profiles",
-        unit_scale=True,
+        unit_scale=(total or 0) >= 100_000,  # 1.00M/1.00M, but 7/7
         file=sys.stderr,
         disable=not progress,
         mininterval=0.5,
@@ -78,7 +83,14 @@ def run_batch(
     with bar:
         if engine == "local":
             return run_local(
-                model, source, output, errors, k=k, chunk_size=chunk_size, progress=bar.update
+                model,
+                source,
+                output,
+                errors,
+                k=k,
+                chunk_size=chunk_size,
+                workers=workers,
+                progress=bar.update,
             )
         own = client is None
         client = dask_client(scheduler) if own else client

@@ -7,8 +7,10 @@ keeps at most a few partitions per worker in flight and writes them back in inpu
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -103,11 +105,47 @@ def run_local(
     *,
     k: int,
     chunk_size: int,
+    workers: int = 1,
     progress: Progress | None = None,
 ) -> Summary:
-    """Rank ``source`` chunk by chunk in this process."""
-    results = (rank_chunk(model, chunk, k) for chunk in read_chunks(source, chunk_size))
-    return _drain(results, output, errors, progress)
+    """Rank ``source`` chunk by chunk on this machine.
+
+    With ``workers > 1`` the chunks are ranked in that many worker processes (each receives the
+    model once, at start), at most two chunks per worker in flight, written in input order:
+    validation is per row in Python, so one process per core is what uses the machine.
+    """
+    chunks = read_chunks(source, chunk_size)
+    if workers <= 1:
+        results: Iterator[ChunkResult] = (rank_chunk(model, chunk, k) for chunk in chunks)
+        return _drain(results, output, errors, progress)
+    context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_install, initargs=(model,)
+    ) as pool:
+        results = _in_order((pool.submit(_rank_installed, chunk, k) for chunk in chunks), workers)
+        return _drain(results, output, errors, progress)
+
+
+_INSTALLED: list[Model] = []
+
+
+def _install(model: Model) -> None:
+    _INSTALLED[:] = [model]
+
+
+def _rank_installed(chunk: pd.DataFrame, k: int) -> ChunkResult:
+    return rank_chunk(_INSTALLED[0], chunk, k)
+
+
+def _in_order(submitted: Iterator[Any], workers: int) -> Iterator[ChunkResult]:
+    """Results of futures in submission order, keeping ``2 * workers`` in flight."""
+    pending: deque[Any] = deque()
+    for future in submitted:
+        pending.append(future)
+        if len(pending) >= 2 * workers:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 def _drain(
@@ -179,19 +217,13 @@ def run_dask(
     shipped = client.scatter(model, broadcast=True, hash=False)
     parts = frame.to_delayed()
     workers = max(len(client.scheduler_info().get("workers", {})), 1)
-    window = max(2 * workers, 2)
 
-    def results() -> Iterator[ChunkResult]:
-        pending: deque[Any] = deque()
+    def submitted() -> Iterator[Any]:
         for part in parts:
             read = client.compute(part)
-            pending.append(client.submit(_rank_partition, shipped, read, k, pure=False))
-            if len(pending) >= window:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+            yield client.submit(_rank_partition, shipped, read, k, pure=False)
 
-    return _drain(results(), output, errors, progress)
+    return _drain(_in_order(submitted(), workers), output, errors, progress)
 
 
 def dask_client(scheduler: str | None) -> Any:

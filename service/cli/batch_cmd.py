@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,13 @@ def register(subparsers: Any) -> None:
     )
     batch.add_argument(
         "--chunk-size", type=int, default=None, metavar="N", help="rows per chunk (default 50000)"
+    )
+    batch.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="local engine: worker processes (default: one per core; 1 ranks in this process)",
     )
     batch.add_argument("--catalog", type=Path, metavar="PATH", help="catalogue YAML to rank with")
     batch.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -73,26 +81,38 @@ def _model(catalog_path: Path | None) -> Any:
 
 @friendly_errors
 def _batch(args: argparse.Namespace) -> int:
-    from service.batch import DEFAULT_CHUNK_SIZE, BatchFileError, default_errors_path, run_batch
+    from service.batch import (
+        DEFAULT_CHUNK_SIZE,
+        BatchFileError,
+        check_paths,
+        default_errors_path,
+        run_batch,
+    )
 
     if args.k < 1 or args.k > 50:
         return fail(f"--k must be between 1 and 50, not {args.k}")
-    chunk_size = args.chunk_size or DEFAULT_CHUNK_SIZE
+    chunk_size = DEFAULT_CHUNK_SIZE if args.chunk_size is None else args.chunk_size
     if chunk_size < 1:
         return fail(f"--chunk-size must be at least 1, not {chunk_size}")
+    workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
+    if workers < 1:
+        return fail(f"--workers must be at least 1, not {workers}")
     if args.scheduler and args.engine != "dask":
         return fail("--scheduler needs --engine dask")
     started = time.perf_counter()
+    errors = args.errors or default_errors_path(args.output)
     try:
+        check_paths(args.input, args.output, errors)
         model = _model(args.catalog)
         summary = run_batch(
             model,
             args.input,
             args.output,
-            errors=args.errors,
+            errors=errors,
             engine=args.engine,
             k=args.k,
             chunk_size=chunk_size,
+            workers=workers,
             scheduler=args.scheduler,
             progress=not args.no_progress,
         )
@@ -101,7 +121,6 @@ def _batch(args: argparse.Namespace) -> int:
     except OSError as exc:
         return fail(f"{exc.filename or args.scheduler}: {exc.strerror or exc}")
     seconds = time.perf_counter() - started
-    errors = args.errors or default_errors_path(args.output)
     rate = summary.rows / seconds if seconds else 0.0
     print(
         f"{summary.rows:,} rows in {seconds:.1f} s ({rate:,.0f} profiles/s): "

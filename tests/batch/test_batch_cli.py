@@ -1,0 +1,64 @@
+"""``dakmatch batch`` on the command line: a summary on success, one clear line on each error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from catalog import default_catalog_path
+from service.batch import Model
+from service.cli import main
+from tests.batch.conftest import synthetic
+
+
+def _run(*args: str) -> int:
+    return main(["batch", *args, "--catalog", str(default_catalog_path()), "--no-progress"])
+
+
+def test_cli_ranks_a_file_and_prints_a_summary(
+    model: Model, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "in.csv"
+    synthetic(model, 120, invalid_fraction=0.05).to_csv(source, index=False)
+    errors = tmp_path / "bad" / "rejected.csv"
+    code = _run(str(source), str(tmp_path / "out.parquet"), "--k", "2", "--errors", str(errors),
+                "--workers", "1")  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "120 rows" in out
+    assert "profiles/s" in out
+    ranked = pd.read_parquet(tmp_path / "out.parquet")
+    assert set(ranked["rank"]) == {1, 2}
+    rejected = pd.read_csv(errors)
+    assert len(set(ranked["id"])) + rejected["row"].nunique() == 120
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["missing.csv", "out.csv"], "no such file"),
+        (["in.csv", "out.json"], "unsupported file type .json"),
+        (["in.csv", "out.csv", "--k", "0"], "--k must be between 1 and 50"),
+        (["in.csv", "out.csv", "--chunk-size", "0"], "--chunk-size must be at least 1"),
+        (["in.csv", "out.csv", "--scheduler", "tcp://127.0.0.1:1"], "needs --engine dask"),
+        (["in.csv", "in.csv"], "three different files"),
+        (["in.csv", "out.csv", "--errors", "bad.txt"], "give it a .csv name"),
+    ],
+)
+def test_cli_errors_are_one_line(
+    model: Model,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    message: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in.csv").write_text("pincode,sector\n400001,apparel\n", encoding="utf-8")
+    assert _run(*args) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ")
+    assert message in err
+    assert len(err.splitlines()) == 1
