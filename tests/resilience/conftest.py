@@ -200,9 +200,21 @@ class Server:
                 self.kill()
 
 
+def _ranking_available() -> bool:
+    import matching
+
+    return hasattr(matching, "Ranker") and hasattr(matching, "parse_profile")
+
+
 @pytest.fixture(scope="module")
 def environment(postgres: Postgres) -> dict[str, str]:
-    """Server environment on the throwaway database, migrated and holding the catalogue."""
+    """Server environment on the throwaway database, migrated and holding the catalogue.
+
+    The server is ready only with a fitted ranker (readiness contract): skipped until matching
+    provides one, the same rule as tests/service's ``ranker_ready``.
+    """
+    if not _ranking_available():
+        pytest.skip("matching.Ranker / parse_profile are not available yet")
     env = server_environment(postgres.url)
     cli(env, "db", "upgrade")
     cli(env, "catalog", "load")
@@ -225,17 +237,3 @@ def server(
         yield srv
     finally:
         srv.stop()
-
-
-def _ranking_available() -> bool:
-    import matching
-
-    return hasattr(matching, "Ranker") and hasattr(matching, "parse_profile")
-
-
-@pytest.fixture(autouse=True)
-def _needs_ranking() -> None:
-    """The server is ready only with a fitted ranker (readiness contract); skip until matching
-    provides one (the same rule as tests/service's ``ranker_ready``)."""
-    if not _ranking_available():
-        pytest.skip("matching.Ranker / parse_profile are not available yet")

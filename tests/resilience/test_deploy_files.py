@@ -1,0 +1,143 @@
+"""The deployment files hold what production relies on (no Docker engine runs the tests, so the
+Dockerfile and compose file are checked as text), and the gunicorn settings really serve and
+shut down gracefully."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+import pytest
+import yaml
+
+from tests.resilience.conftest import ROOT, free_port
+
+DOCKERFILE = ROOT / "Dockerfile"
+
+
+def _instructions() -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) with line continuations joined; heredoc bodies skipped."""
+    text = DOCKERFILE.read_text(encoding="utf-8")
+    text = re.sub(r"<<'(\w+)'.*?\n\1\n", "<<HEREDOC\n", text, flags=re.S)
+    text = re.sub(r"\\\n\s*", " ", text)
+    found = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            word, _, rest = line.partition(" ")
+            found.append((word.upper(), rest.strip()))
+    return found
+
+
+def _stages() -> dict[str, list[tuple[str, str]]]:
+    stages: dict[str, list[tuple[str, str]]] = {}
+    current: list[tuple[str, str]] = []
+    for word, rest in _instructions():
+        if word == "FROM":
+            image, _, name = rest.partition(" AS ")
+            current = []
+            stages[name.strip() or image] = [(word, image.strip()), *current]
+            current = stages[name.strip() or image]
+        else:
+            current.append((word, rest))
+    return stages
+
+
+def test_dockerfile_is_multi_stage_on_slim_python() -> None:
+    stages = _stages()
+    assert list(stages) == ["build", "runtime"]
+    for body in stages.values():
+        assert body[0] == ("FROM", "python:3.11-slim")
+    runtime = stages["runtime"]
+    copies = [rest for word, rest in runtime if word == "COPY"]
+    assert any(c.startswith("--from=build /opt/venv") for c in copies)
+    # Nothing is compiled or downloaded in the runtime stage: no pip, no apt.
+    assert not any(word == "RUN" and ("pip" in rest or "apt" in rest) for word, rest in runtime)
+
+
+def test_runtime_runs_as_non_root_with_a_healthcheck_on_healthz() -> None:
+    runtime = _stages()["runtime"]
+    users = [rest for word, rest in runtime if word == "USER"]
+    assert users
+    assert users[-1].split(":")[0] not in ("root", "0")
+    user_index = max(i for i, (word, _) in enumerate(runtime) if word == "USER")
+    assert all(word not in ("RUN", "COPY") for word, _ in runtime[user_index + 1 :])
+    checks = [rest for word, rest in runtime if word == "HEALTHCHECK"]
+    assert len(checks) == 1
+    assert "/healthz" in checks[0]
+    cmd = next(rest for word, rest in reversed(runtime) if word == "CMD")
+    assert "gunicorn" in cmd
+    assert "db upgrade" not in cmd  # migrations are their own step
+
+
+def test_every_copied_path_exists_and_is_not_dockerignored() -> None:
+    ignored = [
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    for word, rest in _instructions():
+        if word != "COPY" or rest.startswith("--from"):
+            continue
+        *sources, _target = rest.split()
+        for source in sources:
+            assert (ROOT / source).exists(), source
+            assert not any(fnmatch.fnmatch(source, pattern) for pattern in ignored), source
+
+
+def test_compose_has_postgres_a_separate_migrate_step_and_the_app() -> None:
+    compose: dict[str, Any] = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    services = compose["services"]
+    assert services["db"]["image"].startswith("postgres:")
+    migrate = " ".join(services["migrate"]["command"])
+    assert "dakmatch db upgrade" in migrate
+    assert services["migrate"]["depends_on"]["db"]["condition"] == "service_healthy"
+    app = services["app"]
+    assert app["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert "command" not in app  # the image's gunicorn command, which never migrates
+    assert app["environment"]["DATABASE_URL"].startswith("postgresql+psycopg://")
+    assert "@db:5432/" in app["environment"]["DATABASE_URL"]
+
+
+@pytest.mark.slow
+def test_gunicorn_settings_serve_with_workers_and_stop_gracefully(tmp_path: Path) -> None:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DAKMATCH_")}
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'app.db'}",
+        DAKMATCH_PORT=str(port),
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY="2",
+        DAKMATCH_LOG_LEVEL="WARNING",
+    )
+    config = str(ROOT / "deploy" / "gunicorn.conf.py")
+    command = [sys.executable, "-m", "gunicorn", "--config", config, "service.app:create_app()"]
+    log = (tmp_path / "gunicorn.log").open("wb")
+    server = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert server.poll() is None, (tmp_path / "gunicorn.log").read_text()
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, (tmp_path / "gunicorn.log").read_text()
+            time.sleep(0.3)
+        assert len(psutil.Process(server.pid).children()) == 2
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=40) == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
+        log.close()
