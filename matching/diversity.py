@@ -1,0 +1,67 @@
+"""Maximal marginal relevance: the top k without near-duplicates, for many profiles at once."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from matching.features import F32
+
+I64 = npt.NDArray[np.int64]
+
+
+def candidates(scores: npt.NDArray[np.floating], m: int) -> I64:
+    """Per row, the ``m`` best column indices by (score descending, column ascending).
+
+    Columns are offerings sorted by id, so equal scores resolve by id. Ties at the cut are
+    resolved exactly: every column scoring at least the m-th best value is sorted.
+    """
+    p, n = scores.shape
+    m = min(m, n)
+    if n <= 512 or p > 1:
+        order = np.argsort(-scores, axis=1, kind="stable")
+        return order[:, :m]
+    row = scores[0]
+    threshold = np.partition(row, n - m)[n - m]
+    keep = np.flatnonzero(row >= threshold)
+    keep = keep[np.lexsort((keep, -row[keep]))][:m]
+    return keep[None, :]
+
+
+def select(
+    scores: npt.NDArray[np.floating],
+    k: int,
+    diversity: float,
+    signature: F32,
+    similarity: F32 | None,
+) -> I64:
+    """Pick k offerings per row greedily by ``(1 - diversity) * score - diversity * redundancy``.
+
+    ``redundancy`` is the largest cosine similarity (of offering signatures) to an offering
+    already picked. Scores of -inf (not eligible) are never picked; rows with fewer eligible
+    offerings end in -1. ``similarity`` is the precomputed (N, N) matrix when affordable.
+    """
+    p, n = scores.shape
+    m = min(n, max(3 * k, k + 10))
+    cand = candidates(scores, m)
+    cand_scores = np.take_along_axis(scores, cand, axis=1)
+    available = np.isfinite(cand_scores)
+    redundancy = np.zeros(cand.shape, dtype=np.float64)
+    chosen = np.full((p, k), -1, dtype=np.int64)
+    rows = np.arange(p)
+    for step in range(min(k, m)):
+        value = np.where(available, (1.0 - diversity) * cand_scores - diversity * redundancy,
+                         -np.inf)
+        pick = np.argmax(value, axis=1)
+        ok = np.isfinite(value[rows, pick])
+        if not ok.any():
+            break
+        picked = cand[rows, pick]
+        chosen[ok, step] = picked[ok]
+        available[rows[ok], pick[ok]] = False
+        if similarity is not None:
+            sim = similarity[picked[:, None], cand]
+        else:
+            sim = np.einsum("pmd,pd->pm", signature[cand], signature[picked])
+        redundancy = np.where(ok[:, None], np.maximum(redundancy, sim), redundancy)
+    return chosen

@@ -1,0 +1,324 @@
+"""The ranker: a scikit-learn style estimator over the catalogue (fit once, rank many times)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any, Self
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from catalog.geo import HEAD_POST_OFFICE_NOTE, PincodeError, haversine_km
+from catalog.vocab import LocationKind
+from matching import diversity
+from matching.eligibility import NEXT_STEPS, RULES, check, not_eligible_reasons
+from matching.explain import reasons_for
+from matching.features import F64, OfferingTable, ProfileArrays, build_table, encode_profiles
+from matching.profile import EnterpriseProfile, ProfileError, parse_profile
+from matching.result import NotEligible, Ranking, Recommendation, RecommendedPlace
+from matching.signals import SIGNALS, Signals, compute
+
+ALGORITHM = "signals-mmr-1"
+_SIMILARITY_MAX_N = 3000  # (N, N) float32 similarity kept in memory up to 36 MB
+_CHUNK = 8192  # rank_many works on this many profiles at a time (bounded memory)
+
+
+class Ranker(BaseEstimator):  # type: ignore[misc]
+    """Scores eligible offerings by weighted similarity signals and picks a diverse top k.
+
+    Parameters
+    ----------
+    w_needs, w_implied, w_text, w_sector, w_channel, w_destination, w_weight, w_volume,
+    w_distance : float
+        Weight of each similarity signal (see ``matching.signals``); the score is their
+        weighted mean, in [0, 1].
+    w_prerequisites : float
+        Penalty weight for identifiers the offering requires and the profile lacks (IEC,
+        GSTIN, Udyam); missing prerequisites never exclude.
+    diversity : float
+        0 ranks by score alone; higher values push near-duplicate offerings down (MMR).
+
+    Examples
+    --------
+    >>> ranker = Ranker().fit(load_catalog(), Geography.load())  # doctest: +SKIP
+    >>> ranker.rank(profile, k=5).recommendations[0].offering_id  # doctest: +SKIP
+    'dnk'
+    """
+
+    def __init__(
+        self,
+        w_needs: float = 0.30,
+        w_implied: float = 0.20,
+        w_text: float = 0.20,
+        w_sector: float = 0.05,
+        w_channel: float = 0.10,
+        w_destination: float = 0.08,
+        w_weight: float = 0.07,
+        w_volume: float = 0.04,
+        w_distance: float = 0.03,
+        w_prerequisites: float = 0.03,
+        diversity: float = 0.25,
+    ) -> None:
+        self.w_needs = w_needs
+        self.w_implied = w_implied
+        self.w_text = w_text
+        self.w_sector = w_sector
+        self.w_channel = w_channel
+        self.w_destination = w_destination
+        self.w_weight = w_weight
+        self.w_volume = w_volume
+        self.w_distance = w_distance
+        self.w_prerequisites = w_prerequisites
+        self.diversity = diversity
+
+    # --- fitting ---------------------------------------------------------------------------
+
+    def fit(self, catalog: Any, geography: Any) -> Self:
+        """Encode every offering of ``catalog`` (a ``catalog.Catalog``); keep ``geography``.
+
+        Returns ``self``. Sets ``table_``, ``weights_``, ``model_version`` and more.
+        """
+        weights = self._weights()
+        if any(w < 0 for w in weights.values()) or not 0 <= self.diversity < 1:
+            raise ValueError("weights must be >= 0 and diversity in [0, 1)")
+        if sum(w for name, w in weights.items() if name != "prerequisites") <= 0:
+            raise ValueError("at least one signal weight must be positive")
+        offerings = sorted(catalog.offerings, key=lambda o: o.id)
+        table = build_table(offerings)
+        self.table_ = table
+        self.geography_ = geography
+        self.weights_ = weights
+        self.vocabulary_ = table.vectorizer.get_feature_names_out()
+        self.similarity_ = (
+            (table.signature @ table.signature.T).astype(np.float32)
+            if table.size <= _SIMILARITY_MAX_N else None
+        )
+        self.fixed_places_ = _fixed_places(table)
+        self.catalog_version_ = str(getattr(catalog, "version", ""))
+        params = json.dumps(self.get_params(), sort_keys=True)
+        digest = hashlib.sha256(f"{ALGORITHM}|{params}|{self.catalog_version_}".encode())
+        self.model_version = f"{ALGORITHM}-{digest.hexdigest()[:12]}"
+        return self
+
+    def _weights(self) -> dict[str, float]:
+        return {name: float(getattr(self, f"w_{name}")) for name in SIGNALS}
+
+    # --- scoring ---------------------------------------------------------------------------
+
+    def _score(self, signals: Signals, eligible: np.ndarray) -> F64:
+        positive = sum(w for n, w in self.weights_.items() if n != "prerequisites")
+        total = np.zeros(eligible.shape, dtype=np.float64)
+        for name, weight in self.weights_.items():
+            if weight:
+                total += weight * signals.values[name]
+        score = np.clip(total / positive, 0.0, 1.0)
+        return np.where(eligible, score, -np.inf)
+
+    def _distances(
+        self, latitude: F64, longitude: F64
+    ) -> tuple[np.ndarray, F64, F64]:
+        """Nearest head post office (index, km) per profile, and km to each fixed place."""
+        table: OfferingTable = self.table_
+        geo = self.geography_
+        if (table.needs_place == 1).any():
+            index, km = geo.nearest_many(LocationKind.HEAD_POST_OFFICE, latitude, longitude)
+        else:
+            index = np.full(latitude.shape, -1)
+            km = np.full(latitude.shape, np.nan)
+        fixed = np.full((latitude.size, table.size), np.nan)
+        for j, lats, lons in self.fixed_places_:
+            d = haversine_km(latitude[:, None], longitude[:, None], lats[None, :], lons[None, :])
+            fixed[:, j] = np.min(d, axis=1)
+        return index, km, fixed
+
+    # --- one profile -----------------------------------------------------------------------
+
+    def rank(self, profile: EnterpriseProfile | Mapping[str, Any], k: int = 10) -> Ranking:
+        """Rank the catalogue for one profile: the top ``k`` with reasons, and what is excluded.
+
+        Parameters
+        ----------
+        profile : EnterpriseProfile or mapping
+            A mapping is validated with :func:`matching.parse_profile` first.
+        k : int
+            How many recommendations at most (fewer when fewer offerings are eligible).
+
+        Returns
+        -------
+        Ranking
+        """
+        check_is_fitted(self, "table_")
+        if k < 1:
+            raise ValueError(f"k must be at least 1, not {k}")
+        if not isinstance(profile, EnterpriseProfile):
+            profile = parse_profile(profile, self.geography_)
+        try:
+            place = self.geography_.lookup(profile.pincode)
+        except PincodeError as exc:
+            raise ProfileError([{"field": "pincode", "message": exc.message}]) from exc
+        table: OfferingTable = self.table_
+        columns = {name: [value] for name, value in profile}
+        lat = np.array([np.nan if place.latitude is None else place.latitude])
+        lon = np.array([np.nan if place.longitude is None else place.longitude])
+        arrays = encode_profiles(columns, table, lat, lon, [place.state])
+        hpo_index, hpo_km, fixed_km = self._distances(lat, lon)
+        elig = check(table, arrays)
+        eligible = elig.eligible
+        signals = compute(arrays, table, hpo_km, fixed_km)
+        scores = self._score(signals, eligible)
+        chosen = diversity.select(scores, k, self.diversity, table.signature, self.similarity_)[0]
+        query = np.asarray(arrays.text[0].todense(), dtype=np.float32).ravel()
+        recommendations = []
+        for position, j in enumerate(int(x) for x in chosen if x >= 0):
+            offering = table.offerings[j]
+            location, location_text = self._location(
+                j, int(hpo_index[0]), float(hpo_km[0]), fixed_km[0], float(lat[0]), float(lon[0])
+            )
+            values = {name: float(signals.values[name][0, j]) for name in SIGNALS}
+            contributions = {n: self.weights_[n] * v for n, v in values.items()}
+            recommendations.append(
+                Recommendation(
+                    rank=position + 1,
+                    offering_id=offering.id,
+                    name=offering.name,
+                    provider=offering.provider,
+                    category=offering.category.value,
+                    score=round(float(scores[0, j]), 4),
+                    reasons=tuple(reasons_for(offering, j, profile, contributions, values,
+                                              signals.implied_needs[0], table, query,
+                                              self.vocabulary_, location_text)),
+                    prerequisites=_prerequisites(offering, profile),
+                    location=location,
+                    next_step=offering.next_step,
+                )
+            )
+        return Ranking(
+            recommendations=tuple(recommendations),
+            not_eligible=self._not_eligible(elig.fails, eligible[0], profile, arrays),
+            model_version=self.model_version,
+        )
+
+    def _location(
+        self, j: int, hpo_index: int, hpo_km: float, fixed_km: F64, lat: float, lon: float
+    ) -> tuple[RecommendedPlace | None, str | None]:
+        offering = self.table_.offerings[j]
+        kind = offering.location.kind
+        if kind is LocationKind.HEAD_POST_OFFICE and hpo_index >= 0:
+            hpo = self.geography_.facility(LocationKind.HEAD_POST_OFFICE, hpo_index)
+            km = round(hpo_km, 1)
+            return (
+                RecommendedPlace(hpo.name, hpo.pincode, km, HEAD_POST_OFFICE_NOTE),
+                f"nearest head post office: {hpo.name}, {km:g} km away",
+            )
+        if kind is LocationKind.FIXED:
+            places = offering.location.places
+            located = [p for p in places if p.has_coordinates]
+            if located and not np.isnan(fixed_km[j]):
+                km_each = [float(haversine_km(lat, lon, p.latitude, p.longitude)) for p in located]
+                km = min(km_each)
+                nearest = located[km_each.index(km)]
+                return (
+                    RecommendedPlace(nearest.name, nearest.pincode, round(km, 1),
+                                     offering.location.note),
+                    f"{nearest.name} is {km:.0f} km away",
+                )
+            return RecommendedPlace(places[0].name, places[0].pincode, None,
+                                    offering.location.note), None
+        return None, None
+
+    def _not_eligible(
+        self, fails: dict[str, np.ndarray], eligible: np.ndarray, profile: EnterpriseProfile,
+        arrays: ProfileArrays,
+    ) -> tuple[NotEligible, ...]:
+        table: OfferingTable = self.table_
+        out = []
+        parcels = max(profile.monthly_domestic_parcels or 0,
+                      profile.monthly_international_parcels or 0)
+        for j in np.flatnonzero(~eligible).tolist():
+            rules = [rule for rule in RULES if fails[rule][0, j]]
+            out.append(NotEligible(
+                offering_id=table.ids[j],
+                reasons=tuple(not_eligible_reasons(
+                    table.offerings[j], rules,
+                    weight=float(profile.typical_weight_kg or 0),
+                    value=float(profile.typical_value_inr or 0),
+                    destinations=profile.destinations,
+                    state=int(arrays.state[0]),
+                    parcels=float(parcels),
+                )),
+            ))
+        return tuple(out)
+
+    # --- many profiles ---------------------------------------------------------------------
+
+    def rank_many(self, frame: pd.DataFrame, k: int = 5) -> pd.DataFrame:
+        """Rank every row of ``frame`` (columns: ``EnterpriseProfile`` fields of validated
+        profiles, e.g. ``profile.model_dump()`` rows) and return the top ``k`` of each.
+
+        Returns a DataFrame with columns ``row`` (position in ``frame``), ``rank`` (1-based),
+        ``offering_id`` and ``score``, ordered by row then rank; rows with fewer eligible
+        offerings have fewer lines. Same order and scores as :meth:`rank`.
+        """
+        check_is_fitted(self, "table_")
+        if k < 1:
+            raise ValueError(f"k must be at least 1, not {k}")
+        for required in ("pincode", "sector"):
+            if required not in frame.columns:
+                raise ValueError(f"the frame has no {required!r} column")
+        parts = [self._rank_chunk(frame.iloc[start:start + _CHUNK], start, k)
+                 for start in range(0, len(frame), _CHUNK)]
+        if not parts:
+            return pd.DataFrame({"row": pd.Series(dtype=np.int64),
+                                 "rank": pd.Series(dtype=np.int64),
+                                 "offering_id": pd.Series(dtype=object),
+                                 "score": pd.Series(dtype=np.float64)})
+        return pd.concat(parts, ignore_index=True)
+
+    def _rank_chunk(self, frame: pd.DataFrame, start: int, k: int) -> pd.DataFrame:
+        table: OfferingTable = self.table_
+        places = self.geography_.locate_many(frame["pincode"].reset_index(drop=True))
+        lat = places["latitude"].to_numpy(dtype=np.float64)
+        lon = places["longitude"].to_numpy(dtype=np.float64)
+        states = places["state"].astype(object).tolist()
+        columns = {
+            name: frame[name].tolist() for name in frame.columns
+            if name in EnterpriseProfile.model_fields
+        }
+        arrays = encode_profiles(columns, table, lat, lon, states)
+        _, hpo_km, fixed_km = self._distances(lat, lon)
+        eligible = check(table, arrays).eligible
+        scores = self._score(compute(arrays, table, hpo_km, fixed_km), eligible)
+        chosen = diversity.select(scores, k, self.diversity, table.signature, self.similarity_)
+        rows, ranks = np.nonzero(chosen >= 0)
+        picked = chosen[rows, ranks]
+        return pd.DataFrame({
+            "row": rows.astype(np.int64) + start,
+            "rank": ranks.astype(np.int64) + 1,
+            "offering_id": np.asarray(table.ids, dtype=object)[picked],
+            "score": np.round(scores[rows, picked], 4),
+        })
+
+
+def _fixed_places(table: OfferingTable) -> list[tuple[int, F64, F64]]:
+    out = []
+    for j, offering in enumerate(table.offerings):
+        located = [p for p in offering.location.places if p.has_coordinates]
+        if offering.location.kind is LocationKind.FIXED and located:
+            out.append((j, np.array([p.latitude for p in located], dtype=np.float64),
+                        np.array([p.longitude for p in located], dtype=np.float64)))
+    return out
+
+
+def _prerequisites(offering: Any, profile: EnterpriseProfile) -> tuple[str, ...]:
+    held = {"iec": profile.iec, "gstin": profile.gstin, "udyam": profile.udyam_number}
+    steps = []
+    for requirement in offering.constraints.requires:
+        if held.get(requirement.value):
+            continue
+        steps.append(NEXT_STEPS[requirement])
+    return tuple(steps)
+

@@ -1,0 +1,177 @@
+"""Similarity signals between profiles and offerings, each a (P, N) array in [0, 1].
+
+Every signal is computed for all pairs with matrix operations; the ranker weighs and sums them,
+and the explanation reads the same values back to say which ones made an offering rank.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from catalog.vocab import Need, SalesChannel
+from matching.features import (
+    _CHANNEL_INDEX,
+    _NEED_INDEX,
+    F32,
+    F64,
+    NEEDS,
+    OfferingTable,
+    ProfileArrays,
+)
+
+SIGNALS = (
+    "needs",
+    "implied",
+    "text",
+    "sector",
+    "channel",
+    "destination",
+    "weight",
+    "volume",
+    "distance",
+    "prerequisites",
+)
+"""Signal names, in the order of the ranker's weight parameters (``w_<name>``)."""
+
+BULK_KG = 20.0  # a typical parcel from here on is freight-like (rail post starts at 35 kg)
+BULK_MONTHLY_KG = 1000.0  # a tonne a month of domestic parcels calls for freight offers
+HIGH_VALUE_INR = 50_000.0
+NEAR_KM = 15.0  # distance at which the distance signal halves
+_MARKETPLACES = (
+    SalesChannel.AMAZON, SalesChannel.FLIPKART, SalesChannel.MEESHO, SalesChannel.ONDC,
+    SalesChannel.ETSY, SalesChannel.OWN_WEBSITE,
+)
+_COD_CHANNELS = (
+    SalesChannel.AMAZON, SalesChannel.FLIPKART, SalesChannel.MEESHO, SalesChannel.OWN_WEBSITE,
+    SalesChannel.SOCIAL_MEDIA,
+)
+
+
+@dataclass(frozen=True)
+class Signals:
+    """The signal arrays of P profiles against N offerings, plus the implied needs."""
+
+    values: dict[str, F32]
+    implied_needs: F32  # (P, needs) strength of each need implied by the profile's facts
+
+
+def implied_needs(p: ProfileArrays) -> F32:
+    """Needs that follow from what a profile says it does (not what it asked for)."""
+    out = np.zeros((p.size, len(NEEDS)), dtype=np.float32)
+
+    def lift(need: Need, strength: F64 | F32 | np.ndarray, mask: np.ndarray) -> None:
+        column = out[:, _NEED_INDEX[need]]
+        np.maximum(column, np.where(mask, strength, 0.0), out=column)
+
+    exports = p.n_destinations > 0
+    first = p.first_time & exports
+    domestic = np.nan_to_num(p.domestic_parcels) > 0
+    lift(Need.INTERNATIONAL_SHIPPING, 1.0, exports)
+    lift(Need.CUSTOMS_CLEARANCE, 0.6, exports)
+    lift(Need.EXPORT_DOCUMENTATION, 0.5, exports)
+    lift(Need.EXPORT_DOCUMENTATION, 1.0, first)
+    lift(Need.TRAINING, 0.8, first)
+    lift(Need.EXPORT_INCENTIVES, 0.5, exports & ~p.first_time
+         & (np.nan_to_num(p.international_parcels) >= 20))
+    lift(Need.DOMESTIC_SHIPPING, 1.0, domestic)
+    lift(Need.TRACKING, 0.3, domestic)
+    lift(Need.PICKUP, 0.5, np.nan_to_num(p.domestic_parcels) >= 100)
+    monthly_kg = np.nan_to_num(p.domestic_parcels) * np.nan_to_num(p.weight)
+    lift(Need.BULK_FREIGHT, 1.0, (np.nan_to_num(p.weight) >= BULK_KG)
+         | (monthly_kg >= BULK_MONTHLY_KG))
+    channel = p.channels
+    on_marketplace = channel[:, [_CHANNEL_INDEX[c] for c in _MARKETPLACES]].any(axis=1)
+    lift(Need.MARKETPLACE_INTEGRATION, 0.7, on_marketplace)
+    lift(Need.CASH_ON_DELIVERY, 0.4,
+         channel[:, [_CHANNEL_INDEX[c] for c in _COD_CHANNELS]].any(axis=1))
+    lift(Need.GOVERNMENT_PROCUREMENT, 1.0, channel[:, _CHANNEL_INDEX[SalesChannel.GEM]] > 0)
+    lift(Need.MARKET_ACCESS, 0.6,
+         (channel[:, _CHANNEL_INDEX[SalesChannel.EXHIBITIONS]] > 0)
+         | (channel[:, _CHANNEL_INDEX[SalesChannel.B2B_BUYERS]] > 0))
+    lift(Need.DIGITAL_PAYMENTS, 0.5, channel[:, _CHANNEL_INDEX[SalesChannel.OWN_SHOP]] > 0)
+    lift(Need.SHIPMENT_INSURANCE, 0.5, np.nan_to_num(p.value) >= HIGH_VALUE_INR)
+    return out
+
+
+def _cosine(profile_needs: F32, table: OfferingTable) -> F32:
+    norms = np.sqrt((profile_needs**2).sum(axis=1, keepdims=True))
+    raw = profile_needs @ table.features.T
+    denominator = norms * table.feature_norm[None, :]
+    return np.divide(raw, denominator, out=np.zeros_like(raw), where=denominator > 0)
+
+
+def _weight_fit(weight: F64, table: OfferingTable) -> F32:
+    """How snugly a typical parcel sits in each offering's weight band (0 with no band)."""
+    low = np.where(np.isfinite(table.min_weight), table.min_weight, np.nan)
+    high = np.where(np.isfinite(table.max_weight), table.max_weight, np.nan)
+    # The band's typical parcel: a quarter of the cap, or twice the minimum for open bands.
+    centre = np.where(
+        ~np.isnan(high), np.where(~np.isnan(low), np.sqrt(np.fmax(low, 0.1) * high), high / 4),
+        low * 2,
+    )
+    w = weight[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        distance = np.log(w / centre[None, :]) / 1.2
+    fit = np.exp(-0.5 * distance**2)
+    inside = ~((w > high[None, :]) | (w < low[None, :]))
+    return np.where(np.isnan(fit) | ~inside, 0.0, fit).astype(np.float32)
+
+
+def _volume_fit(p: ProfileArrays, table: OfferingTable) -> F32:
+    """Contract services suit regular shippers; counter services suit occasional ones."""
+    parcels = np.where(
+        (table.scope == 2)[None, :],
+        p.international_parcels[:, None],
+        np.fmax(p.domestic_parcels, p.international_parcels)[:, None],
+    )
+    level = np.clip(np.log10(1.0 + parcels) / 3.0, 0.0, 1.0)  # 1,000 a month and more -> 1
+    contract = table.contract[None, :]
+    counter_only = (table.counter & ~table.contract)[None, :]
+    fit = np.where(contract, level, np.where(counter_only, 1.0 - level, 0.0))
+    return np.nan_to_num(fit, nan=0.0).astype(np.float32)
+
+
+def compute(
+    p: ProfileArrays, table: OfferingTable, hpo_km: F64, fixed_km: F64
+) -> Signals:
+    """All signals for P profiles; ``hpo_km`` (P,) is the distance to the nearest head post
+    office, ``fixed_km`` (P, N) to the nearest fixed place of an offering (NaN: none known)."""
+    implied = implied_needs(p)
+    stated = p.needs
+    sector = np.where(
+        table.any_sector[None, :],
+        0.35,
+        table.sectors[np.maximum(p.sector, 0)] * (p.sector >= 0)[:, None],
+    )
+    channel = np.minimum(p.channels @ table.channel_affinity, 1.0)
+    covered = p.destinations @ table.reach
+    share = np.divide(
+        covered, p.n_destinations[:, None], out=np.zeros_like(covered),
+        where=p.n_destinations[:, None] > 0,
+    )
+    destination = np.where(
+        (table.scope == 2)[None, :], share * np.where(table.specific_reach, 1.0, 0.5), 0.0
+    )
+    near = np.where(np.isnan(hpo_km), 0.0, 1.0 / (1.0 + hpo_km / NEAR_KM))[:, None]
+    fixed = np.where(np.isnan(fixed_km), 0.0, 1.0 / (1.0 + fixed_km / (NEAR_KM * 4)))
+    distance = np.where(
+        (table.needs_place == 1)[None, :], near, np.where((table.needs_place == 2)[None, :],
+                                                          fixed, 0.0)
+    )
+    missing = (table.requires_held[None, :, :] & ~p.held[:, :, None]).sum(axis=1)
+    text = np.asarray((p.text @ table.text.T).todense(), dtype=np.float32)
+    values = {
+        "needs": _cosine(stated, table),
+        "implied": _cosine(implied, table),
+        "text": text,
+        "sector": sector.astype(np.float32),
+        "channel": channel.astype(np.float32),
+        "destination": destination.astype(np.float32),
+        "weight": _weight_fit(p.weight, table),
+        "volume": _volume_fit(p, table),
+        "distance": distance.astype(np.float32),
+        "prerequisites": (-missing / 3.0).astype(np.float32),
+    }
+    return Signals(values={name: values[name] for name in SIGNALS}, implied_needs=implied)
