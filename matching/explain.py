@@ -9,7 +9,7 @@ import numpy as np
 from catalog.countries import country_name
 from catalog.schema import Offering
 from catalog.vocab import Need, SalesChannel, Sector
-from matching.features import _NEED_INDEX, CHANNEL_MARKERS, F32, OfferingTable
+from matching.features import _CHANNEL_INDEX, _NEED_INDEX, F32, OfferingTable
 from matching.profile import EnterpriseProfile
 
 MIN_CONTRIBUTION = 0.015  # weighted signal value below which a signal is not worth a sentence
@@ -177,10 +177,9 @@ def _sentence(
 
 
 def _channel_names(p: EnterpriseProfile, table: OfferingTable, j: int) -> list[str]:
-    channels = list(CHANNEL_MARKERS)
     return [
         _CHANNEL_NAMES[ch] for ch in p.sales_channels
-        if ch in CHANNEL_MARKERS and table.channel_affinity[channels.index(ch), j] > 0
+        if table.channel_affinity[_CHANNEL_INDEX[ch], j] > 0
     ]
 
 

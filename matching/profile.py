@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from catalog.countries import is_country_code
-from catalog.geo import MalformedPincode, PincodeError, normalise_pincode
+from catalog.geo import PincodeError, normalise_pincode
 from catalog.vocab import BusinessType, Need, SalesChannel, Sector, SizeClass
 from matching.identifiers import PAN_SHAPE, UDYAM_SHAPE, gstin_problem
 
@@ -210,32 +210,29 @@ def parse_profile(data: Mapping[str, Any], geography: Any) -> EnterpriseProfile:
     """
     if not isinstance(data, Mapping):
         raise ProfileError([{"field": "profile", "message": "a profile must be a JSON object"}])
+    problems: list[dict[str, str]] = []
+    profile: EnterpriseProfile | None = None
     try:
         profile = EnterpriseProfile.model_validate(dict(data))
     except ValidationError as exc:
-        errors = []
         for error in exc.errors():
             field = _field(error["loc"])
-            errors.append({"field": field, "message": _message(error, field)})
-        raise ProfileError(errors) from None
-    problems: list[dict[str, str]] = []
-    try:
-        geography.lookup(profile.pincode)
-    except MalformedPincode as exc:  # pragma: no cover - the model normalised it already
-        problems.append({"field": "pincode", "message": exc.message})
-    except PincodeError as exc:
-        problems.append({"field": "pincode", "message": exc.message})
+            problems.append({"field": field, "message": _message(error, field)})
+    if not any(p["field"] == "pincode" for p in problems) and "pincode" in data:
+        try:
+            geography.lookup(normalise_pincode(data["pincode"]))
+        except PincodeError as exc:
+            problems.append({"field": "pincode", "message": exc.message})
+    if profile is None or problems:
+        raise ProfileError(problems)
     update: dict[str, Any] = {}
     try:
         derived = derive_size_class(profile.investment_inr, profile.turnover_inr)
     except ValueError as exc:
         field = "investment_inr" if _over_investment(profile) else "turnover_inr"
-        problems.append({"field": field, "message": f"{field}: {exc}"})
-    else:
-        if profile.size_class is None and derived is not None:
-            update["size_class"] = derived
-    if problems:
-        raise ProfileError(problems)
+        raise ProfileError([{"field": field, "message": f"{field}: {exc}"}]) from None
+    if profile.size_class is None and derived is not None:
+        update["size_class"] = derived
     return profile.model_copy(update=update) if update else profile
 
 

@@ -17,7 +17,9 @@ _COMMAND_MODULES = (
     "service.cli.catalog_cmd",
     "service.cli.db_cmd",
     "service.cli.keys_cmd",
+    "service.cli.rank_cmd",
     "service.cli.serve_cmd",
+    "service.cli.users_cmd",
 )
 
 
