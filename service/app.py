@@ -24,6 +24,7 @@ from service.profiles.routes import router as profiles_router
 from service.recommendations.routes import router as recommendations_router
 from service.runtime import Runtime, load_geography
 from service.settings import Settings, get_settings
+from service.web import router as web_router
 
 log = logging.getLogger("dakmatch.app")
 
@@ -89,6 +90,7 @@ def create_app(
     app.include_router(recommendations_router)
     app.include_router(profiles_router)
     app.include_router(feedback_router)
+    app.include_router(web_router)  # HTML pages: form, results, officer dashboard, widget
 
     @app.get("/metrics", tags=["health"], response_class=Response)
     def prometheus_metrics(_caller: Admin) -> Response:

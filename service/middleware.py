@@ -28,6 +28,7 @@ log = logging.getLogger("dakmatch.access")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _UNLIMITED_PATHS = frozenset({"/healthz", "/readyz"})
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+_FORM_PATHS = ("/results", "/officer")
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -261,7 +262,9 @@ class LimitsMiddleware:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        if body and not _is_json(_header(scope, b"content-type")):
+        # The web pages (service/web) post HTML forms; only the API insists on JSON.
+        api = not scope["path"].startswith(_FORM_PATHS)
+        if body and api and not _is_json(_header(scope, b"content-type")):
             await problem_response(
                 415,
                 "unsupported-media-type",

@@ -1,0 +1,247 @@
+"""The officer dashboard at ``/officer``: sign-in, the profile queue with filters, a profile with
+its ranked suggestions and outcome buttons, CSV export and charts.
+
+Every form carries a CSRF token; every page needs a signed-in, active officer or admin.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from service import audit
+from service.deps import CatalogDep, SessionDep
+from service.web import charts, dashboard, i18n
+from service.web.dashboard import DashboardError, Filters
+from service.web.results import present_ranking
+from service.web.security import (
+    CsrfError,
+    check_csrf,
+    csrf_token,
+    end_session,
+    session_user,
+    set_csrf_cookie,
+    start_session,
+)
+from service.web.templating import render
+from service.web.users import active_user, authenticate
+
+router = APIRouter(prefix="/officer", include_in_schema=False)
+
+CSV_COLUMNS = (
+    "profile_id", "created_at", "tenant", "name", "pincode", "district", "state", "sector",
+    "suggestion_1", "suggestion_2", "suggestion_3", "outcomes",
+)  # fmt: skip
+
+
+def _page(
+    request: Request, template: str, context: dict[str, Any], status_code: int = 200
+) -> Response:
+    response = render(
+        request, template, {"csrf": csrf_token(request), **context}, status_code=status_code
+    )
+    set_csrf_cookie(request, response)
+    return response
+
+
+def _officer(request: Request, session: Session) -> str | None:
+    username = session_user(request)
+    if username is None or active_user(session, username) is None:
+        return None
+    return username
+
+
+def _to_sign_in() -> Response:
+    return RedirectResponse("/officer", status_code=303)
+
+
+def _forbidden(request: Request) -> Response:
+    _ = i18n.gettext_for(i18n.choose_language(request))
+    message = _("This form has expired. Go back, reload the page and try again.")
+    return _page(request, "officer/error.html", {"message": message}, status_code=403)
+
+
+def _filters(request: Request) -> Filters:
+    q = request.query_params
+    return Filters(
+        state=q.get("state", "").strip(),
+        district=q.get("district", "").strip(),
+        sector=q.get("sector", "").strip(),
+        outcome=q.get("outcome", "").strip(),
+    )
+
+
+@router.get("")
+def officer_home(request: Request, session: SessionDep) -> Response:
+    """The sign-in form, or the queue of profiles (filters: state, district, sector, outcome)."""
+    user = _officer(request, session)
+    if user is None:
+        return _page(request, "officer/login.html", {"error": None, "username": ""})
+    filters = _filters(request)
+    rows = dashboard.queue(session, filters)
+    audit.record(session, f"user:{user}", "list")
+    context = {
+        "user": user,
+        "rows": rows,
+        "filters": filters,
+        "places": dashboard.states_and_districts(session),
+        "export_query": filters.as_query(),
+    }
+    return _page(request, "officer/queue.html", context)
+
+
+@router.post("/login")
+def sign_in(
+    request: Request,
+    session: SessionDep,
+    username: Annotated[str, Form(max_length=100)] = "",
+    password: Annotated[str, Form(max_length=1000)] = "",
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Check the password (Argon2) and start a signed session cookie."""
+    try:
+        check_csrf(request, csrf_token)
+    except CsrfError:
+        return _forbidden(request)
+    user = authenticate(session, username, password)
+    if user is None:
+        _ = i18n.gettext_for(i18n.choose_language(request))
+        context = {"error": _("Wrong username or password."), "username": username}
+        return _page(request, "officer/login.html", context, status_code=401)
+    response = RedirectResponse("/officer", status_code=303)
+    start_session(request, response, user.username)
+    return response
+
+
+@router.post("/logout")
+def sign_out(request: Request, csrf_token: Annotated[str, Form(max_length=200)] = "") -> Response:
+    """End the session."""
+    try:
+        check_csrf(request, csrf_token)
+    except CsrfError:
+        return _forbidden(request)
+    response = RedirectResponse("/officer", status_code=303)
+    end_session(request, response)
+    return response
+
+
+@router.get("/profiles/{profile_id}")
+def profile_page(
+    request: Request, profile_id: str, session: SessionDep, catalog: CatalogDep
+) -> Response:
+    """One profile: its answers, its ranked suggestions with reasons, and outcome buttons."""
+    user = _officer(request, session)
+    if user is None:
+        return _to_sign_in()
+    row = dashboard.profile_row(session, profile_id)
+    if row is None:
+        _ = i18n.gettext_for(i18n.choose_language(request))
+        return _page(
+            request, "officer/error.html", {"message": _("No such profile.")}, status_code=404
+        )
+    audit.record(session, f"user:{user}", "read", profile_id)
+    ranking = None
+    if row.run is not None:
+        ranking = present_ranking(catalog, row.run.ranking, i18n.choose_language(request))
+    context = {"user": user, "row": row, "ranking": ranking, "error": None}
+    return _page(request, "officer/profile.html", context)
+
+
+@router.post("/profiles/{profile_id}/outcomes")
+def record_outcome(
+    request: Request,
+    profile_id: str,
+    session: SessionDep,
+    run_id: Annotated[str, Form(max_length=36)] = "",
+    offering_id: Annotated[str, Form(max_length=60)] = "",
+    outcome: Annotated[str, Form(max_length=16)] = "",
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Store what the enterprise did with one suggestion (feedback on the stored run)."""
+    user = _officer(request, session)
+    if user is None:
+        return _to_sign_in()
+    try:
+        check_csrf(request, csrf_token)
+    except CsrfError:
+        return _forbidden(request)
+    try:
+        dashboard.record_outcome(session, profile_id, run_id, offering_id, outcome, user)
+    except DashboardError as exc:
+        return _page(request, "officer/error.html", {"message": str(exc)}, status_code=422)
+    audit.record(session, f"user:{user}", "feedback", profile_id)
+    return RedirectResponse(
+        f"/officer/profiles/{profile_id}#offering-{offering_id}", status_code=303
+    )
+
+
+@router.get("/export.csv")
+def export_csv(request: Request, session: SessionDep) -> Response:
+    """The filtered queue as CSV, with the top three suggestions and recorded outcomes."""
+    user = _officer(request, session)
+    if user is None:
+        return _to_sign_in()
+    rows = dashboard.queue(session, _filters(request))
+    audit.record(session, f"user:{user}", "export")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        top = [str(item.get("offering_id", "")) for item in row.top]
+        top += [""] * (3 - len(top))
+        p = row.profile
+        writer.writerow(
+            [
+                p.id, p.created_at.isoformat(timespec="seconds"), row.tenant, row.name,
+                p.pincode, p.district, p.state, p.sector, *top,
+                "; ".join(f"{k}={v.value}" for k, v in sorted(row.outcomes.items())),
+            ]
+        )  # fmt: skip
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="dakmatch-profiles.csv"'},
+    )
+
+
+@router.get("/charts")
+def charts_page(request: Request, session: SessionDep, catalog: CatalogDep) -> Response:
+    """Demand by offering group per state, outcomes over time, acceptance rate per offering."""
+    user = _officer(request, session)
+    if user is None:
+        return _to_sign_in()
+    _ = i18n.gettext_for(i18n.choose_language(request))
+    demand = dashboard.demand_by_state(session)
+    groups = [charts.Series(k, _(v)) for k, v in i18n.CATEGORIES.items()]
+    weeks = dashboard.outcomes_by_week(session)
+    outcome_series = [charts.Series(k, _(v)) for k, v in i18n.OUTCOMES.items()]
+    rates = dashboard.acceptance_by_offering(session)
+    names = {o.id: o.name for o in catalog.offerings}
+    rate_rows = [(names.get(k, k), hits, total) for k, (hits, total) in rates.items()]
+    context = {
+        "user": user,
+        "demand_svg": charts.stacked_bars(
+            sorted(demand.items()), groups,
+            title=_("Demand by offering group per state"),
+            desc=_("Top three suggestions of each stored profile, counted by group and state."),
+        ),
+        "outcomes_svg": charts.stacked_columns(
+            [(f"{week:%d %b}", counts) for week, counts in weeks.items()], outcome_series,
+            title=_("Outcomes over time"),
+            desc=_("Outcomes recorded by officers, per week."),
+        ),
+        "acceptance_svg": charts.rate_bars(
+            rate_rows,
+            title=_("Acceptance rate per offering"),
+            desc=_("Accepted or enrolled, out of all decided outcomes."),
+        ),
+        "demand": demand,
+        "weeks": weeks,
+        "rate_rows": rate_rows,
+    }  # fmt: skip
+    return _page(request, "officer/charts.html", context)

@@ -1,0 +1,131 @@
+"""Public pages: the profile form at ``/``, the results, the PIN code look-up, the widget script
+and its documentation. Everything works without JavaScript; scripts only add the PIN preview."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+
+from catalog.geo import PincodeError
+from service.deps import GeographyDep, ReadyDep, SessionDep
+from service.errors import InvalidInput
+from service.ranking import rank_profile, validate_profile
+from service.runtime import Served
+from service.web import i18n
+from service.web.forms import FormState, read_form
+from service.web.results import present_ranking
+from service.web.store import store_consenting_profile
+from service.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+STATIC_DIR = Path(__file__).parent / "static"
+_STATIC_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
+RESULTS_LIMIT = 10
+
+
+@router.get("/")
+def form_page(request: Request) -> Response:
+    """The profile form (empty)."""
+    return render(request, "form.html", {"form": FormState()})
+
+
+def _ranked(
+    request: Request, served: Served, state: FormState
+) -> tuple[dict[str, Any] | None, Any]:
+    """Validate the entered profile; on errors fill ``state.errors`` and return None."""
+    valid = None
+    try:
+        valid = validate_profile(state.profile, served.geography)
+    except InvalidInput as exc:
+        for item in exc.errors:
+            name = item.get("field", "").split(".")[0] or "form"
+            state.errors.setdefault(name, item.get("message", ""))
+    if state.errors or valid is None:
+        return None, None
+    run_id = str(uuid.uuid4()) if state.consent else None
+    return rank_profile(served, valid.profile, RESULTS_LIMIT, run_id=run_id), valid
+
+
+def _results(
+    request: Request, session: Any, served: Served, state: FormState, *, may_store: bool
+) -> Response:
+    payload, valid = _ranked(request, served, state)
+    if payload is None:
+        return render(request, "form.html", {"form": state}, status_code=422)
+    stored_id = None
+    if may_store and state.consent:
+        stored_id = store_consenting_profile(session, state.profile, valid, payload)
+    query = {k: v for k, v in state.values.items() if v not in ("", [], False)}
+    query = {k: ("yes" if v is True else v) for k, v in query.items()}
+    context = {
+        "form": state,
+        "place": {"district": valid.district, "state": valid.state},
+        "ranking": present_ranking(served.catalog, payload, i18n.choose_language(request)),
+        "stored_id": stored_id,
+    }
+    return render(request, "results.html", context, link_query=query)
+
+
+@router.post("/results")
+async def submit_form(request: Request, session: SessionDep, served: ReadyDep) -> Response:
+    """Rank the posted profile; errors re-render the form with the entered values.
+
+    The profile is stored (for officers, tenant ``web``) only when the consent box is ticked.
+    """
+    state = read_form(await request.form())
+    return _results(request, session, served, state, may_store=True)
+
+
+@router.get("/results")
+def results_page(request: Request, session: SessionDep, served: ReadyDep) -> Response:
+    """The results for a profile given in the query string (language links); stores nothing."""
+    if not request.query_params.get("pincode") and not request.query_params.get("sector"):
+        return RedirectResponse("/", status_code=303)
+    state = read_form(request.query_params)
+    state.consent = False
+    return _results(request, session, served, state, may_store=False)
+
+
+@router.get("/pincode/{pincode}")
+def pincode_place(pincode: str, geography: GeographyDep) -> JSONResponse:
+    """District and state of a PIN code, for the preview beside the form's PIN field."""
+    try:
+        place = geography.lookup(pincode)
+    except PincodeError as exc:
+        return JSONResponse({"pincode": pincode, "error": str(exc)}, status_code=404)
+    return JSONResponse(
+        {"pincode": place.pincode, "district": place.district, "state": place.state},
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
+@router.get("/static/{name}")
+def static_file(name: str) -> Response:
+    """Style sheet and scripts shipped with the package (no CDN)."""
+    path = STATIC_DIR / name
+    media = _STATIC_TYPES.get(path.suffix)
+    if media is None or path.parent != STATIC_DIR or not path.is_file():
+        return JSONResponse({"error": f"no static file {name!r}"}, status_code=404)
+    return FileResponse(path, media_type=media, headers={"Cache-Control": "public, max-age=3600"})
+
+
+@router.get("/embed.js")
+def embed_script() -> Response:
+    """The partner widget: ``<script src="https://HOST/embed.js" data-key="...">``."""
+    return FileResponse(
+        STATIC_DIR / "embed.js",
+        media_type="text/javascript",
+        headers={"Cache-Control": "public, max-age=600", "Access-Control-Allow-Origin": "*"},
+    )
+
+
+@router.get("/docs/embed")
+def embed_docs(request: Request) -> Response:
+    """How a partner embeds the widget, with a live example on this page."""
+    base = str(request.base_url).rstrip("/")
+    return render(request, "embed_docs.html", {"base": base})

@@ -1,0 +1,137 @@
+/* DakMatch partner widget.
+ * <script src="https://HOST/embed.js" data-key="PARTNER_KEY"></script>
+ * Renders a compact profile form and its results in a Shadow DOM (the partner's styles do not
+ * reach in, ours do not leak out) and calls POST /v1/recommendations on HOST with the key.
+ */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script || !script.src) { return; }
+  var key = script.getAttribute("data-key") || "";
+  var limit = parseInt(script.getAttribute("data-limit") || "5", 10);
+  var base = new URL(script.src, document.baseURI).origin;
+
+  var SECTORS = [
+    ["handicrafts", "Handicrafts"], ["handloom_textiles", "Handloom and textiles"],
+    ["apparel", "Apparel and garments"], ["gems_jewellery", "Gems and jewellery"],
+    ["leather_footwear", "Leather and footwear"], ["ayurveda_herbal", "Ayurveda and herbal products"],
+    ["food_spices", "Food and spices"], ["tea_coffee", "Tea and coffee"],
+    ["agri_produce", "Agricultural produce"], ["engineering_goods", "Engineering goods"],
+    ["electronics", "Electronics"], ["toys_games", "Toys and games"],
+    ["books_printing", "Books and printing"], ["musical_instruments", "Musical instruments"],
+    ["home_furnishing", "Home furnishing"], ["other", "Something else"]
+  ];
+  var NEEDS = [
+    ["international_shipping", "Send parcels abroad"], ["export_documentation", "Export paperwork"],
+    ["domestic_shipping", "Send parcels within India"], ["pickup", "Pickup from my door"],
+    ["cash_on_delivery", "Cash on delivery"], ["market_access", "New buyers and markets"]
+  ];
+  var STYLE = [
+    ":host{all:initial;display:block;font:16px/1.45 system-ui,sans-serif;color:#1a1a1a}",
+    ".box{border:1px solid #8a8a8a;border-radius:8px;padding:16px;background:#fff;max-width:520px}",
+    "h2{font-size:1.2rem;margin:0 0 12px}label{display:block;font-weight:600;margin:10px 0 4px}",
+    "input[type=text],select{font:inherit;width:100%;box-sizing:border-box;padding:8px;",
+    "border:1px solid #595959;border-radius:4px}",
+    "fieldset{border:0;padding:0;margin:10px 0}legend{font-weight:600}",
+    ".choice{font-weight:400;display:flex;gap:8px;align-items:center;margin:4px 0}",
+    "button{font:inherit;margin-top:12px;padding:10px 16px;background:#b3001b;color:#fff;",
+    "border:0;border-radius:4px;cursor:pointer}",
+    ":focus-visible{outline:3px solid #1f4fd1;outline-offset:2px}",
+    ".error{color:#a0001a;font-weight:600}ol{padding-left:20px}li{margin:10px 0}",
+    ".meta{color:#4a4a4a;font-size:.9rem}.small{font-size:.85rem;color:#4a4a4a}"
+  ].join("");
+
+  var host = document.createElement("div");
+  host.className = "dakmatch-widget";
+  script.parentNode.insertBefore(host, script.nextSibling);
+  var root = host.attachShadow({ mode: "open" });
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  var style = el("style");
+  style.textContent = STYLE;
+  var box = el("div", { "class": "box" });
+  var form = el("form", { novalidate: "" });
+  form.appendChild(el("h2", {}, "Which India Post services fit your business?"));
+  form.appendChild(el("label", { "for": "dm-pincode" }, "PIN code"));
+  var pin = el("input", { id: "dm-pincode", name: "pincode", type: "text", inputmode: "numeric",
+    autocomplete: "postal-code", maxlength: "7", required: "" });
+  form.appendChild(pin);
+  form.appendChild(el("label", { "for": "dm-sector" }, "What do you make or sell?"));
+  var sector = el("select", { id: "dm-sector", name: "sector", required: "" });
+  sector.appendChild(el("option", { value: "" }, "Choose one"));
+  SECTORS.forEach(function (s) { sector.appendChild(el("option", { value: s[0] }, s[1])); });
+  form.appendChild(sector);
+  var needs = el("fieldset");
+  needs.appendChild(el("legend", {}, "What do you need?"));
+  NEEDS.forEach(function (n) {
+    var label = el("label", { "class": "choice" });
+    label.appendChild(el("input", { type: "checkbox", name: "needs", value: n[0] }));
+    label.appendChild(document.createTextNode(n[1]));
+    needs.appendChild(label);
+  });
+  form.appendChild(needs);
+  form.appendChild(el("button", { type: "submit" }, "Show services that fit"));
+  var status = el("div", { role: "status", "aria-live": "polite" });
+  box.appendChild(form);
+  box.appendChild(status);
+  box.appendChild(el("p", { "class": "small" }, "Suggestions by DakMatch (India Post services)."));
+  root.appendChild(style);
+  root.appendChild(box);
+
+  function show(nodes) {
+    status.textContent = "";
+    nodes.forEach(function (n) { status.appendChild(n); });
+  }
+
+  function problems(body) {
+    var list = el("ul", { "class": "error" });
+    (body.errors && body.errors.length ? body.errors : [{ field: "", message: body.detail || "Something went wrong" }])
+      .forEach(function (e) { list.appendChild(el("li", {}, (e.field ? e.field + ": " : "") + e.message)); });
+    return [el("p", { "class": "error" }, "Please check your answers."), list];
+  }
+
+  function results(body) {
+    var recs = body.recommendations || [];
+    if (!recs.length) { return [el("p", {}, "No service fits these answers.")]; }
+    var list = el("ol", { "class": "results" });
+    recs.forEach(function (r) {
+      var item = el("li");
+      item.appendChild(el("strong", {}, r.name));
+      item.appendChild(el("div", { "class": "meta" }, r.provider));
+      (r.reasons || []).slice(0, 2).forEach(function (reason) { item.appendChild(el("div", {}, reason)); });
+      if (r.location && r.location.name) {
+        var where = r.location.name + (r.location.distance_km != null ? " (" + Math.round(r.location.distance_km) + " km)" : "");
+        item.appendChild(el("div", { "class": "meta" }, "Where: " + where));
+      }
+      list.appendChild(item);
+    });
+    return [el("h2", {}, "Services that fit"), list];
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var profile = { pincode: pin.value.replace(/\s+/g, ""), sector: sector.value };
+    var chosen = Array.prototype.slice.call(form.querySelectorAll("input[name=needs]:checked"))
+      .map(function (c) { return c.value; });
+    if (chosen.length) { profile.needs = chosen; }
+    if (!profile.sector) { delete profile.sector; }
+    show([el("p", {}, "Looking for services…")]);
+    var headers = { "Content-Type": "application/json" };
+    if (key) { headers["X-API-Key"] = key; }
+    fetch(base + "/v1/recommendations?limit=" + limit, {
+      method: "POST", headers: headers, body: JSON.stringify(profile), mode: "cors"
+    }).then(function (response) {
+      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+    }).then(function (answer) {
+      show(answer.ok ? results(answer.body) : problems(answer.body));
+    }).catch(function () {
+      show([el("p", { "class": "error" }, "DakMatch cannot be reached from this page. Please try again later.")]);
+    });
+  });
+})();
