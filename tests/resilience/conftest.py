@@ -128,7 +128,6 @@ def cli(env: dict[str, str], *args: str) -> str:
         capture_output=True,
         text=True,
         env=env,
-        cwd=ROOT,
         timeout=120,
     )
     assert result.returncode == 0, f"dakmatch {' '.join(args)}: {result.stderr}"
@@ -163,7 +162,6 @@ class Server:
             self.process = subprocess.Popen(
                 [*DAKMATCH, "serve", "--port", str(self.port)],
                 env=self.env,
-                cwd=ROOT,
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )

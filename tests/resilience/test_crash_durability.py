@@ -73,6 +73,7 @@ def test_sigkill_during_write_burst_loses_no_acknowledged_profile(
     try:
         written = _stored_ids(postgres.url) - before
         missing = set(acknowledged) - written
+        print(f"acknowledged {len(acknowledged)}, stored {len(written)}")
         assert missing == set(), f"{len(missing)} acknowledged profiles lost"
         # At most the requests in flight at the kill were stored without an answer.
         assert len(written) - len(acknowledged) <= WRITERS
