@@ -29,7 +29,18 @@ class FormState:
     values: dict[str, Any] = field(default_factory=dict)
     profile: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    details: dict[str, str] = field(default_factory=dict)
     consent: bool = False
+
+    def add_error(self, name: str, message: str) -> None:
+        """Record the first problem of field ``name``: a plain message (a catalogue msgid) and,
+        when the engine's wording says more, that wording as detail."""
+        if name in self.errors:
+            return
+        friendly = friendly_message(name, message)
+        self.errors[name] = friendly
+        if friendly != message:
+            self.details[name] = message
 
     @property
     def other_destinations(self) -> str:
@@ -69,7 +80,7 @@ def destinations_from(raw: Iterable[str]) -> tuple[list[str], list[str]]:
 def read_form(form: Any) -> FormState:
     """Build a :class:`FormState` from a Starlette ``FormData`` (``getlist`` for lists)."""
     state = FormState(consent=form.get("consent") == "yes")
-    values, profile, errors = state.values, state.profile, state.errors
+    values, profile = state.values, state.profile
     for name in (*TEXT_FIELDS, *CHOICE_FIELDS):
         text = str(form.get(name) or "").strip()
         values[name] = text
@@ -85,7 +96,7 @@ def read_form(form: Any) -> FormState:
     if codes:
         profile["destinations"] = codes
     if unknown:
-        errors["destinations"] = "Not a country we know: " + ", ".join(unknown)
+        state.add_error("destinations", "Not a country we know: " + ", ".join(unknown))
     for name in (*INT_FIELDS, *FLOAT_FIELDS):
         text = str(form.get(name) or "").strip().replace(",", "")
         values[name] = text
@@ -94,12 +105,12 @@ def read_form(form: Any) -> FormState:
         try:
             number = float(text)
         except ValueError:
-            errors[name] = "Enter a number, e.g. 12"
+            state.add_error(name, "Enter a number, e.g. 12")
             continue
         if not math.isfinite(number):
-            errors[name] = "Enter a number, e.g. 12"
+            state.add_error(name, "Enter a number, e.g. 12")
         elif name in INT_FIELDS and not number.is_integer():
-            errors[name] = "Enter a whole number"
+            state.add_error(name, "Enter a whole number")
         else:
             profile[name] = int(number) if name in INT_FIELDS else number
     for name in BOOL_FIELDS:
@@ -108,3 +119,48 @@ def read_form(form: Any) -> FormState:
         if ticked:
             profile[name] = True
     return state
+
+
+# What to tell the visitor about a field the engine refused (its wording, for developers,
+# becomes the detail). Keys are field names; a pattern picks among several messages.
+_FRIENDLY: dict[str, tuple[tuple[str, str], ...]] = {
+    "pincode": (
+        ("not in the India Post directory", "This PIN code is not in the India Post directory."),
+        ("", "Enter the 6-digit PIN code of your business, e.g. 302001."),
+    ),
+    "sector": (("", "Choose what you make or sell."),),
+    "business_type": (("", "Choose one of the listed kinds of business."),),
+    "size_class": (("", "Choose micro, small or medium, or leave it as not sure."),),
+    "udyam_number": (("", "This is not a Udyam registration number (e.g. UDYAM-RJ-17-0012345)."),),
+    "gstin": (
+        ("typing mistake", "This GSTIN has a typing mistake: check each character."),
+        ("", "This is not a GSTIN: it has 15 characters, e.g. 27AAPFU0939F1ZV."),
+    ),
+    "iec": (("", "This is not an IEC: it is your PAN, 5 letters, 4 digits and 1 letter."),),
+    "destinations": (
+        (
+            "Not a country we know",
+            "Write countries in English or as two-letter codes, e.g. US, AE.",
+        ),
+        ("IN is India", "Leave India out: list only countries abroad."),
+        ("", "Write countries in English or as two-letter codes, e.g. US, AE."),
+    ),
+    "products": (("", "Describe your products in at most 2,000 characters."),),
+    "monthly_domestic_parcels": (("", "Enter a whole number of 0 or more."),),
+    "monthly_international_parcels": (("", "Enter a whole number of 0 or more."),),
+    "typical_weight_kg": (("", "Enter a weight above 0 kg, e.g. 1.5"),),
+    "typical_value_inr": (("", "Enter an amount of 0 or more, e.g. 2500"),),
+    "sales_channels": (("", "Tick only the listed places where you sell."),),
+    "needs": (("", "Tick only the listed needs."),),
+}
+_OWN = frozenset({"Enter a number, e.g. 12", "Enter a whole number"})
+
+
+def friendly_message(name: str, message: str) -> str:
+    """The msgid to show beside field ``name`` for the engine's ``message``."""
+    if message in _OWN:
+        return message
+    for fragment, friendly in _FRIENDLY.get(name, ()):
+        if fragment in message:
+            return friendly
+    return message

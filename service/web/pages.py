@@ -44,7 +44,7 @@ def _ranked(
     except InvalidInput as exc:
         for item in exc.errors:
             name = item.get("field", "").split(".")[0] or "form"
-            state.errors.setdefault(name, item.get("message", ""))
+            state.add_error(name, item.get("message", ""))
     if state.errors or valid is None:
         return None, None
     run_id = str(uuid.uuid4()) if state.consent else None

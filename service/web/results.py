@@ -1,6 +1,6 @@
 """A ranking (DESIGN §5 payload) prepared for the results page and the officer's profile page:
 each recommendation joined with its catalogue entry (price, speed, sources, next step), its
-reasons and prerequisites in the visitor's language where the catalogue translates them."""
+reasons and prerequisites in the visitor's language (``service.web.messages``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from catalog import Catalog
-from service.web.i18n import gettext_for
+from service.web.messages import translate
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,10 @@ class Presented:
 
 def present_ranking(catalog: Catalog, payload: dict[str, Any], lang: str) -> Presented:
     """Join ``payload`` with ``catalog``; reasons pass through the language's catalogue."""
-    _ = gettext_for(lang)
+
+    def _(text: str) -> str:
+        return translate(text, lang)
+
     cards = []
     for item in payload.get("recommendations", []):
         offering = catalog.get(item["offering_id"]) if item["offering_id"] in catalog.ids else None
@@ -64,7 +67,7 @@ def present_ranking(catalog: Catalog, payload: dict[str, Any], lang: str) -> Pre
                 prerequisites=[_(p) for p in item.get("prerequisites", [])],
                 place_name=location.get("name"),
                 distance_km=location.get("distance_km"),
-                place_note=offering.location.note if offering else None,
+                place_note=location.get("note") or (offering.location.note if offering else None),
                 price=offering.price if offering else None,
                 speed=offering.speed if offering else None,
                 next_step=offering.next_step if offering else None,
