@@ -35,10 +35,11 @@ def select(
     signature: F32,
     similarity: F32 | None,
 ) -> I64:
-    """Pick k offerings per row greedily by ``(1 - diversity) * score - diversity * redundancy``.
+    """Pick k offerings per row greedily by ``score * (1 - diversity * redundancy)``.
 
     ``redundancy`` is the largest cosine similarity (of offering signatures) to an offering
-    already picked. Scores of -inf (not eligible) are never picked; rows with fewer eligible
+    already picked; the discount is relative, so a strong offering survives a weak duplicate
+    while one near-identical to a pick drops behind the next distinct one. Scores of -inf (not eligible) are never picked; rows with fewer eligible
     offerings end in -1. ``similarity`` is the precomputed (N, N) matrix when affordable.
     """
     p, n = scores.shape
@@ -50,8 +51,7 @@ def select(
     chosen = np.full((p, k), -1, dtype=np.int64)
     rows = np.arange(p)
     for step in range(min(k, m)):
-        value = np.where(available, (1.0 - diversity) * cand_scores - diversity * redundancy,
-                         -np.inf)
+        value = np.where(available, cand_scores * (1.0 - diversity * redundancy), -np.inf)
         pick = np.argmax(value, axis=1)
         ok = np.isfinite(value[rows, pick])
         if not ok.any():

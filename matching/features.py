@@ -49,8 +49,33 @@ _CHANNEL_INDEX = {c: i for i, c in enumerate(CHANNELS)}
 _SEGMENT_INDEX = {s: i for i, s in enumerate(SEGMENTS)}
 _BUSINESS_SEGMENT = {b: _SEGMENT_INDEX[Segment(b.value)] for b in BusinessType}
 _SIZE_SEGMENT = {s: _SEGMENT_INDEX[Segment(s.value)] for s in SizeClass}
-# Identifiers a profile can show; every other requirement is a step the profile cannot prove.
-HELD_REQUIREMENTS = {Requirement.IEC: "iec", Requirement.GSTIN: "gstin", Requirement.UDYAM: "udyam"}
+# Requirements a profile can show it meets (an identifier it gives, or selling on the
+# marketplace); every other requirement is a step the profile cannot prove either way.
+HELD_REQUIREMENTS: tuple[Requirement, ...] = (
+    Requirement.IEC,
+    Requirement.GSTIN,
+    Requirement.UDYAM,
+    Requirement.MARKETPLACE_ACCOUNT,
+    Requirement.GEM_REGISTRATION,
+)
+MARKETPLACES = frozenset(
+    {SalesChannel.AMAZON, SalesChannel.FLIPKART, SalesChannel.ETSY, SalesChannel.MEESHO,
+     SalesChannel.ONDC}
+)
+
+
+def held_requirements(
+    iec: Any, gstin: Any, udyam: Any, sales_channels: Any
+) -> tuple[bool, ...]:
+    """Which of ``HELD_REQUIREMENTS`` a profile meets, in that order."""
+    channels = set(sales_channels or ())
+    return (
+        bool(iec),
+        bool(gstin),
+        bool(udyam),
+        bool(channels & MARKETPLACES),
+        SalesChannel.GEM in channels,
+    )
 
 # Words by which an offering names a sales channel it connects to (matched on id, name and
 # keywords, so a new offering mentioning "Flipkart" is picked up without code changes).
@@ -115,7 +140,8 @@ class OfferingTable:
     contract: Bool
     counter: Bool
     needs_place: npt.NDArray[np.int8]  # 0 anywhere, 1 nearest head post office, 2 fixed
-    requires_held: Bool  # (3, N) for iec, gstin, udyam
+    requires_held: Bool  # (len(HELD_REQUIREMENTS), N)
+    targeted: Bool  # the offering names the segments it serves (not "all")
     category: I64
     signature: F32  # (N, D) unit vectors for the diversity pass
     text: sparse.csr_matrix  # (N, V) l2-normalised TF-IDF
@@ -214,6 +240,7 @@ def build_table(offerings: Sequence[Offering]) -> OfferingTable:
         ),
         needs_place=np.array([place_kind[o.location.kind] for o in offerings], dtype=np.int8),
         requires_held=requires_held,
+        targeted=np.array([o.constraints.segments != "all" for o in offerings]),
         category=category,
         signature=signature,
         text=text,
@@ -238,7 +265,7 @@ class ProfileArrays:
     international_parcels: F64
     first_time: Bool
     rural: F64  # 1, 0, NaN unknown
-    held: Bool  # (P, 3) iec, gstin, udyam
+    held: Bool  # (P, len(HELD_REQUIREMENTS))
     state: I64  # -1 unknown
     latitude: F64
     longitude: F64
@@ -315,12 +342,14 @@ def encode_profiles(
     rural = np.array(
         [np.nan if v is None or v != v else float(bool(v)) for v in col("rural")], dtype=np.float64
     )
-    held = np.column_stack(
+    held = np.array(
         [
-            np.array([bool(v) for v in col(field)], dtype=bool)
-            for field in ("iec", "gstin", "udyam_number")
-        ]
-    )
+            held_requirements(*row)
+            for row in zip(col("iec"), col("gstin"), col("udyam_number"),
+                           col("sales_channels", ()), strict=True)
+        ],
+        dtype=bool,
+    ).reshape(n, len(HELD_REQUIREMENTS))
     sectors = col("sector")
     texts = [
         query_text(s, p, nd, bool(ft))

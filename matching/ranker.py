@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from typing import Any, Self
 
@@ -17,7 +18,15 @@ from catalog.vocab import LocationKind
 from matching import diversity
 from matching.eligibility import NEXT_STEPS, RULES, check, not_eligible_reasons
 from matching.explain import reasons_for
-from matching.features import F64, OfferingTable, ProfileArrays, build_table, encode_profiles
+from matching.features import (
+    F64,
+    HELD_REQUIREMENTS,
+    OfferingTable,
+    ProfileArrays,
+    build_table,
+    encode_profiles,
+    held_requirements,
+)
 from matching.profile import EnterpriseProfile, ProfileError, parse_profile
 from matching.result import NotEligible, Ranking, Recommendation, RecommendedPlace
 from matching.signals import SIGNALS, Signals, compute
@@ -39,6 +48,12 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
     w_prerequisites : float
         Penalty weight for identifiers the offering requires and the profile lacks (IEC,
         GSTIN, Udyam); missing prerequisites never exclude.
+    sector_mismatch : float
+        Share of the score taken off an offering made for other sectors (e.g. book packets
+        for a spice maker).
+    remote_penalty : float
+        Share of the score taken off a fixed-place offering none of whose places is near
+        (within 200 km, or named after the profile's district).
     diversity : float
         0 ranks by score alone; higher values push near-duplicate offerings down (MMR).
 
@@ -55,24 +70,30 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         w_implied: float = 0.20,
         w_text: float = 0.20,
         w_sector: float = 0.05,
+        w_segment: float = 0.05,
         w_channel: float = 0.10,
         w_destination: float = 0.08,
         w_weight: float = 0.07,
         w_volume: float = 0.04,
         w_distance: float = 0.03,
         w_prerequisites: float = 0.03,
+        sector_mismatch: float = 0.5,
+        remote_penalty: float = 0.3,
         diversity: float = 0.25,
     ) -> None:
         self.w_needs = w_needs
         self.w_implied = w_implied
         self.w_text = w_text
         self.w_sector = w_sector
+        self.w_segment = w_segment
         self.w_channel = w_channel
         self.w_destination = w_destination
         self.w_weight = w_weight
         self.w_volume = w_volume
         self.w_distance = w_distance
         self.w_prerequisites = w_prerequisites
+        self.sector_mismatch = sector_mismatch
+        self.remote_penalty = remote_penalty
         self.diversity = diversity
 
     # --- fitting ---------------------------------------------------------------------------
@@ -83,8 +104,11 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         Returns ``self``. Sets ``table_``, ``weights_``, ``model_version`` and more.
         """
         weights = self._weights()
-        if any(w < 0 for w in weights.values()) or not 0 <= self.diversity < 1:
-            raise ValueError("weights must be >= 0 and diversity in [0, 1)")
+        if any(w < 0 for w in weights.values()):
+            raise ValueError("signal weights must be >= 0")
+        for name in ("diversity", "sector_mismatch", "remote_penalty"):
+            if not 0 <= getattr(self, name) < 1:
+                raise ValueError(f"{name} must be in [0, 1), not {getattr(self, name)}")
         if sum(w for name, w in weights.items() if name != "prerequisites") <= 0:
             raise ValueError("at least one signal weight must be positive")
         offerings = sorted(catalog.offerings, key=lambda o: o.id)
@@ -98,6 +122,10 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
             if table.size <= _SIMILARITY_MAX_N else None
         )
         self.fixed_places_ = _fixed_places(table)
+        self.fixed_names_ = [
+            (j, " ".join(p.name.lower() for p in o.location.places))
+            for j, o in enumerate(table.offerings) if o.location.kind is LocationKind.FIXED
+        ]
         self.catalog_version_ = str(getattr(catalog, "version", ""))
         params = json.dumps(self.get_params(), sort_keys=True)
         digest = hashlib.sha256(f"{ALGORITHM}|{params}|{self.catalog_version_}".encode())
@@ -116,12 +144,15 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
             if weight:
                 total += weight * signals.values[name]
         score = np.clip(total / positive, 0.0, 1.0)
+        score = score * np.where(signals.sector_mismatch, 1.0 - self.sector_mismatch, 1.0)
+        score = score * np.where(signals.remote, 1.0 - self.remote_penalty, 1.0)
         return np.where(eligible, score, -np.inf)
 
     def _distances(
-        self, latitude: F64, longitude: F64
-    ) -> tuple[np.ndarray, F64, F64]:
-        """Nearest head post office (index, km) per profile, and km to each fixed place."""
+        self, latitude: F64, longitude: F64, districts: list[Any]
+    ) -> tuple[np.ndarray, F64, F64, np.ndarray]:
+        """Nearest head post office (index, km) per profile, km to each offering's nearest
+        fixed place, and whether a fixed place is named after the profile's district."""
         table: OfferingTable = self.table_
         geo = self.geography_
         if (table.needs_place == 1).any():
@@ -133,7 +164,18 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         for j, lats, lons in self.fixed_places_:
             d = haversine_km(latitude[:, None], longitude[:, None], lats[None, :], lons[None, :])
             fixed[:, j] = np.min(d, axis=1)
-        return index, km, fixed
+        near = np.zeros((latitude.size, table.size), dtype=bool)
+        if self.fixed_names_:
+            codes, uniques = pd.factorize(pd.Series(districts, dtype=object))
+            for u, district in enumerate(uniques):
+                if not isinstance(district, str) or not district:
+                    continue
+                word = re.compile(rf"\b{re.escape(district.lower())}\b")
+                hits = [j for j, names in self.fixed_names_ if word.search(names)]
+                if hits:
+                    rows = np.flatnonzero(codes == u)
+                    near[np.ix_(rows, hits)] = True
+        return index, km, fixed, near
 
     # --- one profile -----------------------------------------------------------------------
 
@@ -165,10 +207,10 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         lat = np.array([np.nan if place.latitude is None else place.latitude])
         lon = np.array([np.nan if place.longitude is None else place.longitude])
         arrays = encode_profiles(columns, table, lat, lon, [place.state])
-        hpo_index, hpo_km, fixed_km = self._distances(lat, lon)
+        hpo_index, hpo_km, fixed_km, fixed_near = self._distances(lat, lon, [place.district])
         elig = check(table, arrays)
         eligible = elig.eligible
-        signals = compute(arrays, table, hpo_km, fixed_km)
+        signals = compute(arrays, table, hpo_km, fixed_km, fixed_near)
         scores = self._score(signals, eligible)
         chosen = diversity.select(scores, k, self.diversity, table.signature, self.similarity_)[0]
         query = np.asarray(arrays.text[0].todense(), dtype=np.float32).ravel()
@@ -176,7 +218,8 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         for position, j in enumerate(int(x) for x in chosen if x >= 0):
             offering = table.offerings[j]
             location, location_text = self._location(
-                j, int(hpo_index[0]), float(hpo_km[0]), fixed_km[0], float(lat[0]), float(lon[0])
+                j, int(hpo_index[0]), float(hpo_km[0]), fixed_km[0], float(lat[0]), float(lon[0]),
+                place.district if fixed_near[0, j] else None,
             )
             values = {name: float(signals.values[name][0, j]) for name in SIGNALS}
             contributions = {n: self.weights_[n] * v for n, v in values.items()}
@@ -203,7 +246,8 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         )
 
     def _location(
-        self, j: int, hpo_index: int, hpo_km: float, fixed_km: F64, lat: float, lon: float
+        self, j: int, hpo_index: int, hpo_km: float, fixed_km: F64, lat: float, lon: float,
+        district: str | None,
     ) -> tuple[RecommendedPlace | None, str | None]:
         offering = self.table_.offerings[j]
         kind = offering.location.kind
@@ -225,6 +269,13 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
                     RecommendedPlace(nearest.name, nearest.pincode, round(km, 1),
                                      offering.location.note),
                     f"{nearest.name} is {km:.0f} km away",
+                )
+            if district:
+                word = re.compile(rf"\b{re.escape(district.lower())}\b")
+                local = next((p for p in places if word.search(p.name.lower())), places[0])
+                return (
+                    RecommendedPlace(local.name, local.pincode, None, offering.location.note),
+                    f"{local.name} is in your district ({district})",
                 )
             return RecommendedPlace(places[0].name, places[0].pincode, None,
                                     offering.location.note), None
@@ -284,14 +335,15 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         lat = places["latitude"].to_numpy(dtype=np.float64)
         lon = places["longitude"].to_numpy(dtype=np.float64)
         states = places["state"].astype(object).tolist()
+        districts = places["district"].astype(object).tolist()
         columns = {
             name: frame[name].tolist() for name in frame.columns
             if name in EnterpriseProfile.model_fields
         }
         arrays = encode_profiles(columns, table, lat, lon, states)
-        _, hpo_km, fixed_km = self._distances(lat, lon)
+        _, hpo_km, fixed_km, fixed_near = self._distances(lat, lon, districts)
         eligible = check(table, arrays).eligible
-        scores = self._score(compute(arrays, table, hpo_km, fixed_km), eligible)
+        scores = self._score(compute(arrays, table, hpo_km, fixed_km, fixed_near), eligible)
         chosen = diversity.select(scores, k, self.diversity, table.signature, self.similarity_)
         rows, ranks = np.nonzero(chosen >= 0)
         picked = chosen[rows, ranks]
@@ -314,10 +366,12 @@ def _fixed_places(table: OfferingTable) -> list[tuple[int, F64, F64]]:
 
 
 def _prerequisites(offering: Any, profile: EnterpriseProfile) -> tuple[str, ...]:
-    held = {"iec": profile.iec, "gstin": profile.gstin, "udyam": profile.udyam_number}
+    met = held_requirements(profile.iec, profile.gstin, profile.udyam_number,
+                            profile.sales_channels)
+    held = {req for req, ok in zip(HELD_REQUIREMENTS, met, strict=True) if ok}
     steps = []
     for requirement in offering.constraints.requires:
-        if held.get(requirement.value):
+        if requirement in held:
             continue
         steps.append(NEXT_STEPS[requirement])
     return tuple(steps)

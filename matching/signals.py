@@ -26,6 +26,7 @@ SIGNALS = (
     "implied",
     "text",
     "sector",
+    "segment",
     "channel",
     "destination",
     "weight",
@@ -55,6 +56,8 @@ class Signals:
 
     values: dict[str, F32]
     implied_needs: F32  # (P, needs) strength of each need implied by the profile's facts
+    sector_mismatch: np.ndarray  # (P, N) the offering names sectors, not the profile's
+    remote: np.ndarray  # (P, N) a fixed-place offering with no place near the profile
 
 
 def implied_needs(p: ProfileArrays) -> F32:
@@ -95,11 +98,19 @@ def implied_needs(p: ProfileArrays) -> F32:
     return out
 
 
-def _cosine(profile_needs: F32, table: OfferingTable) -> F32:
-    norms = np.sqrt((profile_needs**2).sum(axis=1, keepdims=True))
-    raw = profile_needs @ table.features.T
-    denominator = norms * table.feature_norm[None, :]
-    return np.divide(raw, denominator, out=np.zeros_like(raw), where=denominator > 0)
+COVERAGE_SHARE = 0.75  # the rest of a need score is precision (how focused the offering is)
+
+
+def _need_fit(profile_needs: F32, table: OfferingTable) -> F32:
+    """Share of the profile's needs the offering serves (weighted by strength), blended with
+    the share of the offering's features that are among them."""
+    matched = profile_needs @ table.features.T
+    wanted = profile_needs.sum(axis=1, keepdims=True)
+    coverage = np.divide(matched, wanted, out=np.zeros_like(matched), where=wanted > 0)
+    size = table.features.sum(axis=1)[None, :]
+    precision = np.divide(matched, size, out=np.zeros_like(matched), where=size > 0)
+    return (COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * np.minimum(precision, 1.0)
+            ).astype(np.float32)
 
 
 def _weight_fit(weight: F64, table: OfferingTable) -> F32:
@@ -133,11 +144,15 @@ def _volume_fit(p: ProfileArrays, table: OfferingTable) -> F32:
     return np.nan_to_num(fit, nan=0.0).astype(np.float32)
 
 
+REMOTE_KM = 200.0  # a fixed place farther than this is a journey, not a visit
+
+
 def compute(
-    p: ProfileArrays, table: OfferingTable, hpo_km: F64, fixed_km: F64
+    p: ProfileArrays, table: OfferingTable, hpo_km: F64, fixed_km: F64, fixed_near: np.ndarray
 ) -> Signals:
     """All signals for P profiles; ``hpo_km`` (P,) is the distance to the nearest head post
-    office, ``fixed_km`` (P, N) to the nearest fixed place of an offering (NaN: none known)."""
+    office, ``fixed_km`` (P, N) to the nearest fixed place of an offering (NaN: none known),
+    ``fixed_near`` (P, N) marks a fixed place named after the profile's district."""
     implied = implied_needs(p)
     stated = p.needs
     sector = np.where(
@@ -156,22 +171,33 @@ def compute(
     )
     near = np.where(np.isnan(hpo_km), 0.0, 1.0 / (1.0 + hpo_km / NEAR_KM))[:, None]
     fixed = np.where(np.isnan(fixed_km), 0.0, 1.0 / (1.0 + fixed_km / (NEAR_KM * 4)))
+    fixed = np.where(fixed_near, np.maximum(fixed, 0.8), fixed)
+    is_fixed = (table.needs_place == 2)[None, :]
+    remote = is_fixed & ~fixed_near & ~(fixed_km <= REMOTE_KM)
     distance = np.where(
         (table.needs_place == 1)[None, :], near, np.where((table.needs_place == 2)[None, :],
                                                           fixed, 0.0)
     )
     missing = (table.requires_held[None, :, :] & ~p.held[:, :, None]).sum(axis=1)
+    size_ok = table.segments[np.maximum(p.segment_size, 0)] & (p.segment_size >= 0)[:, None]
+    business_ok = (table.segments[np.maximum(p.segment_business, 0)]
+                   & (p.segment_business >= 0)[:, None])
+    segment = ((table.targeted[None, :] & (size_ok | business_ok))
+               | (table.rural_only[None, :] & (p.rural == 1)[:, None]))
+    mismatch = ~table.any_sector[None, :] & (sector == 0)
     text = np.asarray((p.text @ table.text.T).todense(), dtype=np.float32)
     values = {
-        "needs": _cosine(stated, table),
-        "implied": _cosine(implied, table),
+        "needs": _need_fit(stated, table),
+        "implied": _need_fit(implied, table),
         "text": text,
         "sector": sector.astype(np.float32),
+        "segment": segment.astype(np.float32),
         "channel": channel.astype(np.float32),
         "destination": destination.astype(np.float32),
         "weight": _weight_fit(p.weight, table),
         "volume": _volume_fit(p, table),
         "distance": distance.astype(np.float32),
-        "prerequisites": (-missing / 3.0).astype(np.float32),
+        "prerequisites": (-np.minimum(missing, 2) / 2.0).astype(np.float32),
     }
-    return Signals(values={name: values[name] for name in SIGNALS}, implied_needs=implied)
+    return Signals(values={name: values[name] for name in SIGNALS}, implied_needs=implied,
+                   sector_mismatch=mismatch, remote=remote)

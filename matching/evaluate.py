@@ -1,0 +1,131 @@
+"""Quality of the ranker and the baselines on the judged sets (NDCG@5, MRR, recall@5)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from catalog.vocab import Category
+from matching.baselines import BM25, Popularity, bm25_query
+from matching.judged import JudgedProfile
+from matching.metrics import ndcg_at_k, recall_at_k, reciprocal_rank
+from matching.profile import parse_profile
+from matching.ranker import Ranker
+
+K = 5
+SYSTEMS = ("ranker", "popularity", "bm25")
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One profile's top-k lists per system and their measures."""
+
+    judged: JudgedProfile
+    ranked: dict[str, list[str]]
+    measures: dict[str, dict[str, float]]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Mean measures per system over a group of profiles."""
+
+    name: str
+    count: int
+    means: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+def _measures(ranked: Sequence[str], relevance: Mapping[str, int]) -> dict[str, float]:
+    return {
+        "ndcg@5": ndcg_at_k(ranked, relevance, K),
+        "mrr": reciprocal_rank(ranked, relevance),
+        "recall@5": recall_at_k(ranked, relevance, K),
+    }
+
+
+def score_profiles(
+    ranker: Ranker, profiles: Sequence[JudgedProfile], popularity: Popularity, bm25: BM25,
+    geography: Any,
+) -> list[Scored]:
+    """Rank each judged profile with every system and measure it."""
+    out = []
+    all_ids = list(ranker.table_.ids)
+    for judged in profiles:
+        profile = parse_profile(judged.profile, geography)
+        ranking = ranker.rank(profile, k=K)
+        excluded = {n.offering_id for n in ranking.not_eligible}
+        candidates = [oid for oid in all_ids if oid not in excluded]
+        ranked = {
+            "ranker": [r.offering_id for r in ranking.recommendations],
+            "popularity": popularity.rank(candidates, K),
+            "bm25": bm25.rank(bm25_query(judged.profile), candidates, K),
+        }
+        out.append(Scored(judged, ranked, {s: _measures(ranked[s], judged.relevance)
+                                           for s in SYSTEMS}))
+    return out
+
+
+def summarise(name: str, scored: Sequence[Scored]) -> Summary:
+    """Mean of every measure per system."""
+    means: dict[str, dict[str, float]] = {}
+    for system in SYSTEMS:
+        rows = [s.measures[system] for s in scored]
+        means[system] = {
+            m: (sum(r[m] for r in rows) / len(rows) if rows else 0.0)
+            for m in ("ndcg@5", "mrr", "recall@5")
+        }
+    return Summary(name, len(scored), means)
+
+
+def by_category(scored: Sequence[Scored], categories: Mapping[str, str]) -> list[Summary]:
+    """Summaries over the profiles whose right answers (grade 2) include each category."""
+    out = []
+    for category in Category:
+        members = [
+            s for s in scored
+            if any(g == 2 and categories.get(oid) == category.value
+                   for oid, g in s.judged.relevance.items())
+        ]
+        out.append(summarise(category.value, members))
+    return out
+
+
+def evaluate(
+    ranker: Ranker, sets: Mapping[str, Sequence[JudgedProfile]], geography: Any
+) -> dict[str, list[Scored]]:
+    """Score every set; popularity is learnt from the tuning set only."""
+    popularity = Popularity(j.relevance for j in sets.get("tuning", ()))
+    bm25 = BM25(ranker.table_.offerings)
+    return {name: score_profiles(ranker, profiles, popularity, bm25, geography)
+            for name, profiles in sets.items()}
+
+
+def format_table(summaries: Sequence[Summary], title: str) -> str:
+    """A plain-text table: one line per group and system."""
+    lines = [title, f"{'group':<24}{'n':>4}  {'system':<11}{'NDCG@5':>8}{'MRR':>8}{'R@5':>8}"]
+    for summary in summaries:
+        for i, system in enumerate(SYSTEMS):
+            m = summary.means.get(system, {})
+            label = summary.name if i == 0 else ""
+            n = str(summary.count) if i == 0 else ""
+            lines.append(
+                f"{label:<24}{n:>4}  {system:<11}{m.get('ndcg@5', 0):>8.3f}"
+                f"{m.get('mrr', 0):>8.3f}{m.get('recall@5', 0):>8.3f}"
+            )
+    return "\n".join(lines)
+
+
+def disagreements(scored: Sequence[Scored]) -> list[str]:
+    """Per profile where the ranker misses a right answer in its top 5 or ranks a 0 in the
+    top 3: one line with the top 5 and the missed grade-2 ids."""
+    lines = []
+    for s in scored:
+        top = s.ranked["ranker"]
+        missed = [oid for oid, g in s.judged.relevance.items() if g == 2 and oid not in top]
+        unjudged = [oid for oid in top[:3] if s.judged.relevance.get(oid, 0) == 0]
+        if missed or unjudged:
+            lines.append(
+                f"{s.judged.id}: top5={top} missed(2)={missed} ungraded-in-top3={unjudged} "
+                f"ndcg={s.measures['ranker']['ndcg@5']:.2f}"
+            )
+    return lines
