@@ -1,0 +1,187 @@
+"""The pages through HTTP (TestClient): form, results, consent, languages, officer dashboard."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from service.db import Feedback, Profile, Role
+from service.web.users import create_user
+
+PASSWORD = "correct horse battery"
+FORM: dict[str, Any] = {
+    "pincode": "302001",
+    "sector": "handicrafts",
+    "name": "Sanganer Prints",
+    "needs": ["international_shipping", "export_documentation"],
+    "destinations": ["US", "Germany"],
+    "typical_weight_kg": "1.2",
+    "monthly_international_parcels": "40",
+    "first_time_exporter": "yes",
+}
+
+
+def _profiles(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Profile)) or 0
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "no CSRF token in the page"
+    return found.group(1)
+
+
+def test_form_inputs_carry_the_profile_field_names(web: TestClient) -> None:
+    page = web.get("/")
+    assert page.status_code == 200
+    names = set(re.findall(r'name="([a-z_]+)"', page.text))
+    assert {
+        "name", "pincode", "sector", "products", "business_type", "size_class", "udyam_number",
+        "gstin", "iec", "sales_channels", "destinations", "monthly_domestic_parcels",
+        "monthly_international_parcels", "typical_weight_kg", "typical_value_inr", "needs",
+        "first_time_exporter", "rural", "consent",
+    } <= names  # fmt: skip
+    assert page.text.count('type="checkbox" name="needs"') == 19
+
+
+def test_results_without_consent_store_nothing(web: TestClient, session: Session) -> None:
+    before = _profiles(session)
+    page = web.post("/results", data=FORM)
+    assert page.status_code == 200
+    assert "Jaipur, Rajasthan" in page.text
+    assert page.text.count('class="card"') >= 3
+    assert "Why it fits" in page.text
+    assert "<details" in page.text
+    assert _profiles(session) == before
+
+
+def test_consent_stores_the_profile_with_its_run_under_tenant_web(
+    web: TestClient, session: Session
+) -> None:
+    before = _profiles(session)
+    page = web.post("/results", data={**FORM, "consent": "yes"})
+    assert page.status_code == 200
+    assert "Your answers are saved" in page.text
+    assert _profiles(session) == before + 1
+    stored = session.scalars(select(Profile).order_by(Profile.created_at.desc())).first()
+    assert stored is not None
+    assert stored.body["destinations"] == ["US", "DE"]
+    assert stored.district == "Jaipur"
+
+
+def test_failed_submit_keeps_values_and_shows_errors_inline(web: TestClient) -> None:
+    page = web.post(
+        "/results",
+        data={**FORM, "pincode": "99999", "typical_weight_kg": "heavy", "consent": "yes"},
+    )
+    assert page.status_code == 422
+    assert 'id="err-pincode"' in page.text
+    assert 'aria-invalid="true"' in page.text
+    assert "Enter the 6-digit PIN code" in page.text
+    assert 'value="99999"' in page.text
+    assert 'value="heavy"' in page.text
+    assert re.search(r'value="international_shipping" checked', page.text)
+    assert re.search(r'name="consent" value="yes" checked', page.text)
+
+
+def test_language_switch_is_remembered(web: TestClient) -> None:
+    hindi = web.get("/?lang=hi")
+    assert 'lang="hi"' in hindi.text
+    assert "उपयुक्त सेवाएँ दिखाएँ" in hindi.text
+    assert web.get("/").text.count("उपयुक्त सेवाएँ दिखाएँ") == 1  # cookie remembered
+    marathi = web.post("/results?lang=mr", data=FORM)
+    assert "तुमच्या व्यवसायाला जुळणाऱ्या सेवा" in marathi.text
+    assert "हस्तकला" in marathi.text
+    link = re.search(r'href="(/results\?[^"]*lang=en)"', marathi.text)
+    assert link, "the results page links to itself in other languages"
+    english = web.get(link.group(1).replace("&amp;", "&"))
+    assert english.status_code == 200
+    assert "Services that fit your business" in english.text
+
+
+def test_pincode_lookup(web: TestClient) -> None:
+    assert web.get("/pincode/411001").json()["district"] == "Pune"
+    missing = web.get("/pincode/999999")
+    assert missing.status_code == 404
+    assert "not in the India Post directory" in missing.json()["error"]
+
+
+def test_officer_flow_sign_in_outcome_csv_charts(web: TestClient, session: Session) -> None:
+    create_user(session, "asha", PASSWORD, Role.OFFICER)
+    session.commit()
+    web.post("/results", data={**FORM, "consent": "yes"})
+    login = web.get("/officer")
+    assert "Officer sign-in" in login.text
+    wrong = web.post(
+        "/officer/login",
+        data={"username": "asha", "password": "nope", "csrf_token": _csrf(login.text)},
+    )
+    assert wrong.status_code == 401
+    forged = web.post(
+        "/officer/login", data={"username": "asha", "password": PASSWORD, "csrf_token": "x"}
+    )
+    assert forged.status_code == 403
+    signed = web.post(
+        "/officer/login",
+        data={"username": "asha", "password": PASSWORD, "csrf_token": _csrf(login.text)},
+        follow_redirects=False,
+    )
+    assert signed.status_code == 303
+    queue = web.get("/officer?state=Rajasthan&sector=handicrafts")
+    assert "Sanganer Prints" in queue.text
+    assert "Sanganer Prints" not in web.get("/officer?state=Goa").text
+    profile_id = re.search(r"/officer/profiles/([0-9a-f-]{36})", queue.text).group(1)  # type: ignore[union-attr]
+    page = web.get(f"/officer/profiles/{profile_id}")
+    run_id = re.search(r'name="run_id" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    offering = re.search(r'name="offering_id" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    data = {"run_id": run_id, "offering_id": offering, "outcome": "enrolled"}
+    assert web.post(f"/officer/profiles/{profile_id}/outcomes", data=data).status_code == 403
+    done = web.post(
+        f"/officer/profiles/{profile_id}/outcomes",
+        data={**data, "csrf_token": _csrf(page.text)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert (
+        session.scalar(select(func.count()).select_from(Feedback).where(Feedback.run_id == run_id))
+        == 1
+    )
+    bad = web.post(
+        f"/officer/profiles/{profile_id}/outcomes",
+        data={**data, "offering_id": "not-suggested", "csrf_token": _csrf(page.text)},
+    )
+    assert bad.status_code == 422
+    assert "Sanganer Prints" in web.get("/officer?outcome=enrolled").text
+    assert "Sanganer Prints" not in web.get("/officer?outcome=none").text
+    exported = web.get("/officer/export.csv?state=Rajasthan")
+    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    mine = [r for r in rows if r["profile_id"] == profile_id]
+    assert mine
+    assert mine[0]["suggestion_1"]
+    assert f"{offering}=enrolled" in mine[0]["outcomes"]
+    charts = web.get("/officer/charts")
+    assert charts.text.count("<svg") == 3
+    assert "100% (1/1)" in charts.text
+
+
+def test_dashboard_needs_a_session(web: TestClient) -> None:
+    assert web.get("/officer/charts", follow_redirects=False).status_code == 303
+    assert web.get("/officer/export.csv", follow_redirects=False).status_code == 303
+    web.cookies.set("dakmatch_officer", "forged.value", domain="localhost", path="/officer")
+    assert "Officer sign-in" in web.get("/officer").text
+
+
+def test_widget_script_and_docs(web: TestClient) -> None:
+    script = web.get("/embed.js")
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert "attachShadow" in script.text
+    assert "X-API-Key" in script.text
+    docs = web.get("/docs/embed")
+    assert 'data-key="YOUR_PARTNER_KEY"' in docs.text
+    assert '<script src="/embed.js">' in docs.text
