@@ -133,6 +133,7 @@ class OfferingTable:
     any_segment: Bool
     rural_only: Bool
     features: F32  # (N, needs) 0/1
+    need_idf: F32  # (needs,) log(1 + N / offerings serving the need)
     feature_norm: F32
     sectors: F32  # (sectors, N): 1 named, 0 not; all-sector offerings hold ``any_sector``
     any_sector: Bool
@@ -230,6 +231,7 @@ def build_table(offerings: Sequence[Offering]) -> OfferingTable:
         any_segment=np.array([o.constraints.segments == "all" for o in offerings]),
         rural_only=np.array([o.constraints.rural_only for o in offerings]),
         features=features,
+        need_idf=np.log1p(n / np.maximum(features.sum(axis=0), 1.0)).astype(np.float32),
         feature_norm=np.sqrt(features.sum(axis=1)).astype(np.float32),
         sectors=sectors,
         any_sector=np.array([o.sectors == "all" for o in offerings]),

@@ -104,11 +104,14 @@ COVERAGE_SHARE = 0.75  # the rest of a need score is precision (how focused the 
 def _need_fit(profile_needs: F32, table: OfferingTable) -> F32:
     """Share of the profile's needs the offering serves (weighted by strength), blended with
     the share of the offering's features that are among them."""
-    matched = profile_needs @ table.features.T
-    wanted = profile_needs.sum(axis=1, keepdims=True)
+    # Needs few offerings serve count more than needs most serve (an idf over offerings).
+    weighted = profile_needs * table.need_idf[None, :]
+    matched = weighted @ table.features.T
+    wanted = weighted.sum(axis=1, keepdims=True)
     coverage = np.divide(matched, wanted, out=np.zeros_like(matched), where=wanted > 0)
     size = table.features.sum(axis=1)[None, :]
-    precision = np.divide(matched, size, out=np.zeros_like(matched), where=size > 0)
+    plain = profile_needs @ table.features.T
+    precision = np.divide(plain, size, out=np.zeros_like(plain), where=size > 0)
     return (COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * np.minimum(precision, 1.0)
             ).astype(np.float32)
 
