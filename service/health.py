@@ -45,10 +45,10 @@ def readyz(runtime: RuntimeDep, session: SessionDep) -> Readiness:
     except SQLAlchemyError as exc:
         problems.insert(0, f"database unreachable ({type(exc).__name__})")
     served = runtime.served
-    if problems or served is None:
-        raise NotReady("; ".join(problems))
+    if problems or served is None or served.ranker is None:
+        raise NotReady("; ".join(problems) or "the ranker is not fitted")
     return Readiness(
         status="ready",
         catalog_version=served.catalog.version,
-        model_version=str(served.ranker.model_version),
+        model_version=served.ranker.model_version,
     )

@@ -8,6 +8,8 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, Field
 
+from matching import EnterpriseProfile
+
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 # Operations whose body is an enterprise profile (DESIGN §4).
 PROFILE_BODIES = {("/v1/recommendations", "post"), ("/v1/profiles", "post")}
@@ -28,12 +30,7 @@ class Problem(BaseModel):
     errors: list[FieldError] | None = None
 
 
-def _profile_schema(components: dict[str, Any]) -> dict[str, Any] | None:
-    try:
-        from matching import EnterpriseProfile
-    except ImportError:  # matching not in this tree yet: bodies stay plain JSON objects
-        return None
-
+def _profile_schema(components: dict[str, Any]) -> dict[str, str]:
     schema = EnterpriseProfile.model_json_schema(ref_template="#/components/schemas/{model}")
     for name, definition in schema.pop("$defs", {}).items():
         components.setdefault(name, definition)
@@ -65,7 +62,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                         response["description"] = response.get(
                             "description", "Validation failed"
                         ).replace("Validation Error", "Validation failed, field by field")
-            if (path, method) in PROFILE_BODIES and profile_ref is not None:
+            if (path, method) in PROFILE_BODIES:
                 body = operation["requestBody"]["content"]["application/json"]
                 body["schema"] = profile_ref
     for unused in ("HTTPValidationError", "ValidationError"):

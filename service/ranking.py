@@ -5,14 +5,12 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from matching import EnterpriseProfile, ProfileError, parse_profile, ranking_payload
 from service.errors import InvalidInput, NotReady
 from service.metrics import RANKING_SECONDS
 from service.runtime import Served
-
-if TYPE_CHECKING:
-    from matching import EnterpriseProfile
 
 
 @dataclass(frozen=True)
@@ -26,8 +24,6 @@ class ValidProfile:
 
 def validate_profile(data: Mapping[str, Any], geography: Any) -> ValidProfile:
     """Validate a profile body; raise :class:`InvalidInput` naming every bad field."""
-    from matching import ProfileError, parse_profile  # imported on use until matching lands
-
     try:
         profile = parse_profile(data, geography)
     except ProfileError as exc:
@@ -42,8 +38,6 @@ def rank_profile(
     """The ranking in the API shape of DESIGN §5, timed into the ranking latency histogram."""
     if served.ranker is None:
         raise NotReady(served.problem or "the ranker is not fitted")
-    from matching import ranking_payload
-
     started = time.perf_counter()
     ranking = served.ranker.rank(profile, k=limit)
     RANKING_SECONDS.observe(time.perf_counter() - started)

@@ -6,13 +6,14 @@ catalogue, so a request always sees a catalogue and a ranker that belong togethe
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 from catalog import Catalog
+from catalog.geo import Geography
+from matching import Ranker
 from service.metrics import set_catalog_version
 
 log = logging.getLogger("dakmatch.runtime")
@@ -23,16 +24,16 @@ class Served:
     """A catalogue with the ranker fitted on it (``ranker`` is None when it could not be fitted)."""
 
     catalog: Catalog
-    ranker: Any
+    ranker: Ranker | None
     problem: str | None = None
-    geography: Any = None
+    geography: Geography | None = None
 
 
 @dataclass
 class Runtime:
     """Mutable holder on ``app.state.runtime``; replaced atomically under a lock."""
 
-    geography: Any = None
+    geography: Geography | None = None
     served: Served | None = None
     problems: list[str] = field(default_factory=list)
     database_problem: str | None = None
@@ -69,29 +70,20 @@ class Runtime:
         return problems
 
 
-def load_geography() -> tuple[Any, str | None]:
-    """``catalog.geo.Geography.load()``, or the reason it cannot be loaded."""
+def load_geography() -> tuple[Geography | None, str | None]:
+    """The India Post directory (read once, at start-up), or the reason it cannot be read."""
     try:
-        geo = importlib.import_module("catalog.geo")
-    except ImportError as exc:
-        return None, f"geography unavailable: catalog.geo cannot be imported ({exc})"
-    try:
-        return geo.Geography.load(), None
-    except (OSError, ValueError, AttributeError) as exc:
+        return Geography.load(), None
+    except (OSError, ValueError) as exc:
         return None, f"geography unavailable: {exc}"
 
 
-def fit_ranker(catalog: Catalog, geography: Any) -> tuple[Any, str | None]:
+def fit_ranker(catalog: Catalog, geography: Geography | None) -> tuple[Ranker | None, str | None]:
     """A ``matching.Ranker`` fitted on ``catalog``, or None and the reason."""
     if geography is None:
         return None, "ranker not fitted: no geography"
     try:
-        matching = importlib.import_module("matching")
-        ranker_class = matching.Ranker
-    except (ImportError, AttributeError) as exc:
-        return None, f"ranker not fitted: matching.Ranker is not available ({exc})"
-    try:
-        return ranker_class().fit(catalog, geography), None
+        return Ranker().fit(catalog, geography), None
     except (ValueError, TypeError) as exc:
         log.error("ranker fit failed: %s", exc)
         return None, f"ranker not fitted: {exc}"

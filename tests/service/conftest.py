@@ -3,7 +3,6 @@ TEST_DATABASE_URL is set), rolled back per test, and apps built on it with TestC
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalog import Catalog, load_catalog
+from catalog.geo import Geography
 from service.app import create_app
 from service.db import make_engine
 from service.db.migrate import upgrade
@@ -106,21 +106,18 @@ def served_catalog() -> Catalog:
 
 
 @pytest.fixture(scope="session")
-def geography() -> Any:
-    """The India Post directory, read once per session (None until catalog.geo exists)."""
-    try:
-        geo = importlib.import_module("catalog.geo")
-    except ImportError:
-        return None
-    return geo.Geography.load()
+def geography() -> Geography:
+    """The India Post directory, read once per session (about 10 s)."""
+    return Geography.load()
 
 
 @pytest.fixture(scope="session")
-def served(geography: Any) -> Served:
+def served(geography: Geography) -> Served:
     """The packaged catalogue with a ranker fitted once per session."""
     catalog = served_catalog()
     ranker, problem = fit_ranker(catalog, geography)
-    return Served(catalog=catalog, ranker=ranker, problem=problem, geography=geography)
+    assert ranker is not None, problem
+    return Served(catalog=catalog, ranker=ranker, geography=geography)
 
 
 @pytest.fixture
@@ -133,15 +130,13 @@ def settings(database_url: str) -> Settings:
 def make_app(
     settings: Settings,
     session_factory: sessionmaker[Session],
-    geography: Any,
+    geography: Geography,
     served: Served,
 ) -> Callable[..., FastAPI]:
     """Build an app on the test's transaction; keyword arguments override settings."""
 
     def build(**overrides: Any) -> FastAPI:
         runtime = Runtime(geography=geography, served=served)
-        if geography is None:
-            runtime.problems.append("geography unavailable: catalog.geo cannot be imported")
         return create_app(
             settings.model_copy(update=overrides),
             session_factory=session_factory,
@@ -191,10 +186,3 @@ def keys(session: Session) -> Keys:
     }
     session.commit()
     return Keys(**made)
-
-
-@pytest.fixture
-def ranker_ready(served: Served) -> None:
-    """Skip tests that rank until the matching engine and geography exist in the tree."""
-    if served.ranker is None:
-        pytest.skip(f"ranking unavailable: {served.problem}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,8 +11,6 @@ from sqlalchemy.orm import Session
 from service.db import Feedback
 from service.offerings import repository as catalog_repo
 from tests.service.conftest import Keys, make_profile
-
-pytestmark = pytest.mark.usefixtures("ranker_ready")
 
 
 def _run(client: TestClient, key: str) -> dict[str, Any]:

@@ -108,7 +108,6 @@ def test_cors_allow_list_per_tenant(
         assert "access-control-allow-origin" not in no_origin.headers
 
 
-@pytest.mark.usefixtures("ranker_ready")
 def test_metrics_per_route_template(client: TestClient, keys: Keys) -> None:
     client.get("/v1/offerings/dnk")
     client.get("/v1/offerings/no-such")
@@ -131,7 +130,6 @@ def test_metrics_per_route_template(client: TestClient, keys: Keys) -> None:
     assert f'dakmatch_catalog_info{{offerings="{count}",version="{version}"}} 1.0' in text
 
 
-@pytest.mark.usefixtures("ranker_ready")
 def test_logs_are_json_with_request_id_and_no_personal_data(
     client: TestClient, keys: Keys, caplog: pytest.LogCaptureFixture
 ) -> None:

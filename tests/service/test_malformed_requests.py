@@ -10,8 +10,6 @@ from fastapi.testclient import TestClient
 
 from tests.service.conftest import Keys, make_profile
 
-pytestmark = pytest.mark.usefixtures("ranker_ready")
-
 REC = "/v1/recommendations"
 JSON = {"Content-Type": "application/json"}
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import delete
@@ -24,11 +23,11 @@ def test_healthz(client: TestClient) -> None:
 
 
 def test_readyz_ready_when_ranker_fitted(client: TestClient, served: Served) -> None:
-    if served.ranker is None:
-        pytest.skip(f"matching not available yet: {served.problem}")
+    assert served.ranker is not None
     response = client.get("/readyz")
     assert response.status_code == 200, response.text
     assert response.json()["catalog_version"] == load_catalog().version
+    assert response.json()["model_version"] == served.ranker.model_version
 
 
 def test_readyz_503_without_catalogue(session: Session, make_app: Callable[..., FastAPI]) -> None:

@@ -18,8 +18,6 @@ from hypothesis import strategies as st
 
 from tests.service.conftest import Keys, make_profile
 
-pytestmark = pytest.mark.usefixtures("ranker_ready")
-
 _json = st.recursive(
     st.none()
     | st.booleans()

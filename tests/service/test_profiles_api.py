@@ -11,8 +11,6 @@ from service import audit
 from service.db import Feedback, IdempotencyKey, Profile, RecommendationRun
 from tests.service.conftest import Keys, make_profile
 
-pytestmark = pytest.mark.usefixtures("ranker_ready")
-
 
 def _create(client: TestClient, key: str, **overrides: object) -> dict[str, object]:
     response = client.post(

@@ -49,7 +49,6 @@ def _body(endpoint: str, client: TestClient, keys: Keys, run: dict[str, Any]) ->
     return None
 
 
-@pytest.mark.usefixtures("ranker_ready")
 @pytest.mark.parametrize(("endpoint", "role", "expected"), CELLS)
 def test_role_matrix(
     client: TestClient, keys: Keys, endpoint: str, role: str | None, expected: int
