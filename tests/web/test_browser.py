@@ -1,0 +1,277 @@
+"""The pages in a real browser: Debian's Chromium driven by Playwright (never a downloaded one).
+
+Screenshots of each page at phone (390x844) and desktop (1280x800) widths go to
+``artifacts/screenshots/``; axe-core results to ``artifacts/axe/``.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.web.browser_fixtures import OFFICER, Live, save_json, start_servers
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "artifacts" / "screenshots"
+AXE_DIR = ROOT / "artifacts" / "node"
+AXE_JS = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+AXE_RUN = """async () => await axe.run(document, {
+  resultTypes: ["violations"],
+  runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}
+})"""
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory, geography: Any) -> Iterator[Live]:
+    if geography is None:
+        pytest.skip("the India Post geography is not available")
+    yield from start_servers(tmp_path_factory.mktemp("live"), geography)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(
+            "Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport=PHONE, locale="en-IN")
+    tab = context.new_page()
+    tab.set_default_timeout(20_000)
+    yield tab
+    context.close()
+
+
+def shoot(page: Any, name: str) -> None:
+    """Full-page screenshots at phone and desktop widths."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    before = page.viewport_size
+    for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
+        page.set_viewport_size(size)
+        page.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
+    page.set_viewport_size(before)
+
+
+def fill_profile(page: Any, pincode: str = "302001") -> None:
+    page.fill("#pincode", pincode)
+    page.select_option("#sector", "handicrafts")
+    page.fill("#products", "hand block printed cotton bedsheets")
+    page.check("input[name=needs][value=international_shipping]")
+    page.check("input[name=needs][value=export_documentation]")
+    page.check("input[name=destinations][value=US]")
+    page.fill("#typical_weight_kg", "1.2")
+    page.fill("#monthly_international_parcels", "40")
+
+
+def test_fill_the_form_and_read_the_results(page: Any, live: Live) -> None:
+    page.goto(live.base + "/")
+    fill_profile(page)
+    page.locator("#pin-place").filter(has_text="Jaipur, Rajasthan").wait_for()
+    shoot(page, "01-form")
+    page.click("button.primary")
+    page.wait_for_url(re.compile(r"/results"))
+    assert page.locator("h1").inner_text() == "Services that fit your business"
+    cards = page.locator("li.card")
+    assert cards.count() >= 3
+    first = cards.first
+    assert first.locator("h4", has_text="Why it fits").count() == 1
+    assert first.locator(".provider").inner_text().strip()
+    assert page.locator("details.not-eligible summary").count() == 1
+    shoot(page, "02-results")
+    page.emulate_media(media="print")
+    assert page.locator("nav.langs").is_hidden()
+    assert first.is_visible()
+
+
+def test_failed_submit_keeps_values_and_shows_the_error(page: Any, live: Live) -> None:
+    page.goto(live.base + "/")
+    fill_profile(page, pincode="999999")
+    page.fill("#typical_weight_kg", "heavy")
+    page.click("button.primary")
+    error = page.locator("#err-pincode")
+    assert "not in the India Post directory" in error.inner_text()
+    assert page.locator("#pincode").input_value() == "999999"
+    assert page.locator("#pincode").get_attribute("aria-invalid") == "true"
+    assert page.locator("#typical_weight_kg").input_value() == "heavy"
+    assert "Enter a number" in page.locator("#err-typical_weight_kg").inner_text()
+    assert page.locator("input[name=needs][value=international_shipping]").is_checked()
+    assert page.locator("#sector").input_value() == "handicrafts"
+    shoot(page, "03-form-errors")
+
+
+def test_switch_to_hindi_and_marathi(page: Any, live: Live) -> None:
+    page.goto(live.base + "/")
+    page.click("nav.langs a[lang=hi]")
+    assert page.locator("html").get_attribute("lang") == "hi"
+    assert "India Post की कौन-सी सेवाएँ" in page.locator("h1").inner_text()
+    shoot(page, "04-form-hindi")
+    page.goto(live.base + "/")  # remembered
+    assert page.locator("button.primary").inner_text() == "उपयुक्त सेवाएँ दिखाएँ"
+    page.click("nav.langs a[lang=mr]")
+    assert page.locator("button.primary").inner_text() == "जुळणाऱ्या सेवा दाखवा"
+    fill_profile(page)
+    page.click("button.primary")
+    assert page.locator("h1").inner_text() == "तुमच्या व्यवसायाला जुळणाऱ्या सेवा"
+    assert page.locator("li.card h4", has_text="हे का जुळते").count() >= 3
+    shoot(page, "05-results-marathi")
+    page.click("nav.langs a[lang=hi]")  # the results page in another language, same answers
+    assert page.locator("h1").inner_text() == "आपके व्यवसाय के लिए उपयुक्त सेवाएँ"
+
+
+def test_officer_signs_in_records_an_outcome_and_sees_it_counted(page: Any, live: Live) -> None:
+    page.goto(live.base + "/?lang=en")
+    fill_profile(page)
+    page.fill("#name", "Sanganer Block Prints")
+    page.check("input[name=consent]")
+    page.click("button.primary")
+    assert "Your answers are saved" in page.locator("p.notice").inner_text()
+
+    page.goto(live.base + "/officer")
+    shoot(page, "06-officer-sign-in")
+    page.fill("#username", OFFICER[0])
+    page.fill("#password", OFFICER[1])
+    page.click("button.primary")
+    page.select_option("#f-state", "Rajasthan")
+    page.click("form.filters button[type=submit]")
+    row = page.locator("table.queue tbody tr", has_text="Sanganer Block Prints").first
+    shoot(page, "07-officer-queue")
+    row.locator("a").click()
+    card = page.locator("li.card").first
+    offering = card.get_attribute("id")
+    card.locator("button[value=accepted]").click()
+    page.wait_for_url(re.compile(r"/officer/profiles/"))
+    assert page.locator(f"#{offering} strong.tag-accepted").count() == 1
+    shoot(page, "08-officer-profile")
+    page.click("nav.officer-nav a[href='/officer/charts']")
+    assert page.locator("svg.chart").count() == 3
+    assert page.locator("svg.chart", has_text="(1/1)").count() == 1
+    shoot(page, "09-officer-charts")
+    page.goto(live.base + "/officer?outcome=accepted")
+    assert page.locator("table.queue tbody tr", has_text="Sanganer Block Prints").count() >= 1
+
+
+def test_widget_on_a_page_of_another_origin(page: Any, live: Live) -> None:
+    page.goto(live.partner_page)
+    widget = page.locator(".dakmatch-widget")
+    widget.locator("#dm-pincode").fill("411001")
+    widget.locator("#dm-sector").select_option("engineering_goods")
+    widget.locator("input[value=domestic_shipping]").check()
+    # the partner's "red 40px" rule does not reach inside the Shadow DOM
+    assert widget.locator("button").evaluate("b => getComputedStyle(b).fontSize") == "16px"
+    widget.locator("button").click()
+    results = widget.locator("ol.results li")
+    results.first.wait_for()
+    assert results.count() >= 1
+    shoot(page, "10-widget-partner")
+    # A key whose tenant does not list this origin: the browser refuses the answer.
+    page.goto(live.foreign_page)
+    other = page.locator(".dakmatch-widget")
+    other.locator("#dm-pincode").fill("411001")
+    other.locator("#dm-sector").select_option("engineering_goods")
+    other.locator("button").click()
+    assert "cannot be reached" in other.locator(".error").first.inner_text()
+
+
+def test_form_to_results_without_javascript(browser: Any, live: Live) -> None:
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live.base + "/?lang=en")
+    fill_profile(page)
+    page.click("button.primary")
+    assert page.locator("h1").inner_text() == "Services that fit your business"
+    assert page.locator("li.card").count() >= 3
+    assert (
+        "Jaipur, Rajasthan" in page.locator("p.lead").inner_text()
+    )  # the PIN's place, server-side
+    shoot(page, "11-results-no-javascript")
+    context.close()
+
+
+def _axe_source() -> str:
+    if not AXE_JS.exists() and shutil.which("npm"):
+        subprocess.run(
+            [
+                "npm",
+                "install",
+                "--silent",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+                str(AXE_DIR),
+                "axe-core@4",
+            ],
+            check=False,
+            capture_output=True,
+            timeout=300,
+        )
+    if not AXE_JS.exists():
+        pytest.skip("axe-core is not installed (npm install --prefix artifacts/node axe-core@4)")
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+def test_accessibility_axe_core_no_serious_violations(page: Any, live: Live) -> None:
+    axe = _axe_source()
+    report: dict[str, Any] = {}
+
+    def audit(name: str) -> None:
+        page.add_script_tag(content=axe)
+        result = page.evaluate(AXE_RUN)
+        report[name] = [
+            {"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]), "help": v["help"]}
+            for v in result["violations"]
+        ]
+
+    page.goto(live.base + "/?lang=en")
+    audit("form")
+    fill_profile(page, pincode="999999")
+    page.click("button.primary")
+    audit("form-errors")
+    fill_profile(page)
+    page.click("button.primary")
+    audit("results")
+    page.goto(live.base + "/?lang=hi")
+    audit("form-hindi")
+    page.goto(live.base + "/docs/embed?lang=en")
+    audit("embed-docs")
+    page.goto(live.base + "/officer")
+    audit("officer-sign-in")
+    page.fill("#username", OFFICER[0])
+    page.fill("#password", OFFICER[1])
+    page.click("button.primary")
+    audit("officer-queue")
+    page.goto(live.base + "/officer/charts")
+    audit("officer-charts")
+    save_json(ROOT / "artifacts" / "axe" / "violations.json", report)
+    serious = {
+        name: [v for v in found if v["impact"] in ("serious", "critical")]
+        for name, found in report.items()
+    }
+    assert not any(serious.values()), serious
