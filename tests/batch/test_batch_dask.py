@@ -37,7 +37,7 @@ def test_local_and_dask_outputs_agree_exactly(
     if suffix == ".csv":
         frame.to_csv(source, index=False)
     else:
-        frame.to_parquet(source, index=False, row_group_size=700)
+        frame.to_parquet(source, index=False, row_group_size=1000)  # partitions > chunks
     local = run_batch(model, source, tmp_path / "local.csv", chunk_size=1000, progress=False)
     dask = run_batch(
         model,
@@ -45,7 +45,7 @@ def test_local_and_dask_outputs_agree_exactly(
         tmp_path / "dask.csv",
         engine="dask",
         client=client,
-        chunk_size=700,
+        chunk_size=300,
         progress=False,
     )
     assert (tmp_path / "local.csv").read_bytes() == (tmp_path / "dask.csv").read_bytes()
