@@ -10,15 +10,9 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
 from catalog.schema import Offering
-from matching.features import analyzer_words, offering_text
-
-
-def content_words(text: str) -> list[str]:
-    """Words of ``text`` without English stop words."""
-    return [w for w in analyzer_words(text) if w not in ENGLISH_STOP_WORDS]
+from matching.features import offering_text
+from matching.text import words as content_words
 
 
 class Popularity:

@@ -39,12 +39,15 @@ def select(
 
     ``redundancy`` is the largest cosine similarity (of offering signatures) to an offering
     already picked; the discount is relative, so a strong offering survives a weak duplicate
-    while one near-identical to a pick drops behind the next distinct one. Scores of -inf (not eligible) are never picked; rows with fewer eligible
-    offerings end in -1. ``similarity`` is the precomputed (N, N) matrix when affordable.
+    while one near-identical to a pick drops behind the next distinct one. Scores of -inf
+    (not eligible) are never picked; rows with fewer eligible offerings end in -1.
+    ``similarity`` is the precomputed (N, N) matrix when affordable.
     """
     p, n = scores.shape
     m = min(n, max(3 * k, k + 10))
     cand = candidates(scores, m)
+    if p == 1:
+        return _select_one(scores[0, cand[0]], cand[0], k, diversity, signature, similarity)
     cand_scores = np.take_along_axis(scores, cand, axis=1)
     available = np.isfinite(cand_scores)
     redundancy = np.zeros(cand.shape, dtype=np.float64)
@@ -64,4 +67,28 @@ def select(
         else:
             sim = np.einsum("pmd,pd->pm", signature[cand], signature[picked])
         redundancy = np.where(ok[:, None], np.maximum(redundancy, sim), redundancy)
+    return chosen
+
+
+def _select_one(
+    cand_scores: npt.NDArray[np.floating], cand: I64, k: int, diversity: float,
+    signature: F32, similarity: F32 | None,
+) -> I64:
+    """:func:`select` for one profile: the same greedy rule with fewer array operations."""
+    if similarity is not None:
+        pairwise = similarity[np.ix_(cand, cand)].astype(np.float64)
+    else:
+        vectors = signature[cand]
+        pairwise = (vectors @ vectors.T).astype(np.float64)
+    value = np.array(cand_scores, dtype=np.float64)
+    redundancy = np.zeros(cand.size)
+    chosen = np.full((1, k), -1, dtype=np.int64)
+    for step in range(min(k, cand.size)):
+        adjusted = value * (1.0 - diversity * redundancy)
+        pick = int(np.argmax(adjusted))
+        if not np.isfinite(adjusted[pick]):
+            break
+        chosen[0, step] = cand[pick]
+        value[pick] = -np.inf
+        np.maximum(redundancy, pairwise[pick], out=redundancy)
     return chosen

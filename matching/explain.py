@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-import numpy as np
+from functools import cache
 
 from catalog.countries import country_name
 from catalog.schema import Offering
 from catalog.vocab import Need, SalesChannel, Sector
-from matching.features import _CHANNEL_INDEX, _NEED_INDEX, F32, OfferingTable
+from matching.features import _CHANNEL_INDEX, _NEED_INDEX, F32, F64, I64, OfferingTable
 from matching.profile import EnterpriseProfile
 
 MIN_CONTRIBUTION = 0.015  # weighted signal value below which a signal is not worth a sentence
@@ -34,8 +33,13 @@ def need_words(need: Need) -> str:
     return need.value.replace("_", " ")
 
 
+@cache
+def _country(code: str) -> str:
+    return country_name(code)
+
+
 def _countries(codes: tuple[str, ...], limit: int = 3) -> str:
-    names = [country_name(c) for c in codes[:limit]]
+    names = [_country(c) for c in codes[:limit]]
     more = len(codes) - limit
     return ", ".join(names) + (f" and {more} more" if more > 0 else "")
 
@@ -85,22 +89,14 @@ def _cause(need: Need, p: EnterpriseProfile) -> str | None:
     return None
 
 
-def _text_terms(query: F32, row: F32, vocabulary: np.ndarray, limit: int = 3) -> list[str]:
-    overlap = query * row
-    order = np.argsort(-overlap, kind="stable")[:limit]
-    return [str(vocabulary[i]) for i in order if overlap[i] > 0]
-
-
 def reasons_for(
     offering: Offering,
     j: int,
     profile: EnterpriseProfile,
     contributions: Mapping[str, float],
-    values: Mapping[str, float],
     implied: F32,
     table: OfferingTable,
-    query: F32,
-    vocabulary: np.ndarray,
+    query: tuple[I64, F64],
     location_text: str | None,
 ) -> list[str]:
     """Reasons for one recommended offering, strongest signal first."""
@@ -109,8 +105,8 @@ def reasons_for(
     for signal, contribution in ordered:
         if contribution < MIN_CONTRIBUTION:
             continue
-        sentence = _sentence(signal, offering, j, profile, values, implied, table, query,
-                             vocabulary, location_text)
+        sentence = _sentence(signal, offering, j, profile, implied, table, query,
+                             location_text)
         if sentence and sentence not in reasons:
             reasons.append(sentence)
     reasons.extend(_caveats(offering, profile))
@@ -123,9 +119,8 @@ def reasons_for(
 
 
 def _sentence(
-    signal: str, offering: Offering, j: int, p: EnterpriseProfile, values: Mapping[str, float],
-    implied: F32, table: OfferingTable, query: F32, vocabulary: np.ndarray,
-    location_text: str | None,
+    signal: str, offering: Offering, j: int, p: EnterpriseProfile, implied: F32,
+    table: OfferingTable, query: tuple[I64, F64], location_text: str | None,
 ) -> str | None:
     c = offering.constraints
     if signal == "needs":
@@ -140,8 +135,7 @@ def _sentence(
                     causes.append(cause)
         return f"{'; '.join(causes[:2])}: it handles that" if causes else None
     if signal == "text":
-        row = np.asarray(table.text[j].todense(), dtype=np.float32).ravel()
-        terms = _text_terms(query, row, vocabulary)
+        terms = table.text.overlap_terms(query[0], query[1], j)
         return f"matches how you describe your business: {', '.join(terms)}" if terms else None
     if signal == "sector" and offering.sectors != "all":
         return f"made for {Sector(p.sector).value.replace('_', ' ')} businesses"

@@ -15,8 +15,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from catalog.schema import Offering
 from catalog.vocab import (
@@ -31,6 +29,7 @@ from catalog.vocab import (
     Segment,
     SizeClass,
 )
+from matching.text import TextIndex
 
 F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
@@ -92,14 +91,6 @@ CHANNEL_MARKERS: Mapping[SalesChannel, tuple[str, ...]] = {
     SalesChannel.B2B_BUYERS: ("b2b", "distributor", "dealer supply"),
     SalesChannel.OWN_SHOP: ("shop payment", "qr code"),
 }
-_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
-
-
-def analyzer_words(text: str) -> list[str]:
-    """Lower-cased words of ``text`` (the tokeniser of every text signal and of BM25)."""
-    return _WORD.findall(text.lower())
-
-
 def offering_text(offering: Offering) -> str:
     """The text an offering is matched on: name, description and keywords."""
     return " ".join([offering.name, offering.description, *offering.keywords])
@@ -145,8 +136,7 @@ class OfferingTable:
     targeted: Bool  # the offering names the segments it serves (not "all")
     category: I64
     signature: F32  # (N, D) unit vectors for the diversity pass
-    text: sparse.csr_matrix  # (N, V) l2-normalised TF-IDF
-    vectorizer: TfidfVectorizer
+    text: TextIndex
 
     @property
     def size(self) -> int:
@@ -192,10 +182,7 @@ def build_table(offerings: Sequence[Offering]) -> OfferingTable:
                 affinity[_CHANNEL_INDEX[ch], j] = 1.0
         for r, req in enumerate(HELD_REQUIREMENTS):
             requires_held[r, j] = req in c.requires
-    vectorizer = TfidfVectorizer(
-        analyzer=analyzer_words, sublinear_tf=True, ngram_range=(1, 1), norm="l2"
-    )
-    text = sparse.csr_matrix(vectorizer.fit_transform([offering_text(o) for o in offerings]))
+    text = TextIndex.fit([offering_text(o) for o in offerings])
     category = np.array([CATEGORIES.index(o.category) for o in offerings], dtype=np.int64)
     signature = np.hstack(
         [
@@ -246,7 +233,6 @@ def build_table(offerings: Sequence[Offering]) -> OfferingTable:
         category=category,
         signature=signature,
         text=text,
-        vectorizer=vectorizer,
     )
 
 
@@ -271,7 +257,7 @@ class ProfileArrays:
     state: I64  # -1 unknown
     latitude: F64
     longitude: F64
-    text: sparse.csr_matrix  # (P, V) l2-normalised
+    text: F64  # (P, N) cosine of the profile's text with each offering's
 
     @property
     def size(self) -> int:
@@ -359,9 +345,7 @@ def encode_profiles(
             sectors, col("products", ""), col("needs", ()), first_time, strict=True
         )
     ]
-    unique, inverse = np.unique(np.array(texts, dtype=object), return_inverse=True)
-    encoded = sparse.csr_matrix(table.vectorizer.transform(list(unique)))
-    text = encoded[inverse.ravel()]
+    text = table.text.scores_many(texts)
     return ProfileArrays(
         needs=np.minimum(_multi_hot(col("needs", ()), _NEED_INDEX, len(NEEDS)), 1.0),
         sector=_codes(sectors, _SECTOR_INDEX),

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any, Self
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
@@ -26,6 +27,7 @@ from matching.features import (
     build_table,
     encode_profiles,
     held_requirements,
+    query_text,
 )
 from matching.profile import EnterpriseProfile, ProfileError, parse_profile
 from matching.result import NotEligible, Ranking, Recommendation, RecommendedPlace
@@ -116,16 +118,12 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         self.table_ = table
         self.geography_ = geography
         self.weights_ = weights
-        self.vocabulary_ = table.vectorizer.get_feature_names_out()
         self.similarity_ = (
             (table.signature @ table.signature.T).astype(np.float32)
             if table.size <= _SIMILARITY_MAX_N else None
         )
         self.fixed_places_ = _fixed_places(table)
-        self.fixed_names_ = [
-            (j, " ".join(p.name.lower() for p in o.location.places))
-            for j, o in enumerate(table.offerings) if o.location.kind is LocationKind.FIXED
-        ]
+        self._fit_places(table, geography)
         self.catalog_version_ = str(getattr(catalog, "version", ""))
         params = json.dumps(self.get_params(), sort_keys=True)
         digest = hashlib.sha256(f"{ALGORITHM}|{params}|{self.catalog_version_}".encode())
@@ -148,33 +146,58 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         score = score * np.where(signals.remote, 1.0 - self.remote_penalty, 1.0)
         return np.where(eligible, score, -np.inf)
 
+    def _fit_places(self, table: OfferingTable, geography: Any) -> None:
+        """Nearest head post office of every PIN code, and the fixed places named after each
+        district, computed once so that ranking does no tree queries."""
+        pins = np.asarray(geography.pincodes)
+        located = geography.locate_many(pd.Series(pins))
+        numbers = pins.astype(np.int64)
+        if (table.needs_place == 1).any() and geography.facility_count(
+            LocationKind.HEAD_POST_OFFICE
+        ):
+            index, km = geography.nearest_many(
+                LocationKind.HEAD_POST_OFFICE, located["latitude"], located["longitude"]
+            )
+        else:
+            index = np.full(numbers.size, -1, dtype=np.int64)
+            km = np.full(numbers.size, np.nan)
+        self.pin_numbers_ = numbers
+        self.pin_hpo_ = np.asarray(index, dtype=np.int64)
+        self.pin_hpo_km_ = np.asarray(km, dtype=np.float64)
+        named = [
+            (j, " ".join(p.name.lower() for p in o.location.places))
+            for j, o in enumerate(table.offerings) if o.location.kind is LocationKind.FIXED
+        ]
+        near: dict[str, npt.NDArray[np.int64]] = {}
+        for district in located["district"].dropna().astype(str).unique():
+            word = re.compile(rf"\b{re.escape(district.lower())}\b")
+            hits = [j for j, names in named if word.search(names)]
+            if hits:
+                near[district] = np.array(hits, dtype=np.int64)
+        self.district_places_ = near
+
     def _distances(
-        self, latitude: F64, longitude: F64, districts: list[Any]
-    ) -> tuple[np.ndarray, F64, F64, np.ndarray]:
+        self, pincodes: Any, latitude: F64, longitude: F64, districts: list[Any]
+    ) -> tuple[npt.NDArray[np.int64], F64, F64, npt.NDArray[np.bool_]]:
         """Nearest head post office (index, km) per profile, km to each offering's nearest
         fixed place, and whether a fixed place is named after the profile's district."""
         table: OfferingTable = self.table_
-        geo = self.geography_
-        if (table.needs_place == 1).any():
-            index, km = geo.nearest_many(LocationKind.HEAD_POST_OFFICE, latitude, longitude)
-        else:
-            index = np.full(latitude.shape, -1)
-            km = np.full(latitude.shape, np.nan)
-        fixed = np.full((latitude.size, table.size), np.nan)
+        numbers = np.asarray(pincodes, dtype=np.int64)
+        position = np.minimum(np.searchsorted(self.pin_numbers_, numbers),
+                              self.pin_numbers_.size - 1)
+        found = self.pin_numbers_[position] == numbers
+        index = np.where(found, self.pin_hpo_[position], -1)
+        km = np.where(found, self.pin_hpo_km_[position], np.nan)
+        fixed = np.full((numbers.size, table.size), np.nan)
         for j, lats, lons in self.fixed_places_:
             d = haversine_km(latitude[:, None], longitude[:, None], lats[None, :], lons[None, :])
             fixed[:, j] = np.min(d, axis=1)
-        near = np.zeros((latitude.size, table.size), dtype=bool)
-        if self.fixed_names_:
-            codes, uniques = pd.factorize(pd.Series(districts, dtype=object))
-            for u, district in enumerate(uniques):
-                if not isinstance(district, str) or not district:
-                    continue
-                word = re.compile(rf"\b{re.escape(district.lower())}\b")
-                hits = [j for j, names in self.fixed_names_ if word.search(names)]
-                if hits:
-                    rows = np.flatnonzero(codes == u)
-                    near[np.ix_(rows, hits)] = True
+        near = np.zeros((numbers.size, table.size), dtype=bool)
+        if self.district_places_:
+            for row, district in enumerate(districts):
+                hits = self.district_places_.get(district) if isinstance(district, str) else None
+                if hits is not None:
+                    near[row, hits] = True
         return index, km, fixed, near
 
     # --- one profile -----------------------------------------------------------------------
@@ -207,13 +230,18 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         lat = np.array([np.nan if place.latitude is None else place.latitude])
         lon = np.array([np.nan if place.longitude is None else place.longitude])
         arrays = encode_profiles(columns, table, lat, lon, [place.state])
-        hpo_index, hpo_km, fixed_km, fixed_near = self._distances(lat, lon, [place.district])
+        hpo_index, hpo_km, fixed_km, fixed_near = self._distances(
+            [int(profile.pincode)], lat, lon, [place.district]
+        )
         elig = check(table, arrays)
         eligible = elig.eligible
         signals = compute(arrays, table, hpo_km, fixed_km, fixed_near)
         scores = self._score(signals, eligible)
         chosen = diversity.select(scores, k, self.diversity, table.signature, self.similarity_)[0]
-        query = np.asarray(arrays.text[0].todense(), dtype=np.float32).ravel()
+        query = table.text.query(
+            query_text(profile.sector, profile.products, profile.needs,
+                       profile.first_time_exporter)
+        )
         recommendations = []
         for position, j in enumerate(int(x) for x in chosen if x >= 0):
             offering = table.offerings[j]
@@ -221,8 +249,9 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
                 j, int(hpo_index[0]), float(hpo_km[0]), fixed_km[0], float(lat[0]), float(lon[0]),
                 place.district if fixed_near[0, j] else None,
             )
-            values = {name: float(signals.values[name][0, j]) for name in SIGNALS}
-            contributions = {n: self.weights_[n] * v for n, v in values.items()}
+            contributions = {
+                n: self.weights_[n] * float(signals.values[n][0, j]) for n in SIGNALS
+            }
             recommendations.append(
                 Recommendation(
                     rank=position + 1,
@@ -231,9 +260,9 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
                     provider=offering.provider,
                     category=offering.category.value,
                     score=round(float(scores[0, j]), 4),
-                    reasons=tuple(reasons_for(offering, j, profile, contributions, values,
+                    reasons=tuple(reasons_for(offering, j, profile, contributions,
                                               signals.implied_needs[0], table, query,
-                                              self.vocabulary_, location_text)),
+                                              location_text)),
                     prerequisites=_prerequisites(offering, profile),
                     location=location,
                     next_step=offering.next_step,
@@ -341,7 +370,8 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
             if name in EnterpriseProfile.model_fields
         }
         arrays = encode_profiles(columns, table, lat, lon, states)
-        _, hpo_km, fixed_km, fixed_near = self._distances(lat, lon, districts)
+        numbers = pd.to_numeric(frame["pincode"], errors="coerce").fillna(0).astype(np.int64)
+        _, hpo_km, fixed_km, fixed_near = self._distances(numbers.to_numpy(), lat, lon, districts)
         eligible = check(table, arrays).eligible
         scores = self._score(compute(arrays, table, hpo_km, fixed_km, fixed_near), eligible)
         chosen = diversity.select(scores, k, self.diversity, table.signature, self.similarity_)

@@ -60,41 +60,50 @@ class Signals:
     remote: np.ndarray  # (P, N) a fixed-place offering with no place near the profile
 
 
+_MARKETPLACE_COLUMNS = [_CHANNEL_INDEX[c] for c in _MARKETPLACES]
+_COD_COLUMNS = [_CHANNEL_INDEX[c] for c in _COD_CHANNELS]
+
+
+def _zero(values: F64) -> F64:
+    """Unknown (NaN) counts and weights as 0."""
+    return np.where(np.isnan(values), 0.0, values)
+
+
 def implied_needs(p: ProfileArrays) -> F32:
     """Needs that follow from what a profile says it does (not what it asked for)."""
-    out = np.zeros((p.size, len(NEEDS)), dtype=np.float32)
-
-    def lift(need: Need, strength: F64 | F32 | np.ndarray, mask: np.ndarray) -> None:
-        column = out[:, _NEED_INDEX[need]]
-        np.maximum(column, np.where(mask, strength, 0.0), out=column)
-
+    domestic_count = _zero(p.domestic_parcels)
+    weight = _zero(p.weight)
     exports = p.n_destinations > 0
     first = p.first_time & exports
-    domestic = np.nan_to_num(p.domestic_parcels) > 0
-    lift(Need.INTERNATIONAL_SHIPPING, 1.0, exports)
-    lift(Need.CUSTOMS_CLEARANCE, 0.6, exports)
-    lift(Need.EXPORT_DOCUMENTATION, 0.5, exports)
-    lift(Need.EXPORT_DOCUMENTATION, 1.0, first)
-    lift(Need.TRAINING, 0.8, first)
-    lift(Need.EXPORT_INCENTIVES, 0.5, exports & ~p.first_time
-         & (np.nan_to_num(p.international_parcels) >= 20))
-    lift(Need.DOMESTIC_SHIPPING, 1.0, domestic)
-    lift(Need.TRACKING, 0.3, domestic)
-    lift(Need.PICKUP, 0.5, np.nan_to_num(p.domestic_parcels) >= 100)
-    monthly_kg = np.nan_to_num(p.domestic_parcels) * np.nan_to_num(p.weight)
-    lift(Need.BULK_FREIGHT, 1.0, (np.nan_to_num(p.weight) >= BULK_KG)
-         | (monthly_kg >= BULK_MONTHLY_KG))
-    channel = p.channels
-    on_marketplace = channel[:, [_CHANNEL_INDEX[c] for c in _MARKETPLACES]].any(axis=1)
-    lift(Need.MARKETPLACE_INTEGRATION, 0.7, on_marketplace)
-    lift(Need.CASH_ON_DELIVERY, 0.4,
-         channel[:, [_CHANNEL_INDEX[c] for c in _COD_CHANNELS]].any(axis=1))
-    lift(Need.GOVERNMENT_PROCUREMENT, 1.0, channel[:, _CHANNEL_INDEX[SalesChannel.GEM]] > 0)
-    lift(Need.MARKET_ACCESS, 0.6,
-         (channel[:, _CHANNEL_INDEX[SalesChannel.EXHIBITIONS]] > 0)
-         | (channel[:, _CHANNEL_INDEX[SalesChannel.B2B_BUYERS]] > 0))
-    lift(Need.DIGITAL_PAYMENTS, 0.5, channel[:, _CHANNEL_INDEX[SalesChannel.OWN_SHOP]] > 0)
-    lift(Need.SHIPMENT_INSURANCE, 0.5, np.nan_to_num(p.value) >= HIGH_VALUE_INR)
+    domestic = domestic_count > 0
+    channel = p.channels > 0
+    rules: list[tuple[Need, float, np.ndarray]] = [
+        (Need.INTERNATIONAL_SHIPPING, 1.0, exports),
+        (Need.CUSTOMS_CLEARANCE, 0.6, exports),
+        (Need.EXPORT_DOCUMENTATION, 0.5, exports),
+        (Need.EXPORT_DOCUMENTATION, 1.0, first),
+        (Need.TRAINING, 0.8, first),
+        (Need.EXPORT_INCENTIVES, 0.5,
+         exports & ~p.first_time & (_zero(p.international_parcels) >= 20)),
+        (Need.DOMESTIC_SHIPPING, 1.0, domestic),
+        (Need.TRACKING, 0.3, domestic),
+        (Need.PICKUP, 0.5, domestic_count >= 100),
+        (Need.BULK_FREIGHT, 1.0,
+         (weight >= BULK_KG) | (domestic_count * weight >= BULK_MONTHLY_KG)),
+        (Need.MARKETPLACE_INTEGRATION, 0.7, channel[:, _MARKETPLACE_COLUMNS].any(axis=1)),
+        (Need.CASH_ON_DELIVERY, 0.4, channel[:, _COD_COLUMNS].any(axis=1)),
+        (Need.GOVERNMENT_PROCUREMENT, 1.0, channel[:, _CHANNEL_INDEX[SalesChannel.GEM]]),
+        (Need.MARKET_ACCESS, 0.6, channel[:, _CHANNEL_INDEX[SalesChannel.EXHIBITIONS]]
+         | channel[:, _CHANNEL_INDEX[SalesChannel.B2B_BUYERS]]),
+        (Need.DIGITAL_PAYMENTS, 0.5, channel[:, _CHANNEL_INDEX[SalesChannel.OWN_SHOP]]),
+        (Need.SHIPMENT_INSURANCE, 0.5, _zero(p.value) >= HIGH_VALUE_INR),
+    ]
+    strengths = np.array([r[1] for r in rules], dtype=np.float32)
+    fired = np.stack([r[2] for r in rules], axis=1) * strengths[None, :]  # (P, rules)
+    out = np.zeros((p.size, len(NEEDS)), dtype=np.float32)
+    for i, (need, _, _) in enumerate(rules):
+        column = _NEED_INDEX[need]
+        np.maximum(out[:, column], fired[:, i], out=out[:, column])
     return out
 
 
@@ -144,7 +153,7 @@ def _volume_fit(p: ProfileArrays, table: OfferingTable) -> F32:
     contract = table.contract[None, :]
     counter_only = (table.counter & ~table.contract)[None, :]
     fit = np.where(contract, level, np.where(counter_only, 1.0 - level, 0.0))
-    return np.nan_to_num(fit, nan=0.0).astype(np.float32)
+    return np.where(np.isnan(fit), 0.0, fit).astype(np.float32)
 
 
 REMOTE_KM = 200.0  # a fixed place farther than this is a journey, not a visit
@@ -188,7 +197,7 @@ def compute(
     segment = ((table.targeted[None, :] & (size_ok | business_ok))
                | (table.rural_only[None, :] & (p.rural == 1)[:, None]))
     mismatch = ~table.any_sector[None, :] & (sector == 0)
-    text = np.asarray((p.text @ table.text.T).todense(), dtype=np.float32)
+    text = p.text.astype(np.float32)
     values = {
         "needs": _need_fit(stated, table),
         "implied": _need_fit(implied, table),
