@@ -16,6 +16,7 @@ _COMMAND_MODULES = (
     "service.cli.batch_cmd",
     "service.cli.catalog_cmd",
     "service.cli.db_cmd",
+    "service.cli.eval_cmd",
     "service.cli.keys_cmd",
     "service.cli.rank_cmd",
     "service.cli.serve_cmd",
