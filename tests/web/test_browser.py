@@ -102,7 +102,7 @@ def test_fill_the_form_and_read_the_results(page: Any, live: Live) -> None:
     cards = page.locator("li.card")
     assert cards.count() >= 3
     first = cards.first
-    assert first.locator("h4", has_text="Why it fits").count() == 1
+    assert first.locator("h3", has_text="Why it fits").count() == 1
     assert first.locator(".provider").inner_text().strip()
     assert page.locator("details.not-eligible summary").count() == 1
     shoot(page, "02-results")
@@ -140,7 +140,7 @@ def test_switch_to_hindi_and_marathi(page: Any, live: Live) -> None:
     fill_profile(page)
     page.click("button.primary")
     assert page.locator("h1").inner_text() == "तुमच्या व्यवसायाला जुळणाऱ्या सेवा"
-    assert page.locator("li.card h4", has_text="हे का जुळते").count() >= 3
+    assert page.locator("li.card h3", has_text="हे का जुळते").count() >= 3
     shoot(page, "05-results-marathi")
     page.click("nav.langs a[lang=hi]")  # the results page in another language, same answers
     assert page.locator("h1").inner_text() == "आपके व्यवसाय के लिए उपयुक्त सेवाएँ"
