@@ -86,9 +86,17 @@ def _missing(value: Any) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
+def _is_text(column: pd.Series) -> bool:
+    """Whether every cell is a string or missing (``is_string_dtype`` also says yes to object
+    columns holding lists, as Parquet list columns arrive)."""
+    if isinstance(column.dtype, pd.StringDtype):
+        return True
+    return pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty")
+
+
 def _text(column: pd.Series) -> pd.Series:
     """Cells as stripped strings (Arrow-backed, vectorised), missing ones as empty strings."""
-    if not pd.api.types.is_string_dtype(column.dtype):
+    if not _is_text(column):
         column = column.map(lambda v: "" if _missing(v) else str(v), na_action="ignore")
     return column.astype("string[pyarrow]").fillna("").str.strip()
 
@@ -105,7 +113,7 @@ def _lists(column: pd.Series) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any
     """List cells: ``;``-separated text split (vectorised), or real lists kept; and a mask of
     cells that are neither."""
     values = np.empty(len(column), dtype=object)
-    if pd.api.types.is_string_dtype(column.dtype):
+    if _is_text(column):
         text = _text(column)
         # Plain "a;b" cells split as they are; only cells with spaces or stray ';' need a
         # cleaning pass (vectorised tests: a regex over every cell costs more than the split).
@@ -122,9 +130,9 @@ def _lists(column: pd.Series) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any
         ]
         values[np.asarray([v == [] for v in values], dtype=bool)] = None
         return values, np.zeros(len(column), dtype=bool)
-    cells = column.tolist()
-    values[:] = [None if _missing(c) else _split(c) for c in cells]
-    bad = np.array([v is None and not _missing(c) for v, c in zip(values, cells, strict=True)])
+    given = column.tolist()
+    values[:] = [None if _missing(c) else _split(c) for c in given]
+    bad = np.array([v is None and not _missing(c) for v, c in zip(values, given, strict=True)])
     return values, bad.astype(bool)
 
 
@@ -135,8 +143,8 @@ def convert_column(column: pd.Series, kind: str) -> tuple[np.ndarray[Any, Any], 
     reasons = pd.Series(np.full(n, "", dtype=object), index=column.index, dtype=object)
     values = np.empty(n, dtype=object)
     if kind == "list":
-        values, bad = _lists(column)
-        reasons[bad] = "expected a ';'-separated list"
+        values, unusable = _lists(column)
+        reasons[unusable] = "expected a ';'-separated list"
         return values, reasons
     if kind in ("int", "float"):
         if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(
@@ -168,8 +176,8 @@ def convert_column(column: pd.Series, kind: str) -> tuple[np.ndarray[Any, Any], 
         lowered = text.str.lower()
         truth = lowered.isin(_TRUE).to_numpy(bool)
         falsity = lowered.isin(_FALSE).to_numpy(bool)
-        bad = present & ~truth & ~falsity
-        reasons[bad] = "expected true or false, not " + text[bad].astype(object)
+        neither = present & ~truth & ~falsity
+        reasons[neither] = "expected true or false, not " + text[neither].astype(object)
         values[truth] = True
         values[falsity] = False
         return values, reasons
@@ -227,7 +235,8 @@ def prepare(chunk: pd.DataFrame, first_row: int, geography: Any) -> Prepared:
         ids.append(row_ids[position])
         rows.append(first_row + position)
     return Prepared(
-        profiles=pd.DataFrame(profiles, columns=list(kinds)),
+        # object columns: pandas would turn None into NaN in text columns, and NaN is truthy
+        profiles=pd.DataFrame(profiles, columns=list(kinds), dtype=object),
         ids=np.asarray(ids, dtype=object),
         rows=np.asarray(rows, dtype=np.int64),
         errors=pd.DataFrame(errors, columns=["row", "id", "field", "reason"]),

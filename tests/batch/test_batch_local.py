@@ -51,8 +51,23 @@ def test_bad_rows_go_to_the_errors_file_and_never_stop_the_run(
     assert sorted(ranked["id"].unique()) == ["5", "a1"]
     for _, group in ranked.groupby("id"):
         assert group["rank"].tolist() == [1, 2, 3]
-        assert group["score"].is_monotonic_decreasing
         assert group["offering_id"].is_unique
+    # The same offerings, order and scores as ranking the profile alone (Ranker.rank).
+    from matching import parse_profile
+
+    alone = model.ranker.rank(
+        parse_profile(
+            {"pincode": "302001", "sector": "handicrafts", "products": "block printed scarves",
+             "sales_channels": ["etsy", "exhibitions"], "destinations": ["US", "DE"],
+             "typical_weight_kg": 1.2, "first_time_exporter": True,
+             "needs": ["international_shipping", "export_documentation"]},
+            model.geography,
+        ),
+        k=3,
+    )  # fmt: skip
+    first = ranked[ranked["id"] == "a1"]
+    assert first["offering_id"].tolist() == [r.offering_id for r in alone.recommendations]
+    assert first["score"].tolist() == pytest.approx([r.score for r in alone.recommendations])
     errors = _errors(default_errors_path(output))
     assert (tmp_path / "ranked.errors.csv").exists()
     by_row = {int(e["row"]): e for e in errors}
