@@ -12,7 +12,7 @@ def dcg(grades: Sequence[float]) -> float:
     >>> round(dcg([2, 0, 1]), 4)
     3.5
     """
-    return sum((2.0**g - 1.0) / math.log2(i + 2) for i, g in enumerate(grades))
+    return float(sum((2.0**g - 1.0) / math.log2(i + 2) for i, g in enumerate(grades)))
 
 
 def ndcg_at_k(ranked: Sequence[str], relevance: Mapping[str, int], k: int = 5) -> float:

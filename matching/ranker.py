@@ -291,7 +291,10 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
             places = offering.location.places
             located = [p for p in places if p.has_coordinates]
             if located and not np.isnan(fixed_km[j]):
-                km_each = [float(haversine_km(lat, lon, p.latitude, p.longitude)) for p in located]
+                km_each = [
+                    float(haversine_km(lat, lon, float(p.latitude or 0), float(p.longitude or 0)))
+                    for p in located
+                ]
                 km = min(km_each)
                 nearest = located[km_each.index(km)]
                 return (

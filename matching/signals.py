@@ -7,6 +7,7 @@ and the explanation reads the same values back to say which ones made an offerin
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -77,7 +78,7 @@ def implied_needs(p: ProfileArrays) -> F32:
     first = p.first_time & exports
     domestic = domestic_count > 0
     channel = p.channels > 0
-    rules: list[tuple[Need, float, np.ndarray]] = [
+    rules: list[tuple[Need, float, Any]] = [
         (Need.INTERNATIONAL_SHIPPING, 1.0, exports),
         (Need.CUSTOMS_CLEARANCE, 0.6, exports),
         (Need.EXPORT_DOCUMENTATION, 0.5, exports),
@@ -121,8 +122,9 @@ def _need_fit(profile_needs: F32, table: OfferingTable) -> F32:
     size = table.features.sum(axis=1)[None, :]
     plain = profile_needs @ table.features.T
     precision = np.divide(plain, size, out=np.zeros_like(plain), where=size > 0)
-    return (COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * np.minimum(precision, 1.0)
-            ).astype(np.float32)
+    fit: F32 = (COVERAGE_SHARE * coverage
+                + (1 - COVERAGE_SHARE) * np.minimum(precision, 1.0)).astype(np.float32)
+    return fit
 
 
 def _weight_fit(weight: F64, table: OfferingTable) -> F32:

@@ -1,0 +1,24 @@
+"""Small, fast fixtures: a directory of a few real PIN codes, the real catalogue, a ranker."""
+
+from __future__ import annotations
+
+import pytest
+from matching_factories import directory_frame
+
+from catalog import Catalog, Geography, load_catalog
+from matching import Ranker
+
+
+@pytest.fixture(scope="session")
+def geography() -> Geography:
+    return Geography.from_frame(directory_frame())
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+@pytest.fixture(scope="session")
+def ranker(catalog: Catalog, geography: Geography) -> Ranker:
+    return Ranker().fit(catalog, geography)

@@ -1,0 +1,69 @@
+"""``dakmatch rank`` and ``dakmatch eval`` through the CLI entry point."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from matching_factories import make_profile
+
+from service.cli import main
+
+
+def test_rank_prints_the_api_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "profile.json"
+    path.write_text(json.dumps(make_profile(destinations=["US"])), encoding="utf-8")
+    assert main(["rank", str(path), "--limit", "3"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert set(payload) >= {"catalog_version", "model_version", "run_id", "recommendations",
+                            "not_eligible"}
+    assert [r["rank"] for r in payload["recommendations"]] == [1, 2, 3]
+
+
+def test_rank_reports_bad_profiles_per_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "profile.json"
+    path.write_text(json.dumps({"pincode": "999999", "sector": "handicrafts", "x": 1}),
+                    encoding="utf-8")
+    assert main(["rank", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "not in the India Post directory" in err
+    assert "unknown field 'x'" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"), [("{not json", "not valid JSON"), (None, "cannot read")]
+)
+def test_rank_reports_unreadable_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | None, message: str
+) -> None:
+    path = tmp_path / "profile.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    assert main(["rank", str(path)]) == 1
+    assert message in capsys.readouterr().err
+
+
+def test_rank_limit_is_bounded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "profile.json"
+    path.write_text(json.dumps(make_profile()), encoding="utf-8")
+    assert main(["rank", str(path), "--limit", "51"]) == 1
+    assert "1 to 50" in capsys.readouterr().err
+
+
+def test_eval_prints_both_sets_and_all_systems(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval"]) == 0
+    out = capsys.readouterr().out
+    for word in ("== tuning", "== held_aside", "ranker", "popularity", "bm25", "NDCG@5",
+                 "export_facilitation", "held-aside NDCG@5"):
+        assert word in out
+
+
+def test_eval_reports_a_missing_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["eval", "--data", str(tmp_path / "none")]) == 1
+    assert "cannot read the judged sets" in capsys.readouterr().err

@@ -1,0 +1,81 @@
+"""The judged sets: well-formed, big enough, covering what the issue asks for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from catalog import Catalog, Geography
+from catalog.vocab import Category
+from matching import parse_profile
+from matching.judged import STATE_GROUPS, JudgedProfile, JudgedSetError, load_set, load_sets
+
+
+@pytest.fixture(scope="module")
+def sets(catalog: Catalog) -> dict[str, list[JudgedProfile]]:
+    return load_sets(offering_ids=[o.id for o in catalog.offerings])
+
+
+def everyone(sets: dict[str, list[JudgedProfile]]) -> list[JudgedProfile]:
+    return [p for profiles in sets.values() for p in profiles]
+
+
+def test_sizes(sets: dict[str, list[JudgedProfile]]) -> None:
+    assert len(everyone(sets)) >= 40
+    assert len(sets["held_aside"]) >= 15
+    ids = [p.id for p in everyone(sets)]
+    assert len(ids) == len(set(ids))
+
+
+def test_coverage(sets: dict[str, list[JudgedProfile]], catalog: Catalog) -> None:
+    profiles = everyone(sets)
+    category = {o.id: o.category for o in catalog.offerings}
+    right = {category[oid] for p in profiles for oid, g in p.relevance.items() if g == 2}
+    assert right == set(Category)
+    assert {p.state_group for p in profiles} == set(STATE_GROUPS)
+    assert any(p.profile.get("destinations") for p in profiles)
+    assert any(not p.profile.get("destinations") for p in profiles)
+    assert any(p.profile.get("rural") is True for p in profiles)
+    assert any(p.profile.get("rural") is not True for p in profiles)
+    weights = [p.profile["typical_weight_kg"] for p in profiles if "typical_weight_kg" in p.profile]
+    assert min(weights) <= 0.2
+    assert max(weights) >= 35
+
+
+def test_every_judged_profile_is_valid(sets: dict[str, list[JudgedProfile]]) -> None:
+    from catalog import Geography as Full
+
+    geography = Full.load()
+    for judged in everyone(sets):
+        parse_profile(judged.profile, geography)
+
+
+def test_every_state_group_matches_the_pin(
+    sets: dict[str, list[JudgedProfile]], geography: Geography
+) -> None:
+    groups = {"Rajasthan": "north", "Maharashtra": "west", "Bihar": "east"}
+    for judged in everyone(sets):
+        pin = judged.profile["pincode"]
+        if pin in geography:
+            state = geography.lookup(pin).state
+            if state in groups:
+                assert judged.state_group == groups[state], judged.id
+
+
+def test_bad_files_are_refused_with_every_problem(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "set: bad\nprofiles:\n"
+        "  - {id: X1, state_group: north, profile: {}, relevance: {dnk: 3}}\n"
+        "  - {id: X1, state_group: mars, profile: {}, relevance: {nope: 2}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(JudgedSetError) as caught:
+        load_set(path, ["dnk"])
+    text = " | ".join(caught.value.problems)
+    assert "grade 3" in text
+    assert "id repeated" in text
+    assert "state_group 'mars'" in text
+    assert "unknown offering id 'nope'" in text
+    assert "without a reason" in text

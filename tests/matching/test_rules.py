@@ -1,0 +1,124 @@
+"""Hard rules on the real catalogue: what must never be recommended, and what must be said."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from matching_factories import make_profile
+
+from catalog import Catalog, Geography
+from matching import Ranker, parse_profile
+
+
+def all_ids(ranker: Ranker, **overrides: object) -> tuple[list[str], dict[str, tuple[str, ...]]]:
+    ranking = ranker.rank(make_profile(**overrides), k=50)
+    return ([r.offering_id for r in ranking.recommendations],
+            {n.offering_id: n.reasons for n in ranking.not_eligible})
+
+
+def test_an_8_kg_parcel_never_gets_itps(ranker: Ranker) -> None:
+    ranked, excluded = all_ids(ranker, typical_weight_kg=8, destinations=["US"])
+    assert "itps" not in ranked
+    assert "typical parcel 8 kg is over the 2 kg limit" in excluded["itps"]
+
+
+def test_a_1_kg_parcel_abroad_may_get_itps(ranker: Ranker) -> None:
+    ranked, _ = all_ids(ranker, typical_weight_kg=1, destinations=["US"])
+    assert "itps" in ranked
+
+
+def test_discontinued_never_appears(ranker: Ranker, catalog: Catalog) -> None:
+    discontinued = [o.id for o in catalog.offerings if not o.active]
+    assert "registered-small-packet" in discontinued
+    ranked, excluded = all_ids(ranker, products="registered small packet", typical_weight_kg=0.2)
+    assert not set(discontinued) & set(ranked)
+    reason = excluded["registered-small-packet"][0]
+    assert reason.startswith("discontinued since 2026-01-01")
+    assert "ITPS" in reason
+
+
+def test_discontinued_never_appears_in_batches(ranker: Ranker, geography: Geography) -> None:
+    rows = [parse_profile(make_profile(typical_weight_kg=w), geography).model_dump()
+            for w in (0.1, 0.5, 1.5)]
+    out = ranker.rank_many(pd.DataFrame(rows), k=44)
+    assert "registered-small-packet" not in set(out["offering_id"])
+
+
+def test_a_maharashtra_only_programme_never_reaches_bihar(ranker: Ranker) -> None:
+    ranked, excluded = all_ids(ranker, pincode="800001", destinations=[],
+                               needs=["market_access", "training"], size_class="micro")
+    for programme in ("ramp-maharashtra", "mssidc-marketing", "wtc-mumbai"):
+        assert programme not in ranked
+        assert any("offered only in Maharashtra, not in Bihar" in r
+                   for r in excluded[programme])
+
+
+def test_a_maharashtra_programme_reaches_pune(ranker: Ranker) -> None:
+    ranked, _ = all_ids(ranker, pincode="411001", destinations=[],
+                        needs=["market_access", "training"], size_class="micro")
+    assert "ramp-maharashtra" in ranked
+
+
+def test_us_duty_caveat_is_stated(ranker: Ranker) -> None:
+    ranking = ranker.rank(make_profile(destinations=["US"]), k=10)
+    itps = next(r for r in ranking.recommendations if r.offering_id == "itps")
+    assert any("United States" in r and "15 Oct 2025" in r for r in itps.reasons)
+
+
+def test_no_us_caveat_without_us_destination(ranker: Ranker) -> None:
+    ranking = ranker.rank(make_profile(destinations=["GB"]), k=10)
+    assert not any("Delivery Duty Paid" in reason
+                   for r in ranking.recommendations for reason in r.reasons)
+
+
+def test_domestic_profile_gets_no_international_offering(
+    ranker: Ranker, catalog: Catalog
+) -> None:
+    ranked, excluded = all_ids(ranker, destinations=[], monthly_domestic_parcels=50)
+    international = {o.id for o in catalog.offerings if o.constraints.scope == "international"}
+    assert not international & set(ranked)
+    assert "the profile names no destination country" in excluded["ems"][0]
+
+
+def test_destination_not_reached_excludes(ranker: Ranker) -> None:
+    ranked, excluded = all_ids(ranker, destinations=["GB"])
+    assert "us-ddp-postal" not in ranked
+    assert excluded["us-ddp-postal"] == ("does not reach United Kingdom",)
+
+
+def test_rural_only_insurance_is_not_for_an_urban_profile(ranker: Ranker) -> None:
+    _, excluded = all_ids(ranker, rural=False, needs=["life_cover"])
+    assert "rpli" in excluded
+    ranked, _ = all_ids(ranker, rural=True, needs=["life_cover"], destinations=[])
+    assert ranked[0] == "rpli"
+
+
+def test_missing_prerequisites_do_not_exclude_but_become_steps(ranker: Ranker) -> None:
+    ranking = ranker.rank(make_profile(first_time_exporter=True,
+                                       needs=["export_documentation"]), k=50)
+    dnk = next(r for r in ranking.recommendations if r.offering_id == "dnk")
+    assert any("IEC" in step and "DGFT" in step for step in dnk.prerequisites)
+    assert any("GST" in step for step in dnk.prerequisites)
+    with_ids = ranker.rank(make_profile(iec="AAPFU0939F", gstin="27AAPFU0939F1ZV"), k=50)
+    dnk = next(r for r in with_ids.recommendations if r.offering_id == "dnk")
+    assert not any(step.startswith(("Get an IEC", "Register for GST"))
+                   for step in dnk.prerequisites)
+    assert any(step.startswith("Register on the DNK portal") for step in dnk.prerequisites)
+
+
+@pytest.mark.parametrize("weight", [36, 100, 400])
+def test_bulk_weights_reach_freight(ranker: Ranker, weight: float) -> None:
+    ranked, excluded = all_ids(ranker, destinations=[], sector="engineering_goods",
+                               typical_weight_kg=weight, monthly_domestic_parcels=20,
+                               products="machine parts in crates")
+    assert {"logistics-post", "rail-post-gati-shakti"} <= set(ranked[:3])
+    assert "speed-post" in excluded
+
+
+def test_reasons_come_from_contributing_signals(ranker: Ranker) -> None:
+    ranking = ranker.rank(make_profile(destinations=["GB"], monthly_international_parcels=40,
+                                       typical_weight_kg=1.5), k=10)
+    itps = next(r for r in ranking.recommendations if r.offering_id == "itps")
+    assert any("40 parcels a month abroad" in r and "under the 2 kg limit" in r
+               for r in itps.reasons)
+    assert not any("within India" in r for r in itps.reasons)
