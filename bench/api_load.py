@@ -33,6 +33,58 @@ sys.path.insert(0, str(ROOT))
 
 from service.examples import PROFILE_EXAMPLE  # noqa: E402 - after the path set-up
 
+# Several different enterprises, so the figure is not one profile's (and nothing can be cached).
+PROFILES = [
+    PROFILE_EXAMPLE,
+    {
+        "pincode": "400001",
+        "sector": "gems_jewellery",
+        "business_type": "manufacturer",
+        "destinations": ["AE", "US"],
+        "monthly_international_parcels": 15,
+        "typical_weight_kg": 0.3,
+        "typical_value_inr": 60000,
+        "needs": ["shipment_insurance", "customs_clearance", "export_finance"],
+    },
+    {
+        "pincode": "221001",
+        "sector": "handloom_textiles",
+        "business_type": "shg",
+        "sales_channels": ["amazon", "exhibitions"],
+        "monthly_domestic_parcels": 120,
+        "typical_weight_kg": 2.0,
+        "needs": ["domestic_shipping", "cash_on_delivery", "pickup"],
+    },
+    {
+        "pincode": "781001",
+        "sector": "tea_coffee",
+        "business_type": "fpo",
+        "destinations": ["GB"],
+        "monthly_international_parcels": 30,
+        "typical_weight_kg": 5,
+        "needs": ["international_shipping", "export_documentation", "bulk_freight"],
+    },
+    {
+        "pincode": "682001",
+        "sector": "food_spices",
+        "business_type": "trader",
+        "products": "whole spices, cardamom and pepper",
+        "destinations": ["US", "DE", "SG"],
+        "monthly_international_parcels": 200,
+        "typical_weight_kg": 1.5,
+        "needs": ["international_shipping", "export_incentives", "tracking"],
+    },
+    {
+        "pincode": "110001",
+        "sector": "electronics",
+        "business_type": "startup",
+        "sales_channels": ["own_website", "ondc"],
+        "monthly_domestic_parcels": 900,
+        "typical_weight_kg": 0.8,
+        "needs": ["marketplace_integration", "returns", "pickup"],
+    },
+]
+
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 
 
@@ -52,10 +104,13 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait_ready(base: str, timeout: float) -> None:
+def _wait_ready(base: str, timeout: float, server: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + timeout
     last = "no answer"
     while time.monotonic() < deadline:
+        if server.poll() is not None:
+            tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
+            raise SystemExit(f"server exited with {server.returncode}:\n{tail}")
         try:
             with urllib.request.urlopen(base + "/readyz", timeout=2) as response:
                 if response.status == 200:
@@ -128,13 +183,17 @@ def main() -> int:
     dakmatch = Path(sys.executable).parent / "dakmatch"
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    body = json.dumps(PROFILE_EXAMPLE).encode()
     with tempfile.TemporaryDirectory(prefix="dakmatch-bench-") as tmp:
         script = Path(tmp) / "post.lua"
+        bodies = ",\n".join(json.dumps(json.dumps(p)) for p in PROFILES)
         script.write_text(
-            'wrk.method = "POST"\n'
-            f"wrk.body = {json.dumps(body.decode())}\n"
-            'wrk.headers["Content-Type"] = "application/json"\n',
+            f"local bodies = {{\n{bodies}\n}}\n"
+            "local i = 0\n"
+            'local headers = {["Content-Type"] = "application/json"}\n'
+            "request = function()\n"
+            "  i = i % #bodies + 1\n"
+            '  return wrk.format("POST", nil, headers, bodies[i])\n'
+            "end\n",
             encoding="utf-8",
         )
         env = {
@@ -144,13 +203,15 @@ def main() -> int:
             "DAKMATCH_RATE_LIMIT_PER_IP": "0",
         }
         env.pop("DAKMATCH_DATABASE_URL", None)
-        log = open(Path(tmp) / "server.log", "w")
+        log_path = Path(tmp) / "server.log"
+        log = open(log_path, "w")  # closed in the finally below
         server = subprocess.Popen(
             [str(dakmatch), "serve", "--port", str(port)], env=env, stdout=log, stderr=log
         )
         try:
-            _wait_ready(base, timeout=180)
-            _check_post(base, body)
+            _wait_ready(base, 180, server, log_path)
+            for profile in PROFILES:
+                _check_post(base, json.dumps(profile).encode())
             targets = [
                 ("POST /v1/recommendations", base + "/v1/recommendations?limit=10", script),
                 ("GET /healthz", base + "/healthz", None),
