@@ -53,8 +53,9 @@ def score_profiles(
     for judged in profiles:
         profile = parse_profile(judged.profile, geography)
         ranking = ranker.rank(profile, k=K)
-        excluded = {n.offering_id for n in ranking.not_eligible}
-        candidates = [oid for oid in all_ids if oid not in excluded]
+        everything = ranker.rank(profile, k=len(all_ids)).recommendations
+        eligible = {r.offering_id for r in everything}
+        candidates = [oid for oid in all_ids if oid in eligible]
         ranked = {
             "ranker": [r.offering_id for r in ranking.recommendations],
             "popularity": popularity.rank(candidates, K),

@@ -36,6 +36,7 @@ from matching.signals import SIGNALS, Signals, compute
 ALGORITHM = "signals-mmr-1"
 _SIMILARITY_MAX_N = 3000  # (N, N) float32 similarity kept in memory up to 36 MB
 _CHUNK = 8192  # rank_many works on this many profiles at a time (bounded memory)
+NOT_ELIGIBLE_MAX = 50  # excluded offerings listed per ranking (all of them on the real one)
 
 
 class Ranker(BaseEstimator):  # type: ignore[misc]
@@ -136,15 +137,20 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
     # --- scoring ---------------------------------------------------------------------------
 
     def _score(self, signals: Signals, eligible: np.ndarray) -> F64:
+        """Weighted signal mean with penalties; -inf where not eligible."""
+        return np.where(eligible, self._relevance(signals), -np.inf)
+
+    def _relevance(self, signals: Signals) -> F64:
+        """The score every offering would have if no rule excluded it."""
         positive = sum(w for n, w in self.weights_.items() if n != "prerequisites")
-        total = np.zeros(eligible.shape, dtype=np.float64)
+        total = np.zeros(signals.remote.shape, dtype=np.float64)
         for name, weight in self.weights_.items():
             if weight:
                 total += weight * signals.values[name]
         score = np.clip(total / positive, 0.0, 1.0)
         score = score * np.where(signals.sector_mismatch, 1.0 - self.sector_mismatch, 1.0)
         score = score * np.where(signals.remote, 1.0 - self.remote_penalty, 1.0)
-        return np.where(eligible, score, -np.inf)
+        return score
 
     def _fit_places(self, table: OfferingTable, geography: Any) -> None:
         """Nearest head post office of every PIN code, and the fixed places named after each
@@ -189,9 +195,10 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         index = np.where(found, self.pin_hpo_[position], -1)
         km = np.where(found, self.pin_hpo_km_[position], np.nan)
         fixed = np.full((numbers.size, table.size), np.nan)
-        for j, lats, lons in self.fixed_places_:
+        owners, starts, lats, lons = self.fixed_places_
+        if owners.size:
             d = haversine_km(latitude[:, None], longitude[:, None], lats[None, :], lons[None, :])
-            fixed[:, j] = np.min(d, axis=1)
+            fixed[:, owners] = np.minimum.reduceat(d, starts, axis=1)
         near = np.zeros((numbers.size, table.size), dtype=bool)
         if self.district_places_:
             for row, district in enumerate(districts):
@@ -236,7 +243,8 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         elig = check(table, arrays)
         eligible = elig.eligible
         signals = compute(arrays, table, hpo_km, fixed_km, fixed_near)
-        scores = self._score(signals, eligible)
+        relevance = self._relevance(signals)
+        scores = np.where(eligible, relevance, -np.inf)
         chosen = diversity.select(scores, k, self.diversity, table.signature, self.similarity_)[0]
         query = table.text.query(
             query_text(profile.sector, profile.products, profile.needs,
@@ -270,7 +278,8 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
             )
         return Ranking(
             recommendations=tuple(recommendations),
-            not_eligible=self._not_eligible(elig.fails, eligible[0], profile, arrays),
+            not_eligible=self._not_eligible(elig.fails, eligible[0], relevance[0], profile,
+                                            arrays),
             model_version=self.model_version,
         )
 
@@ -314,14 +323,23 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         return None, None
 
     def _not_eligible(
-        self, fails: dict[str, np.ndarray], eligible: np.ndarray, profile: EnterpriseProfile,
-        arrays: ProfileArrays,
+        self, fails: dict[str, np.ndarray], eligible: np.ndarray, relevance: F64,
+        profile: EnterpriseProfile, arrays: ProfileArrays,
     ) -> tuple[NotEligible, ...]:
+        """The excluded offerings that would have ranked highest (at most
+        ``NOT_ELIGIBLE_MAX``; every one on a catalogue that small), most relevant first."""
         table: OfferingTable = self.table_
         out = []
         parcels = max(profile.monthly_domestic_parcels or 0,
                       profile.monthly_international_parcels or 0)
-        for j in np.flatnonzero(~eligible).tolist():
+        excluded = np.flatnonzero(~eligible)
+        if excluded.size > NOT_ELIGIBLE_MAX:
+            excluded = diversity.candidates(
+                np.where(eligible, -np.inf, relevance)[None, :], NOT_ELIGIBLE_MAX
+            )[0]
+        else:
+            excluded = excluded[np.lexsort((excluded, -relevance[excluded]))]
+        for j in excluded.tolist():
             rules = [rule for rule in RULES if fails[rule][0, j]]
             out.append(NotEligible(
                 offering_id=table.ids[j],
@@ -388,14 +406,24 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         })
 
 
-def _fixed_places(table: OfferingTable) -> list[tuple[int, F64, F64]]:
-    out = []
+def _fixed_places(
+    table: OfferingTable,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], F64, F64]:
+    """Every located fixed place as flat arrays: owning offerings (one entry each), where each
+    owner's places start, and the places' coordinates (grouped by owner)."""
+    owners: list[int] = []
+    starts: list[int] = []
+    lats: list[float] = []
+    lons: list[float] = []
     for j, offering in enumerate(table.offerings):
         located = [p for p in offering.location.places if p.has_coordinates]
         if offering.location.kind is LocationKind.FIXED and located:
-            out.append((j, np.array([p.latitude for p in located], dtype=np.float64),
-                        np.array([p.longitude for p in located], dtype=np.float64)))
-    return out
+            owners.append(j)
+            starts.append(len(lats))
+            lats.extend(float(p.latitude or 0) for p in located)
+            lons.extend(float(p.longitude or 0) for p in located)
+    return (np.array(owners, dtype=np.int64), np.array(starts, dtype=np.int64),
+            np.array(lats, dtype=np.float64), np.array(lons, dtype=np.float64))
 
 
 def _prerequisites(offering: Any, profile: EnterpriseProfile) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 _DENSE_MAX_CELLS = 5_000_000  # (V, N) float64 kept dense up to 40 MB
+BLOCK_CELLS = 2_000_000  # term rows x offerings multiplied at once in ``scores_many``
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -62,7 +63,8 @@ class TextIndex:
         )
 
     def query(self, text: str) -> tuple[I64, F64]:
-        """Term columns and l2-normalised weights of ``text`` (empty when no term is known)."""
+        """Term columns and l2-normalised weights of ``text`` (empty when no term is known);
+        used to name the terms behind a match."""
         counts = Counter(i for i in map(self.vocabulary.get, words(text)) if i is not None)
         if not counts:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
@@ -72,27 +74,49 @@ class TextIndex:
         weights = tf * self.idf[index]
         return index, weights / np.sqrt(weights @ weights)
 
-    def scores(self, index: I64, weights: F64) -> F64:
-        """Cosine similarity of one query with every offering, (N,)."""
-        n = self.offerings.shape[0]
-        if index.size == 0:
-            return np.zeros(n)
-        if self.columns is not None:
-            return np.asarray(weights @ self.columns[index], dtype=np.float64)
-        return np.asarray(self.columns_sparse[index].T @ weights, dtype=np.float64).ravel()
-
     def scores_many(self, texts: Sequence[str]) -> F64:
-        """Cosine similarity of many query texts with every offering, (P, N)."""
+        """Cosine similarity of each text with every offering, (P, N).
+
+        Each distinct text is encoded once; the sums run term by term in the same order for
+        one text or many, so a profile scores the same alone or in a batch.
+        """
         unique: dict[str, int] = {}
         codes = np.fromiter((unique.setdefault(t, len(unique)) for t in texts), dtype=np.int64,
                             count=len(texts))
+        rows: list[int] = []
+        cols: list[int] = []
+        counts: list[int] = []
+        vocabulary = self.vocabulary
+        for u, text in enumerate(unique):
+            for column, count in Counter(
+                i for i in map(vocabulary.get, words(text)) if i is not None
+            ).items():
+                rows.append(u)
+                cols.append(column)
+                counts.append(count)
         n = self.offerings.shape[0]
-        block = np.zeros((len(unique), n), dtype=np.float64)
-        for text, u in unique.items():
-            index, weights = self.query(text)
-            if index.size:
-                block[u] = self.scores(index, weights)
-        return block[codes]
+        out = np.zeros((len(unique), n), dtype=np.float64)
+        if counts:
+            row = np.array(rows, dtype=np.int64)
+            col = np.array(cols, dtype=np.int64)
+            weight = (1.0 + np.log(np.array(counts, dtype=np.float64))) * self.idf[col]
+            weight /= np.sqrt(np.bincount(row, weight * weight, minlength=len(unique)))[row]
+            starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]])
+            bounds = np.r_[starts, row.size]
+            # Blocks of whole texts keep the (terms x N) products to about BLOCK_CELLS.
+            per_block = max(1, BLOCK_CELLS // max(8 * n, 1))
+            for first in range(0, starts.size, per_block):
+                last = min(first + per_block, starts.size)
+                lo, hi = int(bounds[first]), int(bounds[last])
+                terms = self._columns_of(col[lo:hi]) * weight[lo:hi, None]
+                heads = starts[first:last]
+                out[row[heads]] = np.add.reduceat(terms, heads - lo, axis=0)
+        return out[codes]
+
+    def _columns_of(self, index: I64) -> F64:
+        if self.columns is not None:
+            return self.columns[index]
+        return np.asarray(self.columns_sparse[index].todense(), dtype=np.float64)
 
     def overlap_terms(self, index: I64, weights: F64, j: int, limit: int = 3) -> list[str]:
         """The query terms that contribute most to its similarity with offering ``j``."""

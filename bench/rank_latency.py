@@ -1,0 +1,190 @@
+"""Ranking speed: in-process ``rank()`` latency and ``rank_many`` throughput.
+
+    python bench/rank_latency.py [--profiles 100000] [--repeat 20] [--seed 7]
+
+Measures, in one run and on this machine:
+
+- ``rank(profile, k=10)`` p50/p99 on the real catalogue and on synthetic catalogues of 1,000
+  and 10,000 offerings (built from the real entries with shuffled keywords, weight limits and
+  regions, so the text and rule work is like the real one);
+- ``rank_many(frame, k=5)`` profiles per second on a frame of validated synthetic profiles
+  (``bench/synthetic_profiles.py``, through the batch command's own validation), once as
+  generated and once with every row's products text made unique (no text reuse);
+- a reference measured in the same run (a 44-element dot product and a Python call), so that
+  the figures can be compared across machines as ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import sklearn  # noqa: E402
+
+from bench.synthetic_profiles import synthetic_profiles  # noqa: E402
+from catalog import Catalog, Geography, catalog_from_document, load_catalog  # noqa: E402
+from catalog.vocab import STATES  # noqa: E402
+from matching import EnterpriseProfile, Ranker, parse_profile  # noqa: E402
+from matching.judged import load_sets  # noqa: E402
+
+
+def cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def synthetic_catalog(real: Catalog, n: int, rng: np.random.Generator) -> Catalog:
+    """``n`` offerings derived from the real ones (valid entries of the same schema)."""
+    pool = sorted({k for o in real.offerings for k in o.keywords})
+    base = [o.model_dump(mode="json", exclude_none=True) for o in real.offerings if o.active]
+    entries = []
+    for i in range(n):
+        entry = dict(base[i % len(base)])
+        entry["id"] = f"{entry['id']}-{i}"
+        entry["name"] = f"{entry['name']} {i}"
+        entry["keywords"] = list(rng.choice(pool, size=int(rng.integers(3, 12)), replace=False))
+        constraints = dict(entry.get("constraints", {}))
+        if rng.random() < 0.3:
+            constraints["max_weight_kg"] = float(rng.choice([2, 5, 20, 35]))
+            constraints.pop("min_weight_kg", None)
+        if rng.random() < 0.2:
+            constraints["regions"] = list(rng.choice(STATES, size=int(rng.integers(1, 4)),
+                                                     replace=False))
+        entry["constraints"] = constraints
+        entries.append(entry)
+    return catalog_from_document({"offerings": entries})
+
+
+def percentiles(fn: Callable[[], Any], profiles: list[EnterpriseProfile], repeat: int
+                ) -> tuple[float, float, int]:
+    for p in profiles[:20]:
+        fn_one(fn, p)
+    times = []
+    for _ in range(repeat):
+        for p in profiles:
+            start = time.perf_counter()
+            fn_one(fn, p)
+            times.append(time.perf_counter() - start)
+    ms = np.array(times) * 1000
+    return float(np.percentile(ms, 50)), float(np.percentile(ms, 99)), len(ms)
+
+
+def fn_one(fn: Callable[[EnterpriseProfile], Any], profile: EnterpriseProfile) -> None:
+    fn(profile)
+
+
+def reference_us(repeat: int = 200_000) -> tuple[float, float]:
+    a = np.random.default_rng(0).random(44)
+    b = np.random.default_rng(1).random(44)
+    start = time.perf_counter()
+    for _ in range(repeat):
+        np.dot(a, b)
+    dot = (time.perf_counter() - start) / repeat * 1e6
+
+    def nothing(x: int) -> int:
+        return x
+
+    start = time.perf_counter()
+    for i in range(repeat):
+        nothing(i)
+    call = (time.perf_counter() - start) / repeat * 1e6
+    return dot, call
+
+
+def profile_frame(geography: Geography, n: int, seed: int, unique_text: bool) -> pd.DataFrame:
+    """Validated profiles (the batch command's validation) as a frame for ``rank_many``."""
+    from service.batch.rows import prepare
+
+    raw = synthetic_profiles(n, geography.pincodes, geography.pincode_states, seed=seed)
+    if unique_text:
+        rng = np.random.default_rng(seed)
+        words = np.array(["hand", "made", "export", "quality", "organic", "printed", "gift",
+                          "traditional", "premium", "bulk", "eco", "festive"])
+        extra = rng.choice(words, size=(n, 3))
+        raw["products"] = [f"{p} {' '.join(w)} lot {i}"
+                           for i, (p, w) in enumerate(zip(raw["products"], extra, strict=True))]
+    return prepare(raw.drop(columns=["id"]), 1, geography).profiles
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profiles", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+
+    geography = Geography.load()
+    real = load_catalog()
+    rng = np.random.default_rng(args.seed)
+    judged = [parse_profile(j.profile, geography)
+              for profiles in load_sets().values() for j in profiles]
+    dot_us, call_us = reference_us()
+
+    rows = []
+    for label, catalog in (
+        (f"real ({len(real)})", real),
+        ("synthetic 1,000", synthetic_catalog(real, 1_000, rng)),
+        ("synthetic 10,000", synthetic_catalog(real, 10_000, rng)),
+    ):
+        start = time.perf_counter()
+        ranker = Ranker().fit(catalog, geography)
+        fit_s = time.perf_counter() - start
+        repeat = args.repeat if len(catalog) <= 1000 else max(2, args.repeat // 5)
+        p50, p99, n = percentiles(lambda p, r=ranker: r.rank(p, k=10), judged, repeat)
+        rows.append((label, fit_s, p50, p99, n))
+
+    ranker = Ranker().fit(real, geography)
+    throughput = []
+    for unique in (False, True):
+        frame = profile_frame(geography, args.profiles, args.seed, unique)
+        ranker.rank_many(frame.iloc[:1000], k=5)
+        start = time.perf_counter()
+        out = ranker.rank_many(frame, k=5)
+        seconds = time.perf_counter() - start
+        throughput.append((unique, len(frame), seconds, len(frame) / seconds, len(out)))
+
+    affinity = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print("environment")
+    print(f"  CPU        {cpu_name()} ({os.cpu_count()} logical, {affinity} usable)")
+    print(f"  load       {os.getloadavg()[0]:.2f} (1-minute average at the end of the run)")
+    print(f"  Python     {platform.python_version()}  numpy {np.__version__}  "
+          f"pandas {pd.__version__}  scikit-learn {sklearn.__version__}")
+    print(f"  reference  np.dot of two 44-vectors {dot_us:.2f} us; empty Python call "
+          f"{call_us:.3f} us")
+    print()
+    print("rank(profile, k=10), one thread; judged profiles, each ranked repeatedly")
+    print(f"  {'catalogue':<18}{'fit s':>8}{'p50 ms':>9}{'p99 ms':>9}{'calls':>8}"
+          f"{'p99 / dot':>11}")
+    for label, fit_s, p50, p99, n in rows:
+        print(f"  {label:<18}{fit_s:>8.2f}{p50:>9.3f}{p99:>9.3f}{n:>8}"
+              f"{p99 * 1000 / dot_us:>11.0f}")
+    print()
+    print(f"rank_many(frame, k=5) on the real catalogue, {args.profiles:,} synthetic profiles, "
+          "one process")
+    print(f"  {'products text':<22}{'rows':>9}{'seconds':>9}{'profiles/s':>12}{'out rows':>10}")
+    for unique, n, seconds, rate, out_rows in throughput:
+        label = "unique per row" if unique else "as generated (reused)"
+        print(f"  {label:<22}{n:>9,}{seconds:>9.2f}{rate:>12,.0f}{out_rows:>10,}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""The TF-IDF text index agrees with scikit-learn's vectoriser, alone or in blocks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from matching import text
+from matching.text import TextIndex, words
+
+DOCS = [
+    "silver jewellery export parcel",
+    "tea packets to germany, tea gardens",
+    "books and printed matter",
+    "small tracked parcel abroad",
+]
+QUERIES = ["silver parcel abroad", "nothing known here", "tea tea tea export", "books", "the"]
+
+
+def expected() -> np.ndarray:
+    vectorizer = TfidfVectorizer(analyzer=words, sublinear_tf=True).fit(DOCS)
+    return np.asarray((vectorizer.transform(QUERIES) @ vectorizer.transform(DOCS).T).todense())
+
+
+def test_words_drop_stop_words_and_case() -> None:
+    assert words("The Silver AND gold-plated rings") == ["silver", "gold-plated", "rings"]
+
+
+def test_scores_match_scikit_learn() -> None:
+    index = TextIndex.fit(DOCS)
+    assert index.scores_many(QUERIES) == pytest.approx(expected(), abs=1e-12)
+    assert not index.scores_many(["nothing known here"]).any()
+
+
+def test_sparse_path_and_small_blocks_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    index = TextIndex.fit(DOCS)
+    sparse_only = TextIndex(index.vocabulary, index.terms, index.idf, index.offerings, None,
+                            index.columns_sparse)
+    monkeypatch.setattr(text, "BLOCK_CELLS", 1)
+    assert sparse_only.scores_many(QUERIES) == pytest.approx(expected(), abs=1e-12)
+    alone = [index.scores_many([q])[0] for q in QUERIES]
+    assert np.array_equal(np.array(alone), index.scores_many(QUERIES))
+
+
+def test_overlap_terms_name_the_shared_words() -> None:
+    index = TextIndex.fit(DOCS)
+    terms, weights = index.query("silver parcel for germany")
+    assert set(index.overlap_terms(terms, weights, 0)) == {"silver", "parcel"}
+    assert index.overlap_terms(terms, weights, 2) == []
