@@ -76,7 +76,7 @@ def _select_one(
 ) -> I64:
     """:func:`select` for one profile: the same greedy rule with fewer array operations."""
     if similarity is not None:
-        pairwise = similarity[np.ix_(cand, cand)].astype(np.float64)
+        pairwise = similarity[cand][:, cand].astype(np.float64)
     else:
         vectors = signature[cand]
         pairwise = (vectors @ vectors.T).astype(np.float64)

@@ -125,6 +125,13 @@ class OfferingTable:
     rural_only: Bool
     features: F32  # (N, needs) 0/1
     need_idf: F32  # (needs,) log(1 + N / offerings serving the need)
+    feature_count: F32  # (N,) needs each offering serves
+    weight_low: F64  # NaN where no minimum
+    weight_high: F64  # NaN where no maximum
+    weight_centre: F64  # the band's typical parcel (NaN without a band)
+    sector_score: F64  # (sectors + 1, N): sector fit per profile sector (last row: unknown)
+    sector_mismatch: Bool  # (sectors + 1, N): the offering names other sectors only
+    destination_factor: F64  # (N,) 1 named countries, 0.5 "all", 0 not international
     feature_norm: F32
     sectors: F32  # (sectors, N): 1 named, 0 not; all-sector offerings hold ``any_sector``
     any_sector: Bool
@@ -219,6 +226,13 @@ def build_table(offerings: Sequence[Offering]) -> OfferingTable:
         rural_only=np.array([o.constraints.rural_only for o in offerings]),
         features=features,
         need_idf=np.log1p(n / np.maximum(features.sum(axis=0), 1.0)).astype(np.float32),
+        feature_count=features.sum(axis=1),
+        **_weight_band(offerings),
+        **_sector_fit(offerings, sectors),
+        destination_factor=np.array(
+            [0.0 if o.constraints.scope != "international"
+             else (0.5 if o.constraints.destinations == "all" else 1.0) for o in offerings]
+        ),
         feature_norm=np.sqrt(features.sum(axis=1)).astype(np.float32),
         sectors=sectors,
         any_sector=np.array([o.sectors == "all" for o in offerings]),
@@ -234,6 +248,32 @@ def build_table(offerings: Sequence[Offering]) -> OfferingTable:
         signature=signature,
         text=text,
     )
+
+
+ANY_SECTOR_FIT = 0.35  # an offering for every sector fits a little; one for yours fits fully
+
+
+def _weight_band(offerings: Sequence[Offering]) -> dict[str, F64]:
+    low = np.array([np.nan if o.constraints.min_weight_kg is None else o.constraints.min_weight_kg
+                    for o in offerings], dtype=np.float64)
+    high = np.array([np.nan if o.constraints.max_weight_kg is None
+                     else o.constraints.max_weight_kg for o in offerings], dtype=np.float64)
+    # The band's typical parcel: a quarter of the cap (geometric middle with a minimum too),
+    # or twice the minimum for a band open upwards.
+    with np.errstate(invalid="ignore"):
+        centre = np.where(
+            ~np.isnan(high),
+            np.where(~np.isnan(low), np.sqrt(np.fmax(low, 0.1) * high), high / 4),
+            low * 2,
+        )
+    return {"weight_low": low, "weight_high": high, "weight_centre": centre}
+
+
+def _sector_fit(offerings: Sequence[Offering], sectors: F32) -> dict[str, Any]:
+    any_sector = np.array([o.sectors == "all" for o in offerings])
+    named = np.vstack([sectors, np.zeros((1, len(offerings)), dtype=np.float32)])
+    score = np.where(any_sector[None, :], ANY_SECTOR_FIT, named).astype(np.float64)
+    return {"sector_score": score, "sector_mismatch": ~any_sector[None, :] & (named == 0)}
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,12 @@ from typing import Any
 import yaml
 
 STATE_GROUPS = ("north", "south", "east", "north_east", "west", "central")
-SET_FILES = {"tuning": "judged_tuning.yaml", "held_aside": "judged_held_aside.yaml"}
+SET_FILES = {
+    "tuning": "judged_tuning.yaml",
+    "held_aside": "judged_held_aside.yaml",
+    # Written by a different author than the ranker's and never used for tuning.
+    "independent": "judged_independent.yaml",
+}
 
 
 class JudgedSetError(ValueError):
@@ -78,7 +83,7 @@ def load_set(path: Path, offering_ids: Iterable[str] | None = None) -> list[Judg
 def load_sets(
     directory: Path | None = None, offering_ids: Iterable[str] | None = None
 ) -> dict[str, list[JudgedProfile]]:
-    """Both judged sets, by name (``tuning``, ``held_aside``)."""
+    """Every judged set, by name (``tuning``, ``held_aside``, ``independent``)."""
     base = directory or default_directory()
     ids = list(offering_ids) if offering_ids is not None else None
     return {name: load_set(base / file, ids) for name, file in SET_FILES.items()}

@@ -250,16 +250,16 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
             query_text(profile.sector, profile.products, profile.needs,
                        profile.first_time_exporter)
         )
+        picked = chosen[chosen >= 0]
+        weighted = np.array([self.weights_[n] * signals.values[n][0, picked] for n in SIGNALS])
         recommendations = []
-        for position, j in enumerate(int(x) for x in chosen if x >= 0):
+        for position, j in enumerate(picked.tolist()):
             offering = table.offerings[j]
             location, location_text = self._location(
                 j, int(hpo_index[0]), float(hpo_km[0]), fixed_km[0], float(lat[0]), float(lon[0]),
                 place.district if fixed_near[0, j] else None,
             )
-            contributions = {
-                n: self.weights_[n] * float(signals.values[n][0, j]) for n in SIGNALS
-            }
+            contributions = dict(zip(SIGNALS, weighted[:, position].tolist(), strict=True))
             recommendations.append(
                 Recommendation(
                     rank=position + 1,

@@ -55,7 +55,7 @@ _COD_CHANNELS = (
 class Signals:
     """The signal arrays of P profiles against N offerings, plus the implied needs."""
 
-    values: dict[str, F32]
+    values: dict[str, F64]
     implied_needs: F32  # (P, needs) strength of each need implied by the profile's facts
     sector_mismatch: np.ndarray  # (P, N) the offering names sectors, not the profile's
     remote: np.ndarray  # (P, N) a fixed-place offering with no place near the profile
@@ -111,51 +111,41 @@ def implied_needs(p: ProfileArrays) -> F32:
 COVERAGE_SHARE = 0.75  # the rest of a need score is precision (how focused the offering is)
 
 
-def _need_fit(profile_needs: F32, table: OfferingTable) -> F32:
+def _need_fit(profile_needs: F32, table: OfferingTable) -> F64:
     """Share of the profile's needs the offering serves (weighted by strength), blended with
     the share of the offering's features that are among them."""
     # Needs few offerings serve count more than needs most serve (an idf over offerings).
-    weighted = profile_needs * table.need_idf[None, :]
+    weighted = profile_needs * table.need_idf
     matched = weighted @ table.features.T
     wanted = weighted.sum(axis=1, keepdims=True)
     coverage = np.divide(matched, wanted, out=np.zeros_like(matched), where=wanted > 0)
-    size = table.features.sum(axis=1)[None, :]
-    plain = profile_needs @ table.features.T
-    precision = np.divide(plain, size, out=np.zeros_like(plain), where=size > 0)
-    fit: F32 = (COVERAGE_SHARE * coverage
-                + (1 - COVERAGE_SHARE) * np.minimum(precision, 1.0)).astype(np.float32)
+    precision = (profile_needs @ table.features.T) / np.maximum(table.feature_count, 1.0)
+    fit: F64 = COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * np.minimum(precision, 1.0)
     return fit
 
 
-def _weight_fit(weight: F64, table: OfferingTable) -> F32:
+def _weight_fit(weight: F64, table: OfferingTable) -> F64:
     """How snugly a typical parcel sits in each offering's weight band (0 with no band)."""
-    low = np.where(np.isfinite(table.min_weight), table.min_weight, np.nan)
-    high = np.where(np.isfinite(table.max_weight), table.max_weight, np.nan)
-    # The band's typical parcel: a quarter of the cap, or twice the minimum for open bands.
-    centre = np.where(
-        ~np.isnan(high), np.where(~np.isnan(low), np.sqrt(np.fmax(low, 0.1) * high), high / 4),
-        low * 2,
-    )
     w = weight[:, None]
     with np.errstate(invalid="ignore", divide="ignore"):
-        distance = np.log(w / centre[None, :]) / 1.2
-    fit = np.exp(-0.5 * distance**2)
-    inside = ~((w > high[None, :]) | (w < low[None, :]))
-    return np.where(np.isnan(fit) | ~inside, 0.0, fit).astype(np.float32)
+        fit = np.exp(-0.5 * (np.log(w / table.weight_centre) / 1.2) ** 2)
+        outside = (w > table.weight_high) | (w < table.weight_low)
+    result: F64 = np.where(np.isnan(fit) | outside, 0.0, fit)
+    return result
 
 
-def _volume_fit(p: ProfileArrays, table: OfferingTable) -> F32:
+def _volume_fit(p: ProfileArrays, table: OfferingTable) -> F64:
     """Contract services suit regular shippers; counter services suit occasional ones."""
     parcels = np.where(
-        (table.scope == 2)[None, :],
+        table.scope == 2,
         p.international_parcels[:, None],
         np.fmax(p.domestic_parcels, p.international_parcels)[:, None],
     )
     level = np.clip(np.log10(1.0 + parcels) / 3.0, 0.0, 1.0)  # 1,000 a month and more -> 1
-    contract = table.contract[None, :]
-    counter_only = (table.counter & ~table.contract)[None, :]
-    fit = np.where(contract, level, np.where(counter_only, 1.0 - level, 0.0))
-    return np.where(np.isnan(fit), 0.0, fit).astype(np.float32)
+    fit = np.where(table.contract, level,
+                   np.where(table.counter & ~table.contract, 1.0 - level, 0.0))
+    result: F64 = np.where(np.isnan(fit), 0.0, fit)
+    return result
 
 
 REMOTE_KM = 200.0  # a fixed place farther than this is a journey, not a visit
@@ -168,50 +158,33 @@ def compute(
     office, ``fixed_km`` (P, N) to the nearest fixed place of an offering (NaN: none known),
     ``fixed_near`` (P, N) marks a fixed place named after the profile's district."""
     implied = implied_needs(p)
-    stated = p.needs
-    sector = np.where(
-        table.any_sector[None, :],
-        0.35,
-        table.sectors[np.maximum(p.sector, 0)] * (p.sector >= 0)[:, None],
-    )
-    channel = np.minimum(p.channels @ table.channel_affinity, 1.0)
+    sector_row = np.where(p.sector >= 0, p.sector, table.sector_score.shape[0] - 1)
     covered = p.destinations @ table.reach
-    share = np.divide(
-        covered, p.n_destinations[:, None], out=np.zeros_like(covered),
-        where=p.n_destinations[:, None] > 0,
+    share = covered / np.maximum(p.n_destinations, 1.0)[:, None]
+    near = 1.0 / (1.0 + hpo_km / NEAR_KM)
+    fixed = np.fmax(1.0 / (1.0 + fixed_km / (NEAR_KM * 4)), np.where(fixed_near, 0.8, np.nan))
+    is_fixed = table.needs_place == 2
+    distance = np.where(table.needs_place == 1, near[:, None], np.where(is_fixed, fixed, 0.0))
+    missing = (~p.held).astype(np.float32) @ table.requires_held.astype(np.float32)
+    segments = table.segments.T
+    fits_segment = (
+        (segments[:, p.segment_size].T & (p.segment_size >= 0)[:, None])
+        | (segments[:, p.segment_business].T & (p.segment_business >= 0)[:, None])
     )
-    destination = np.where(
-        (table.scope == 2)[None, :], share * np.where(table.specific_reach, 1.0, 0.5), 0.0
-    )
-    near = np.where(np.isnan(hpo_km), 0.0, 1.0 / (1.0 + hpo_km / NEAR_KM))[:, None]
-    fixed = np.where(np.isnan(fixed_km), 0.0, 1.0 / (1.0 + fixed_km / (NEAR_KM * 4)))
-    fixed = np.where(fixed_near, np.maximum(fixed, 0.8), fixed)
-    is_fixed = (table.needs_place == 2)[None, :]
-    remote = is_fixed & ~fixed_near & ~(fixed_km <= REMOTE_KM)
-    distance = np.where(
-        (table.needs_place == 1)[None, :], near, np.where((table.needs_place == 2)[None, :],
-                                                          fixed, 0.0)
-    )
-    missing = (table.requires_held[None, :, :] & ~p.held[:, :, None]).sum(axis=1)
-    size_ok = table.segments[np.maximum(p.segment_size, 0)] & (p.segment_size >= 0)[:, None]
-    business_ok = (table.segments[np.maximum(p.segment_business, 0)]
-                   & (p.segment_business >= 0)[:, None])
-    segment = ((table.targeted[None, :] & (size_ok | business_ok))
-               | (table.rural_only[None, :] & (p.rural == 1)[:, None]))
-    mismatch = ~table.any_sector[None, :] & (sector == 0)
-    text = p.text.astype(np.float32)
     values = {
-        "needs": _need_fit(stated, table),
+        "needs": _need_fit(p.needs, table),
         "implied": _need_fit(implied, table),
-        "text": text,
-        "sector": sector.astype(np.float32),
-        "segment": segment.astype(np.float32),
-        "channel": channel.astype(np.float32),
-        "destination": destination.astype(np.float32),
+        "text": p.text,
+        "sector": table.sector_score[sector_row],
+        "segment": ((table.targeted & fits_segment)
+                    | (table.rural_only & (p.rural == 1)[:, None])).astype(np.float64),
+        "channel": np.minimum(p.channels @ table.channel_affinity, 1.0),
+        "destination": share * table.destination_factor,
         "weight": _weight_fit(p.weight, table),
         "volume": _volume_fit(p, table),
-        "distance": distance.astype(np.float32),
-        "prerequisites": (-np.minimum(missing, 2) / 2.0).astype(np.float32),
+        "distance": np.where(np.isnan(distance), 0.0, distance),
+        "prerequisites": -np.minimum(missing, 2.0) / 2.0,
     }
+    remote = is_fixed & ~fixed_near & ~(fixed_km <= REMOTE_KM)
     return Signals(values={name: values[name] for name in SIGNALS}, implied_needs=implied,
-                   sector_mismatch=mismatch, remote=remote)
+                   sector_mismatch=table.sector_mismatch[sector_row], remote=remote)

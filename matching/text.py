@@ -101,8 +101,8 @@ class TextIndex:
             col = np.array(cols, dtype=np.int64)
             weight = (1.0 + np.log(np.array(counts, dtype=np.float64))) * self.idf[col]
             weight /= np.sqrt(np.bincount(row, weight * weight, minlength=len(unique)))[row]
-            starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]])
-            bounds = np.r_[starts, row.size]
+            starts = np.flatnonzero(np.concatenate(([True], row[1:] != row[:-1])))
+            bounds = np.append(starts, row.size)
             # Blocks of whole texts keep the (terms x N) products to about BLOCK_CELLS.
             per_block = max(1, BLOCK_CELLS // max(8 * n, 1))
             for first in range(0, starts.size, per_block):
