@@ -14,11 +14,11 @@ def register(subparsers: Any) -> None:
     evaluate = subparsers.add_parser(
         "eval",
         help="NDCG@5, MRR and recall@5 of the ranker and the popularity and BM25 baselines on "
-        "the judged sets (tuning and held-aside reported separately)",
+        "the judged sets (tuning, held-aside and the independent set reported separately)",
     )
     evaluate.add_argument(
-        "--data", type=Path, help="directory with judged_tuning.yaml and judged_held_aside.yaml "
-        "(default: tests/data of the source tree)"
+        "--data", type=Path, help="directory with judged_tuning.yaml, judged_held_aside.yaml and "
+        "judged_independent.yaml (default: tests/data of the source tree)"
     )
     evaluate.add_argument("--catalog", help="catalogue YAML (default: the packaged catalogue)")
     evaluate.add_argument(
@@ -62,7 +62,7 @@ def _eval(args: argparse.Namespace) -> int:
     print(f"catalogue {catalog.version}, model {ranker.model_version}; k=5; MRR counts the first "
           "grade-2 answer, recall@5 every graded answer; baselines rank eligible offerings only; "
           "popularity is learnt from the tuning set")
-    for name in ("tuning", "held_aside"):
+    for name in ("tuning", "held_aside", "independent"):
         scored = results[name]
         print()
         print(format_table([summarise(name, scored)], f"== {name} ({len(scored)} profiles) =="))
@@ -71,8 +71,10 @@ def _eval(args: argparse.Namespace) -> int:
         if args.details:
             print(f"-- {name}: where the ranker disagrees --")
             print("\n".join(disagreements(scored)) or "(none)")
-    held = summarise("held_aside", results["held_aside"]).means
-    margin = held["ranker"]["ndcg@5"] - max(held["popularity"]["ndcg@5"], held["bm25"]["ndcg@5"])
-    print(f"\nheld-aside NDCG@5 {held['ranker']['ndcg@5']:.3f}, {margin:+.3f} over the better "
-          "baseline")
+    print()
+    for name, label in (("held_aside", "held-aside"), ("independent", "independent set")):
+        held = summarise(name, results[name]).means
+        best = max(held["popularity"]["ndcg@5"], held["bm25"]["ndcg@5"])
+        print(f"{label} NDCG@5 {held['ranker']['ndcg@5']:.3f}, "
+              f"{held['ranker']['ndcg@5'] - best:+.3f} over the better baseline")
     return 0
