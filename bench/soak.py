@@ -12,6 +12,10 @@ either way):
      7 %  GET  /v1/profiles/{id}/recommendations   rank a stored profile and store the run
      5 %  GET  /v1/offerings?q=...        catalogue search
 
+Production runs PostgreSQL: pass ``--database-url postgresql+psycopg://...`` (an empty
+database; it is migrated) for production-like figures. On the SQLite default, concurrent
+writers contend for SQLite's single write lock.
+
 The server's resident memory is sampled every 5 s; growth is measured from the end of the first
 minute (warm-up: caches, pools, first allocations) to the end. Not part of CI.
 
@@ -175,8 +179,10 @@ def main(argv: list[str] | None = None) -> int:
         key = made.stdout.strip().splitlines()[-1]
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
+        log_path = Path(tmp) / "server.log"
+        log = log_path.open("wb")
         server = subprocess.Popen([*DAKMATCH, "serve", "--port", str(port)], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+                                  stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
         try:
             _wait_ready(base, server)
             watched = psutil.Process(server.pid)
@@ -204,6 +210,10 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.terminate()
             server.wait(timeout=30)
+            log.close()
+        server_errors = [
+            line for line in log_path.read_text(errors="replace").splitlines() if "error" in line
+        ]
 
     all_latencies = np.array([x for xs in tally.latencies.values() for x in xs]) * 1000
     total = len(all_latencies)
@@ -227,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     for example in tally.examples:
         print(f"  error example: {example}")
+    for line in server_errors[-3:]:
+        print(f"  server log: {line[:300]}")
     return 0 if errors == 0 else 1
 
 
