@@ -55,3 +55,23 @@ def test_local_and_dask_outputs_agree_exactly(
     assert local == dask
     assert local.rows == 3000
     assert local.rejected_rows > 0
+
+
+def test_cli_runs_on_a_scheduler_address(
+    model: Model, client: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from catalog import default_catalog_path
+    from service.cli import main
+
+    source = tmp_path / "profiles.csv"
+    synthetic(model, 400, seed=3, invalid_fraction=0.02).to_csv(source, index=False)
+    run_batch(model, source, tmp_path / "local.csv", progress=False)
+    address = client.scheduler.address
+    code = main(["batch", str(source), str(tmp_path / "dask.csv"), "--engine", "dask",
+                 "--scheduler", address, "--catalog", str(default_catalog_path()),
+                 "--chunk-size", "150", "--no-progress"])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    assert "400 rows" in capsys.readouterr().out
+    assert (tmp_path / "local.csv").read_bytes() == (tmp_path / "dask.csv").read_bytes()
+    # The cluster outlives the run: the CLI closed only its own client.
+    assert client.status == "running"
