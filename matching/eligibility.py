@@ -13,7 +13,8 @@ import numpy as np
 from catalog.countries import country_name
 from catalog.schema import Offering
 from catalog.vocab import STATES, Requirement
-from matching.features import SEGMENTS, Bool, OfferingTable, ProfileArrays
+from matching.encoding import ProfileArrays
+from matching.features import SEGMENTS, Bool, OfferingTable
 
 RULES = (
     "status",

@@ -191,6 +191,8 @@ def build_table(offerings: Sequence[Offering]) -> OfferingTable:
             requires_held[r, j] = req in c.requires
     text = TextIndex.fit([offering_text(o) for o in offerings])
     category = np.array([CATEGORIES.index(o.category) for o in offerings], dtype=np.int64)
+    low, high, centre = _weight_band(offerings)
+    sector_score, sector_mismatch = _sector_fit(offerings, sectors)
     signature = np.hstack(
         [
             features,
@@ -227,8 +229,11 @@ def build_table(offerings: Sequence[Offering]) -> OfferingTable:
         features=features,
         need_idf=np.log1p(n / np.maximum(features.sum(axis=0), 1.0)).astype(np.float32),
         feature_count=features.sum(axis=1),
-        **_weight_band(offerings),
-        **_sector_fit(offerings, sectors),
+        weight_low=low,
+        weight_high=high,
+        weight_centre=centre,
+        sector_score=sector_score,
+        sector_mismatch=sector_mismatch,
         destination_factor=np.array(
             [0.0 if o.constraints.scope != "international"
              else (0.5 if o.constraints.destinations == "all" else 1.0) for o in offerings]
@@ -253,7 +258,7 @@ def build_table(offerings: Sequence[Offering]) -> OfferingTable:
 ANY_SECTOR_FIT = 0.35  # an offering for every sector fits a little; one for yours fits fully
 
 
-def _weight_band(offerings: Sequence[Offering]) -> dict[str, F64]:
+def _weight_band(offerings: Sequence[Offering]) -> tuple[F64, F64, F64]:
     low = np.array([np.nan if o.constraints.min_weight_kg is None else o.constraints.min_weight_kg
                     for o in offerings], dtype=np.float64)
     high = np.array([np.nan if o.constraints.max_weight_kg is None
@@ -266,145 +271,12 @@ def _weight_band(offerings: Sequence[Offering]) -> dict[str, F64]:
             np.where(~np.isnan(low), np.sqrt(np.fmax(low, 0.1) * high), high / 4),
             low * 2,
         )
-    return {"weight_low": low, "weight_high": high, "weight_centre": centre}
+    return low, high, centre
 
 
-def _sector_fit(offerings: Sequence[Offering], sectors: F32) -> dict[str, Any]:
+def _sector_fit(offerings: Sequence[Offering], sectors: F32) -> tuple[F64, Bool]:
     any_sector = np.array([o.sectors == "all" for o in offerings])
     named = np.vstack([sectors, np.zeros((1, len(offerings)), dtype=np.float32)])
     score = np.where(any_sector[None, :], ANY_SECTOR_FIT, named).astype(np.float64)
-    return {"sector_score": score, "sector_mismatch": ~any_sector[None, :] & (named == 0)}
-
-
-@dataclass(frozen=True)
-class ProfileArrays:
-    """P profiles as aligned arrays in the offering table's space."""
-
-    needs: F32  # (P, needs) stated needs 0/1
-    sector: I64
-    segment_size: I64  # segment index of the size class, -1 unknown
-    segment_business: I64
-    channels: F32  # (P, sales channels)
-    destinations: F32  # (P, countries + 1) counts per reach column
-    n_destinations: F64
-    weight: F64  # NaN unknown
-    value: F64
-    domestic_parcels: F64
-    international_parcels: F64
-    first_time: Bool
-    rural: F64  # 1, 0, NaN unknown
-    held: Bool  # (P, len(HELD_REQUIREMENTS))
-    state: I64  # -1 unknown
-    latitude: F64
-    longitude: F64
-    text: F64  # (P, N) cosine of the profile's text with each offering's
-
-    @property
-    def size(self) -> int:
-        return int(self.sector.shape[0])
-
-
-def _multi_hot(
-    values: Sequence[Any], index: Mapping[Any, int], width: int
-) -> F32:
-    out = np.zeros((len(values), width), dtype=np.float32)
-    rows: list[int] = []
-    cols: list[int] = []
-    for r, items in enumerate(values):
-        if items is None or (isinstance(items, float) and math.isnan(items)):
-            continue
-        for item in items:
-            col = index.get(item)
-            if col is not None:
-                rows.append(r)
-                cols.append(col)
-    np.add.at(out, (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)), 1.0)
-    return out
-
-
-def _numbers(values: Sequence[Any]) -> F64:
-    return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
-
-
-def _codes(values: Sequence[Any], index: Mapping[Any, int]) -> I64:
-    return np.array([index.get(v, -1) if v is not None else -1 for v in values], dtype=np.int64)
-
-
-def query_text(sector: Any, products: Any, needs: Any, first_time: bool) -> str:
-    """What a profile says about itself, as text to match against offering texts."""
-    parts = [str(products or "")]
-    if sector is not None and str(sector) != "other":
-        parts.append(str(sector).replace("_", " "))
-    for need in needs or ():
-        parts.append(str(need).replace("_", " "))
-    if first_time:
-        parts.append("first time exporter")
-    return " ".join(parts)
-
-
-def encode_profiles(
-    columns: Mapping[str, Sequence[Any]],
-    table: OfferingTable,
-    latitude: F64,
-    longitude: F64,
-    states: Sequence[Any],
-) -> ProfileArrays:
-    """Encode profiles given column-wise (``EnterpriseProfile`` field -> values).
-
-    ``latitude``, ``longitude`` and ``states`` locate their PIN codes (NaN / None unknown).
-    """
-    n = len(columns["sector"])
-
-    def col(name: str, default: Any = None) -> Sequence[Any]:
-        values = columns.get(name)
-        return [default] * n if values is None else values
-
-    destinations = col("destinations", ())
-    country_index = {c: i for i, c in enumerate(table.countries[:-1])}
-    other = len(table.countries) - 1
-    dest = np.zeros((n, len(table.countries)), dtype=np.float32)
-    for r, codes in enumerate(destinations):
-        for code in codes if codes is not None and not isinstance(codes, float) else ():
-            dest[r, country_index.get(str(code), other)] += 1.0
-    first_time = np.array([bool(v) for v in col("first_time_exporter", False)], dtype=bool)
-    rural = np.array(
-        [np.nan if v is None or v != v else float(bool(v)) for v in col("rural")], dtype=np.float64
-    )
-    held = np.array(
-        [
-            held_requirements(*row)
-            for row in zip(col("iec"), col("gstin"), col("udyam_number"),
-                           col("sales_channels", ()), strict=True)
-        ],
-        dtype=bool,
-    ).reshape(n, len(HELD_REQUIREMENTS))
-    sectors = col("sector")
-    texts = [
-        query_text(s, p, nd, bool(ft))
-        for s, p, nd, ft in zip(
-            sectors, col("products", ""), col("needs", ()), first_time, strict=True
-        )
-    ]
-    text = table.text.scores_many(texts)
-    return ProfileArrays(
-        needs=np.minimum(_multi_hot(col("needs", ()), _NEED_INDEX, len(NEEDS)), 1.0),
-        sector=_codes(sectors, _SECTOR_INDEX),
-        segment_size=_codes(col("size_class"), _SIZE_SEGMENT),
-        segment_business=_codes(col("business_type"), _BUSINESS_SEGMENT),
-        channels=np.minimum(_multi_hot(col("sales_channels", ()), _CHANNEL_INDEX,
-                                       len(CHANNELS)), 1.0),
-        destinations=dest,
-        n_destinations=dest.sum(axis=1).astype(np.float64),
-        weight=_numbers(col("typical_weight_kg")),
-        value=_numbers(col("typical_value_inr")),
-        domestic_parcels=_numbers(col("monthly_domestic_parcels")),
-        international_parcels=_numbers(col("monthly_international_parcels")),
-        first_time=first_time,
-        rural=rural,
-        held=held,
-        state=np.array([STATE_INDEX.get(s, -1) if isinstance(s, str) else -1 for s in states],
-                       dtype=np.int64),
-        latitude=latitude,
-        longitude=longitude,
-        text=text,
-    )
+    mismatch: Bool = ~any_sector[None, :] & (named == 0)
+    return score, mismatch

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Mapping
 from typing import Any, Self
 
@@ -14,23 +13,21 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from catalog.geo import HEAD_POST_OFFICE_NOTE, PincodeError, haversine_km
-from catalog.vocab import LocationKind
+from catalog.geo import PincodeError
 from matching import diversity
 from matching.eligibility import NEXT_STEPS, RULES, check, not_eligible_reasons
+from matching.encoding import ProfileArrays, encode_profiles, query_text
 from matching.explain import reasons_for
 from matching.features import (
     F64,
     HELD_REQUIREMENTS,
     OfferingTable,
-    ProfileArrays,
     build_table,
-    encode_profiles,
     held_requirements,
-    query_text,
 )
+from matching.places import PlaceIndex
 from matching.profile import EnterpriseProfile, ProfileError, parse_profile
-from matching.result import NotEligible, Ranking, Recommendation, RecommendedPlace
+from matching.result import NotEligible, Ranking, Recommendation
 from matching.signals import SIGNALS, Signals, compute
 
 ALGORITHM = "signals-mmr-1"
@@ -123,8 +120,7 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
             (table.signature @ table.signature.T).astype(np.float32)
             if table.size <= _SIMILARITY_MAX_N else None
         )
-        self.fixed_places_ = _fixed_places(table)
-        self._fit_places(table, geography)
+        self.places_ = PlaceIndex.build(table.offerings, geography)
         self.catalog_version_ = str(getattr(catalog, "version", ""))
         params = json.dumps(self.get_params(), sort_keys=True)
         digest = hashlib.sha256(f"{ALGORITHM}|{params}|{self.catalog_version_}".encode())
@@ -151,61 +147,6 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         score = score * np.where(signals.sector_mismatch, 1.0 - self.sector_mismatch, 1.0)
         score = score * np.where(signals.remote, 1.0 - self.remote_penalty, 1.0)
         return score
-
-    def _fit_places(self, table: OfferingTable, geography: Any) -> None:
-        """Nearest head post office of every PIN code, and the fixed places named after each
-        district, computed once so that ranking does no tree queries."""
-        pins = np.asarray(geography.pincodes)
-        located = geography.locate_many(pd.Series(pins))
-        numbers = pins.astype(np.int64)
-        if (table.needs_place == 1).any() and geography.facility_count(
-            LocationKind.HEAD_POST_OFFICE
-        ):
-            index, km = geography.nearest_many(
-                LocationKind.HEAD_POST_OFFICE, located["latitude"], located["longitude"]
-            )
-        else:
-            index = np.full(numbers.size, -1, dtype=np.int64)
-            km = np.full(numbers.size, np.nan)
-        self.pin_numbers_ = numbers
-        self.pin_hpo_ = np.asarray(index, dtype=np.int64)
-        self.pin_hpo_km_ = np.asarray(km, dtype=np.float64)
-        named = [
-            (j, " ".join(p.name.lower() for p in o.location.places))
-            for j, o in enumerate(table.offerings) if o.location.kind is LocationKind.FIXED
-        ]
-        near: dict[str, npt.NDArray[np.int64]] = {}
-        for district in located["district"].dropna().astype(str).unique():
-            word = re.compile(rf"\b{re.escape(district.lower())}\b")
-            hits = [j for j, names in named if word.search(names)]
-            if hits:
-                near[district] = np.array(hits, dtype=np.int64)
-        self.district_places_ = near
-
-    def _distances(
-        self, pincodes: Any, latitude: F64, longitude: F64, districts: list[Any]
-    ) -> tuple[npt.NDArray[np.int64], F64, F64, npt.NDArray[np.bool_]]:
-        """Nearest head post office (index, km) per profile, km to each offering's nearest
-        fixed place, and whether a fixed place is named after the profile's district."""
-        table: OfferingTable = self.table_
-        numbers = np.asarray(pincodes, dtype=np.int64)
-        position = np.minimum(np.searchsorted(self.pin_numbers_, numbers),
-                              self.pin_numbers_.size - 1)
-        found = self.pin_numbers_[position] == numbers
-        index = np.where(found, self.pin_hpo_[position], -1)
-        km = np.where(found, self.pin_hpo_km_[position], np.nan)
-        fixed = np.full((numbers.size, table.size), np.nan)
-        owners, starts, lats, lons = self.fixed_places_
-        if owners.size:
-            d = haversine_km(latitude[:, None], longitude[:, None], lats[None, :], lons[None, :])
-            fixed[:, owners] = np.minimum.reduceat(d, starts, axis=1)
-        near = np.zeros((numbers.size, table.size), dtype=bool)
-        if self.district_places_:
-            for row, district in enumerate(districts):
-                hits = self.district_places_.get(district) if isinstance(district, str) else None
-                if hits is not None:
-                    near[row, hits] = True
-        return index, km, fixed, near
 
     # --- one profile -----------------------------------------------------------------------
 
@@ -237,8 +178,8 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         lat = np.array([np.nan if place.latitude is None else place.latitude])
         lon = np.array([np.nan if place.longitude is None else place.longitude])
         arrays = encode_profiles(columns, table, lat, lon, [place.state])
-        hpo_index, hpo_km, fixed_km, fixed_near = self._distances(
-            [int(profile.pincode)], lat, lon, [place.district]
+        hpo_index, hpo_km, fixed_km, fixed_near = self.places_.distances(
+            np.array([int(profile.pincode)]), lat, lon, [place.district]
         )
         elig = check(table, arrays)
         eligible = elig.eligible
@@ -255,9 +196,9 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         recommendations = []
         for position, j in enumerate(picked.tolist()):
             offering = table.offerings[j]
-            location, location_text = self._location(
-                j, int(hpo_index[0]), float(hpo_km[0]), fixed_km[0], float(lat[0]), float(lon[0]),
-                place.district if fixed_near[0, j] else None,
+            location, location_text = self.places_.location(
+                offering, int(hpo_index[0]), float(hpo_km[0]), float(fixed_km[0, j]),
+                float(lat[0]), float(lon[0]), place.district if fixed_near[0, j] else None,
             )
             contributions = dict(zip(SIGNALS, weighted[:, position].tolist(), strict=True))
             recommendations.append(
@@ -282,45 +223,6 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
                                             arrays),
             model_version=self.model_version,
         )
-
-    def _location(
-        self, j: int, hpo_index: int, hpo_km: float, fixed_km: F64, lat: float, lon: float,
-        district: str | None,
-    ) -> tuple[RecommendedPlace | None, str | None]:
-        offering = self.table_.offerings[j]
-        kind = offering.location.kind
-        if kind is LocationKind.HEAD_POST_OFFICE and hpo_index >= 0:
-            hpo = self.geography_.facility(LocationKind.HEAD_POST_OFFICE, hpo_index)
-            km = round(hpo_km, 1)
-            return (
-                RecommendedPlace(hpo.name, hpo.pincode, km, HEAD_POST_OFFICE_NOTE),
-                f"nearest head post office: {hpo.name}, {km:g} km away",
-            )
-        if kind is LocationKind.FIXED:
-            places = offering.location.places
-            located = [p for p in places if p.has_coordinates]
-            if located and not np.isnan(fixed_km[j]):
-                km_each = [
-                    float(haversine_km(lat, lon, float(p.latitude or 0), float(p.longitude or 0)))
-                    for p in located
-                ]
-                km = min(km_each)
-                nearest = located[km_each.index(km)]
-                return (
-                    RecommendedPlace(nearest.name, nearest.pincode, round(km, 1),
-                                     offering.location.note),
-                    f"{nearest.name} is {km:.0f} km away",
-                )
-            if district:
-                word = re.compile(rf"\b{re.escape(district.lower())}\b")
-                local = next((p for p in places if word.search(p.name.lower())), places[0])
-                return (
-                    RecommendedPlace(local.name, local.pincode, None, offering.location.note),
-                    f"{local.name} is in your district ({district})",
-                )
-            return RecommendedPlace(places[0].name, places[0].pincode, None,
-                                    offering.location.note), None
-        return None, None
 
     def _not_eligible(
         self, fails: dict[str, np.ndarray], eligible: np.ndarray, relevance: F64,
@@ -391,8 +293,10 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
             if name in EnterpriseProfile.model_fields
         }
         arrays = encode_profiles(columns, table, lat, lon, states)
-        numbers = pd.to_numeric(frame["pincode"], errors="coerce").fillna(0).astype(np.int64)
-        _, hpo_km, fixed_km, fixed_near = self._distances(numbers.to_numpy(), lat, lon, districts)
+        numbers: npt.NDArray[np.int64] = (
+            pd.to_numeric(frame["pincode"], errors="coerce").fillna(0).to_numpy(dtype=np.int64)
+        )
+        _, hpo_km, fixed_km, fixed_near = self.places_.distances(numbers, lat, lon, districts)
         eligible = check(table, arrays).eligible
         scores = self._score(compute(arrays, table, hpo_km, fixed_km, fixed_near), eligible)
         chosen = diversity.select(scores, k, self.diversity, table.signature, self.similarity_)
@@ -404,26 +308,6 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
             "offering_id": np.asarray(table.ids, dtype=object)[picked],
             "score": np.round(scores[rows, picked], 4),
         })
-
-
-def _fixed_places(
-    table: OfferingTable,
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], F64, F64]:
-    """Every located fixed place as flat arrays: owning offerings (one entry each), where each
-    owner's places start, and the places' coordinates (grouped by owner)."""
-    owners: list[int] = []
-    starts: list[int] = []
-    lats: list[float] = []
-    lons: list[float] = []
-    for j, offering in enumerate(table.offerings):
-        located = [p for p in offering.location.places if p.has_coordinates]
-        if offering.location.kind is LocationKind.FIXED and located:
-            owners.append(j)
-            starts.append(len(lats))
-            lats.extend(float(p.latitude or 0) for p in located)
-            lons.extend(float(p.longitude or 0) for p in located)
-    return (np.array(owners, dtype=np.int64), np.array(starts, dtype=np.int64),
-            np.array(lats, dtype=np.float64), np.array(lons, dtype=np.float64))
 
 
 def _prerequisites(offering: Any, profile: EnterpriseProfile) -> tuple[str, ...]:

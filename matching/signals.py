@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from catalog.vocab import Need, SalesChannel
+from matching.encoding import ProfileArrays
 from matching.features import (
     _CHANNEL_INDEX,
     _NEED_INDEX,
@@ -19,7 +20,6 @@ from matching.features import (
     F64,
     NEEDS,
     OfferingTable,
-    ProfileArrays,
 )
 
 SIGNALS = (

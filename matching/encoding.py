@@ -1,0 +1,162 @@
+"""Profiles as arrays in the offerings' feature space (one profile or a whole frame alike)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from matching.features import (
+    _BUSINESS_SEGMENT,
+    _CHANNEL_INDEX,
+    _NEED_INDEX,
+    _SECTOR_INDEX,
+    _SIZE_SEGMENT,
+    CHANNELS,
+    F32,
+    F64,
+    HELD_REQUIREMENTS,
+    I64,
+    NEEDS,
+    STATE_INDEX,
+    Bool,
+    OfferingTable,
+    held_requirements,
+)
+
+
+@dataclass(frozen=True)
+class ProfileArrays:
+    """P profiles as aligned arrays in the offering table's space."""
+
+    needs: F32  # (P, needs) stated needs 0/1
+    sector: I64
+    segment_size: I64  # segment index of the size class, -1 unknown
+    segment_business: I64
+    channels: F32  # (P, sales channels)
+    destinations: F32  # (P, countries + 1) counts per reach column
+    n_destinations: F64
+    weight: F64  # NaN unknown
+    value: F64
+    domestic_parcels: F64
+    international_parcels: F64
+    first_time: Bool
+    rural: F64  # 1, 0, NaN unknown
+    held: Bool  # (P, len(HELD_REQUIREMENTS))
+    state: I64  # -1 unknown
+    latitude: F64
+    longitude: F64
+    text: F64  # (P, N) cosine of the profile's text with each offering's
+
+    @property
+    def size(self) -> int:
+        return int(self.sector.shape[0])
+
+
+def _multi_hot(
+    values: Sequence[Any], index: Mapping[Any, int], width: int
+) -> F32:
+    out = np.zeros((len(values), width), dtype=np.float32)
+    rows: list[int] = []
+    cols: list[int] = []
+    for r, items in enumerate(values):
+        if items is None or (isinstance(items, float) and math.isnan(items)):
+            continue
+        for item in items:
+            col = index.get(item)
+            if col is not None:
+                rows.append(r)
+                cols.append(col)
+    np.add.at(out, (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)), 1.0)
+    return out
+
+
+def _numbers(values: Sequence[Any]) -> F64:
+    return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
+
+
+def _codes(values: Sequence[Any], index: Mapping[Any, int]) -> I64:
+    return np.array([index.get(v, -1) if v is not None else -1 for v in values], dtype=np.int64)
+
+
+def query_text(sector: Any, products: Any, needs: Any, first_time: bool) -> str:
+    """What a profile says about itself, as text to match against offering texts."""
+    parts = [str(products or "")]
+    if sector is not None and str(sector) != "other":
+        parts.append(str(sector).replace("_", " "))
+    for need in needs or ():
+        parts.append(str(need).replace("_", " "))
+    if first_time:
+        parts.append("first time exporter")
+    return " ".join(parts)
+
+
+def encode_profiles(
+    columns: Mapping[str, Sequence[Any]],
+    table: OfferingTable,
+    latitude: F64,
+    longitude: F64,
+    states: Sequence[Any],
+) -> ProfileArrays:
+    """Encode profiles given column-wise (``EnterpriseProfile`` field -> values).
+
+    ``latitude``, ``longitude`` and ``states`` locate their PIN codes (NaN / None unknown).
+    """
+    n = len(columns["sector"])
+
+    def col(name: str, default: Any = None) -> Sequence[Any]:
+        values = columns.get(name)
+        return [default] * n if values is None else values
+
+    destinations = col("destinations", ())
+    country_index = {c: i for i, c in enumerate(table.countries[:-1])}
+    other = len(table.countries) - 1
+    dest = np.zeros((n, len(table.countries)), dtype=np.float32)
+    for r, codes in enumerate(destinations):
+        for code in codes if codes is not None and not isinstance(codes, float) else ():
+            dest[r, country_index.get(str(code), other)] += 1.0
+    first_time = np.array([bool(v) for v in col("first_time_exporter", False)], dtype=bool)
+    rural = np.array(
+        [np.nan if v is None or v != v else float(bool(v)) for v in col("rural")], dtype=np.float64
+    )
+    held = np.array(
+        [
+            held_requirements(*row)
+            for row in zip(col("iec"), col("gstin"), col("udyam_number"),
+                           col("sales_channels", ()), strict=True)
+        ],
+        dtype=bool,
+    ).reshape(n, len(HELD_REQUIREMENTS))
+    sectors = col("sector")
+    texts = [
+        query_text(s, p, nd, bool(ft))
+        for s, p, nd, ft in zip(
+            sectors, col("products", ""), col("needs", ()), first_time, strict=True
+        )
+    ]
+    text = table.text.scores_many(texts)
+    return ProfileArrays(
+        needs=np.minimum(_multi_hot(col("needs", ()), _NEED_INDEX, len(NEEDS)), 1.0),
+        sector=_codes(sectors, _SECTOR_INDEX),
+        segment_size=_codes(col("size_class"), _SIZE_SEGMENT),
+        segment_business=_codes(col("business_type"), _BUSINESS_SEGMENT),
+        channels=np.minimum(_multi_hot(col("sales_channels", ()), _CHANNEL_INDEX,
+                                       len(CHANNELS)), 1.0),
+        destinations=dest,
+        n_destinations=dest.sum(axis=1).astype(np.float64),
+        weight=_numbers(col("typical_weight_kg")),
+        value=_numbers(col("typical_value_inr")),
+        domestic_parcels=_numbers(col("monthly_domestic_parcels")),
+        international_parcels=_numbers(col("monthly_international_parcels")),
+        first_time=first_time,
+        rural=rural,
+        held=held,
+        state=np.array([STATE_INDEX.get(s, -1) if isinstance(s, str) else -1 for s in states],
+                       dtype=np.int64),
+        latitude=latitude,
+        longitude=longitude,
+        text=text,
+    )

@@ -1,0 +1,152 @@
+"""Where an enterprise goes for an offering: nearest head post office, fixed places, distances.
+
+Everything that needs a tree query or a string match is computed once per catalogue at fit
+(nearest head post office of every PIN code, fixed places named after each district), so a
+ranking only looks values up.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from catalog.geo import HEAD_POST_OFFICE_NOTE, haversine_km
+from catalog.schema import Offering
+from catalog.vocab import LocationKind
+from matching.features import F64
+from matching.result import RecommendedPlace
+
+I64 = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class PlaceIndex:
+    """Per-PIN nearest head post office and the offerings' fixed places, as arrays."""
+
+    geography: Any
+    pin_numbers: I64  # sorted PIN codes of the directory
+    pin_hpo: I64  # nearest head post office (facility number, -1 none) per PIN code
+    pin_hpo_km: F64
+    owners: I64  # offerings with located fixed places (one entry each)
+    starts: I64  # where each owner's places start in lats/lons
+    lats: F64
+    lons: F64
+    district_places: dict[str, I64]  # district -> offerings with a place named after it
+    size: int
+
+    @classmethod
+    def build(cls, offerings: Sequence[Offering], geography: Any) -> PlaceIndex:
+        """Nearest head post office of every PIN code, and the fixed places named after each
+        district, computed once so that ranking does no tree queries."""
+        pins = np.asarray(geography.pincodes)
+        located = geography.locate_many(pd.Series(pins))
+        numbers = pins.astype(np.int64)
+        wants_hpo = any(o.location.kind is LocationKind.HEAD_POST_OFFICE for o in offerings)
+        if wants_hpo and geography.facility_count(LocationKind.HEAD_POST_OFFICE):
+            index, km = geography.nearest_many(
+                LocationKind.HEAD_POST_OFFICE, located["latitude"], located["longitude"]
+            )
+        else:
+            index = np.full(numbers.size, -1, dtype=np.int64)
+            km = np.full(numbers.size, np.nan)
+        named = [
+            (j, " ".join(p.name.lower() for p in o.location.places))
+            for j, o in enumerate(offerings) if o.location.kind is LocationKind.FIXED
+        ]
+        near: dict[str, npt.NDArray[np.int64]] = {}
+        for district in located["district"].dropna().astype(str).unique():
+            word = re.compile(rf"\b{re.escape(district.lower())}\b")
+            hits = [j for j, names in named if word.search(names)]
+            if hits:
+                near[district] = np.array(hits, dtype=np.int64)
+        owners, starts, lats, lons = _fixed_places(offerings)
+        return cls(geography, numbers, np.asarray(index, dtype=np.int64),
+                   np.asarray(km, dtype=np.float64), owners, starts, lats, lons, near,
+                   len(offerings))
+
+    def distances(
+        self, pincodes: I64, latitude: F64, longitude: F64, districts: Sequence[Any]
+    ) -> tuple[I64, F64, F64, npt.NDArray[np.bool_]]:
+        """For P profiles: nearest head post office (facility number, km), km to each
+        offering's nearest located fixed place (P, N; NaN none), and (P, N) whether one of an
+        offering's fixed places is named after the profile's district."""
+        numbers = np.asarray(pincodes, dtype=np.int64)
+        position = np.minimum(np.searchsorted(self.pin_numbers, numbers),
+                              self.pin_numbers.size - 1)
+        found = self.pin_numbers[position] == numbers
+        index = np.where(found, self.pin_hpo[position], -1)
+        km = np.where(found, self.pin_hpo_km[position], np.nan)
+        fixed = np.full((numbers.size, self.size), np.nan)
+        if self.owners.size:
+            d = haversine_km(latitude[:, None], longitude[:, None], self.lats[None, :],
+                             self.lons[None, :])
+            fixed[:, self.owners] = np.minimum.reduceat(d, self.starts, axis=1)
+        near = np.zeros((numbers.size, self.size), dtype=bool)
+        if self.district_places:
+            for row, district in enumerate(districts):
+                hits = self.district_places.get(district) if isinstance(district, str) else None
+                if hits is not None:
+                    near[row, hits] = True
+        return index, km, fixed, near
+
+    def location(
+        self, offering: Offering, hpo_index: int, hpo_km: float, fixed_km: float, lat: float,
+        lon: float, district: str | None,
+    ) -> tuple[RecommendedPlace | None, str | None]:
+        """Where to go for ``offering`` and a sentence saying how far it is (None: anywhere)."""
+        kind = offering.location.kind
+        if kind is LocationKind.HEAD_POST_OFFICE and hpo_index >= 0:
+            hpo = self.geography.facility(LocationKind.HEAD_POST_OFFICE, hpo_index)
+            km = round(hpo_km, 1)
+            return (
+                RecommendedPlace(hpo.name, hpo.pincode, km, HEAD_POST_OFFICE_NOTE),
+                f"nearest head post office: {hpo.name}, {km:g} km away",
+            )
+        if kind is not LocationKind.FIXED:
+            return None, None
+        places = offering.location.places
+        located = [p for p in places if p.has_coordinates]
+        if located and not np.isnan(fixed_km):
+            km_each = [
+                float(haversine_km(lat, lon, float(p.latitude or 0), float(p.longitude or 0)))
+                for p in located
+            ]
+            nearest = located[km_each.index(min(km_each))]
+            return (
+                RecommendedPlace(nearest.name, nearest.pincode, round(fixed_km, 1),
+                                 offering.location.note),
+                f"{nearest.name} is {fixed_km:.0f} km away",
+            )
+        if district:
+            word = re.compile(rf"\b{re.escape(district.lower())}\b")
+            local = next((p for p in places if word.search(p.name.lower())), places[0])
+            return (
+                RecommendedPlace(local.name, local.pincode, None, offering.location.note),
+                f"{local.name} is in your district ({district})",
+            )
+        return RecommendedPlace(places[0].name, places[0].pincode, None,
+                                offering.location.note), None
+
+
+def _fixed_places(offerings: Sequence[Offering]) -> tuple[I64, I64, F64, F64]:
+    """Every located fixed place as flat arrays: owning offerings (one entry each), where each
+    owner's places start, and the places' coordinates (grouped by owner)."""
+    owners: list[int] = []
+    starts: list[int] = []
+    lats: list[float] = []
+    lons: list[float] = []
+    for j, offering in enumerate(offerings):
+        located = [p for p in offering.location.places if p.has_coordinates]
+        if offering.location.kind is LocationKind.FIXED and located:
+            owners.append(j)
+            starts.append(len(lats))
+            lats.extend(float(p.latitude or 0) for p in located)
+            lons.extend(float(p.longitude or 0) for p in located)
+    return (np.array(owners, dtype=np.int64), np.array(starts, dtype=np.int64),
+            np.array(lats, dtype=np.float64), np.array(lons, dtype=np.float64))
