@@ -12,6 +12,7 @@ from matching.features import _CHANNEL_INDEX, _NEED_INDEX, F32, F64, I64, Offeri
 from matching.profile import EnterpriseProfile
 
 MIN_CONTRIBUTION = 0.015  # weighted signal value below which a signal is not worth a sentence
+MAX_SIGNAL_REASONS = 4  # strongest signals stated; caveats and conditions always follow
 
 _CHANNEL_NAMES = {
     SalesChannel.OWN_SHOP: "your own shop",
@@ -103,8 +104,8 @@ def reasons_for(
     reasons: list[str] = []
     ordered = sorted(contributions.items(), key=lambda item: (-item[1], item[0]))
     for signal, contribution in ordered:
-        if contribution < MIN_CONTRIBUTION:
-            continue
+        if contribution < MIN_CONTRIBUTION or len(reasons) == MAX_SIGNAL_REASONS:
+            break
         sentence = _sentence(signal, offering, j, profile, implied, table, query,
                              location_text)
         if sentence and sentence not in reasons:

@@ -57,6 +57,7 @@ HELD_REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement.MARKETPLACE_ACCOUNT,
     Requirement.GEM_REGISTRATION,
 )
+_SHIPPING = frozenset({Need.DOMESTIC_SHIPPING, Need.INTERNATIONAL_SHIPPING, Need.BULK_FREIGHT})
 MARKETPLACES = frozenset(
     {SalesChannel.AMAZON, SalesChannel.FLIPKART, SalesChannel.ETSY, SalesChannel.MEESHO,
      SalesChannel.ONDC}
@@ -137,7 +138,7 @@ class OfferingTable:
     any_sector: Bool
     channel_affinity: F32  # (sales channels, N)
     contract: Bool
-    counter: Bool
+    counter: Bool  # a parcel service booked at a counter
     needs_place: npt.NDArray[np.int8]  # 0 anywhere, 1 nearest head post office, 2 fixed
     requires_held: Bool  # (len(HELD_REQUIREMENTS), N)
     targeted: Bool  # the offering names the segments it serves (not "all")
@@ -244,7 +245,8 @@ def build_table(offerings: Sequence[Offering]) -> OfferingTable:
         channel_affinity=affinity,
         contract=np.array([Requirement.CONTRACT in o.constraints.requires for o in offerings]),
         counter=np.array(
-            [any(ch.value in ("counter", "dnk_counter") for ch in o.channels) for o in offerings]
+            [any(ch.value in ("counter", "dnk_counter") for ch in o.channels)
+             and bool(set(o.features) & _SHIPPING) for o in offerings]
         ),
         needs_place=np.array([place_kind[o.location.kind] for o in offerings], dtype=np.int8),
         requires_held=requires_held,

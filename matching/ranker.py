@@ -16,7 +16,7 @@ from sklearn.utils.validation import check_is_fitted
 from catalog.geo import PincodeError
 from matching import diversity
 from matching.eligibility import NEXT_STEPS, RULES, check, not_eligible_reasons
-from matching.encoding import ProfileArrays, encode_profiles, query_text
+from matching.encoding import ProfileArrays, encode_profiles
 from matching.explain import reasons_for
 from matching.features import (
     F64,
@@ -187,10 +187,8 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         relevance = self._relevance(signals)
         scores = np.where(eligible, relevance, -np.inf)
         chosen = diversity.select(scores, k, self.diversity, table.signature, self.similarity_)[0]
-        query = table.text.query(
-            query_text(profile.sector, profile.products, profile.needs,
-                       profile.first_time_exporter)
-        )
+        # Reasons name only the words the enterprise wrote, not the needs it ticked.
+        query = table.text.query(profile.products)
         picked = chosen[chosen >= 0]
         weighted = np.array([self.weights_[n] * signals.values[n][0, picked] for n in SIGNALS])
         recommendations = []
