@@ -206,3 +206,29 @@ def test_head_post_office_location_names_the_stand_in(
     assert dnk.location.distance_km < 10
     assert dnk.location.note
     assert "stands in" in dnk.location.note
+
+
+def test_not_eligible_is_capped_and_most_relevant_first(geography: Geography) -> None:
+    abroad = [
+        offering(id=f"abroad-{i:02d}", name=f"Abroad {i}", category="cross_border_parcels",
+                 features=["international_shipping"], constraints={"scope": "international"},
+                 keywords=["jewellery"] if i == 7 else [])
+        for i in range(60)
+    ]
+    catalog = synthetic_catalog(offering(), *abroad)
+    ranking = Ranker().fit(catalog, geography).rank(
+        make_profile(destinations=[], products="jewellery"), k=5
+    )
+    assert len(ranking.not_eligible) == 50
+    assert ranking.not_eligible[0].offering_id == "abroad-07"
+    assert [r.offering_id for r in ranking.recommendations] == ["plain"]
+
+
+def test_reasons_only_from_what_the_profile_says(ranker: Ranker, geography: Geography) -> None:
+    quiet = ranker.rank(parse_profile(make_profile(products="", sales_channels=[]), geography))
+    for r in quiet.recommendations:
+        assert not any(reason.startswith(("works with where you sell", "matches how you"))
+                       for reason in r.reasons)
+    etsy = ranker.rank(parse_profile(make_profile(sales_channels=["etsy"]), geography))
+    itps = next(r for r in etsy.recommendations if r.offering_id == "itps")
+    assert "works with where you sell: Etsy" in itps.reasons
