@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -41,6 +42,7 @@ DAKMATCH = [
 class Run:
     engine: str
     seconds: float
+    cpu_seconds: float
     peak_rss_mb: float
     summary: str
 
@@ -64,6 +66,7 @@ def run_engine(engine: str, source: Path, workdir: Path, extra: list[str]) -> Ru
     command = [*DAKMATCH, "batch", str(source), str(output), "--k", "5", "--engine", engine,
                "--catalog", str(ROOT / "catalog" / "data" / "offerings.yaml"), *extra]  # fmt: skip
     peak = 0
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     watched = psutil.Process(process.pid)
@@ -79,11 +82,15 @@ def run_engine(engine: str, source: Path, workdir: Path, extra: list[str]) -> Ru
     sampler.start()
     stdout, _ = process.communicate()
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU of the command and every process it waited for (its worker processes): the time an
+    # otherwise idle machine would need, spread over its cores.
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     done.set()
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"dakmatch batch --engine {engine} failed ({process.returncode})")
-    return Run(engine, seconds, peak / 2**20, stdout.strip().splitlines()[-1])
+    return Run(engine, seconds, cpu, peak / 2**20, stdout.strip().splitlines()[-1])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,15 +119,17 @@ def main(argv: list[str] | None = None) -> int:
         from service.batch.io import count_rows
 
         rows = count_rows(source) or 0
+        load = os.getloadavg()
         runs = [run_engine(engine, source, workdir, extra) for engine in args.engines]
 
     print()
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}; {rows:,} profiles, top 5")  # fmt: skip
-    print(f"{'engine':<8} {'seconds':>8} {'profiles/s':>11} {'peak RSS MB':>12}")
+    print(f"load average before the runs: {load[0]:.1f} (1 min)")
+    print(f"{'engine':<8} {'seconds':>8} {'profiles/s':>11} {'CPU s':>8} {'peak RSS MB':>12}")
     for run in runs:
         print(f"{run.engine:<8} {run.seconds:>8.1f} {rows / run.seconds:>11,.0f} "
-              f"{run.peak_rss_mb:>12,.0f}")  # fmt: skip
+              f"{run.cpu_seconds:>8.1f} {run.peak_rss_mb:>12,.0f}")  # fmt: skip
     by_engine = {run.engine: run for run in runs}
     if rows < 1_000_000:
         print("(the 60 s / 2 GB targets are for 1,000,000 profiles; this run is smaller)")
