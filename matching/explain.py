@@ -102,9 +102,9 @@ def reasons_for(
 ) -> list[str]:
     """Reasons for one recommended offering, strongest signal first."""
     reasons: list[str] = []
-    ordered = sorted(contributions.items(), key=lambda item: (-item[1], item[0]))
-    for signal, contribution in ordered:
-        if contribution < MIN_CONTRIBUTION or len(reasons) == MAX_SIGNAL_REASONS:
+    strong = [(-c, s) for s, c in contributions.items() if c >= MIN_CONTRIBUTION]
+    for _, signal in sorted(strong):
+        if len(reasons) == MAX_SIGNAL_REASONS:
             break
         sentence = _sentence(signal, offering, j, profile, implied, table, query,
                              location_text)

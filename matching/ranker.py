@@ -239,8 +239,9 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
             )[0]
         else:
             excluded = excluded[np.lexsort((excluded, -relevance[excluded]))]
-        for j in excluded.tolist():
-            rules = [rule for rule in RULES if fails[rule][0, j]]
+        failed = np.stack([fails[rule][0, excluded] for rule in RULES], axis=1).tolist()
+        for j, flags in zip(excluded.tolist(), failed, strict=True):
+            rules = [rule for rule, flag in zip(RULES, flags, strict=True) if flag]
             out.append(NotEligible(
                 offering_id=table.ids[j],
                 reasons=tuple(not_eligible_reasons(
