@@ -193,7 +193,7 @@ def _partitions(source: Path, chunk_size: int) -> Any:
         dtype=str,
         keep_default_na=False,
         na_filter=False,
-        encoding="utf-8",
+        encoding="utf-8-sig",
     )
 
 

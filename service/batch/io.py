@@ -84,14 +84,15 @@ def read_chunks(path: Path, chunk_size: int) -> Iterator[pd.DataFrame]:
             dtype=str,
             keep_default_na=False,
             na_filter=False,
-            encoding="utf-8",
+            encoding="utf-8-sig",  # spreadsheets often start their CSV with a byte-order mark
         )
         with reader:
             yield from reader
     except pd.errors.EmptyDataError:
         return
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise BatchFileError(f"{path}: not a readable CSV file ({exc})") from exc
+        reason = " ".join(str(exc).split())
+        raise BatchFileError(f"{path}: not a readable CSV file ({reason})") from exc
 
 
 class ResultWriter:

@@ -153,3 +153,18 @@ def test_reading_is_chunked(tmp_path: Path) -> None:
     )
     sizes = [len(chunk) for chunk in read_chunks(source, 10)]
     assert sizes == [10, 10, 5]
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_column(model: Model, tmp_path: Path) -> None:
+    source = tmp_path / "excel.csv"
+    source.write_bytes("\ufeffid,pincode,sector\nx1,400001,apparel\n".encode())
+    summary = run_batch(model, source, tmp_path / "out.csv", progress=False)
+    assert summary.ranked_profiles == 1
+    assert pd.read_csv(tmp_path / "out.csv")["id"].unique().tolist() == ["x1"]
+
+
+def test_a_line_with_the_wrong_number_of_fields_is_named(model: Model, tmp_path: Path) -> None:
+    source = tmp_path / "broken.csv"
+    source.write_text("id,pincode,sector\na,400001,apparel\nb,400001,apparel,extra\n")
+    with pytest.raises(BatchFileError, match="Expected 3 fields in line 3, saw 4"):
+        run_batch(model, source, tmp_path / "out.csv", progress=False)
