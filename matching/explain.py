@@ -110,6 +110,8 @@ def reasons_for(
                              location_text)
         if sentence and sentence not in reasons:
             reasons.append(sentence)
+    if location_text:
+        reasons.append(location_text)
     reasons.extend(_caveats(offering, profile))
     if offering.constraints.rural_only and profile.rural is None:
         reasons.append("for people living in rural areas: confirm that yours is a rural address")
@@ -166,9 +168,7 @@ def _sentence(
         if table.contract[j]:
             return f"{count} parcels a month: enough regular volume for a contract"
         return f"{count} parcels a month: book at the counter without a contract"
-    if signal == "distance":
-        return location_text
-    return None
+    return None  # "distance": the place sentence is always added by reasons_for
 
 
 def _channel_names(p: EnterpriseProfile, table: OfferingTable, j: int) -> list[str]:

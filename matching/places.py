@@ -106,7 +106,8 @@ class PlaceIndex:
             km = round(hpo_km, 1)
             return (
                 RecommendedPlace(hpo.name, hpo.pincode, km, HEAD_POST_OFFICE_NOTE),
-                f"nearest head post office: {hpo.name}, {km:g} km away",
+                f"nearest head post office: {hpo.name}, {km:g} km away (it stands in for the "
+                "nearest export centre: ask there which DNK serves you)",
             )
         if kind is not LocationKind.FIXED:
             return None, None

@@ -52,20 +52,16 @@ class Ranking:
 def _place(place: RecommendedPlace | None) -> dict[str, Any] | None:
     if place is None:
         return None
-    out: dict[str, Any] = {
-        "name": place.name,
-        "pincode": place.pincode,
-        "distance_km": place.distance_km,
-    }
-    if place.note:
-        out["note"] = place.note
-    return out
+    return {"name": place.name, "pincode": place.pincode, "distance_km": place.distance_km}
 
 
 def ranking_payload(
     ranking: Ranking, catalog_version: str, run_id: str | None = None
 ) -> dict[str, Any]:
-    """The ranking as the JSON object of DESIGN §5 (plain dicts, lists, str, float, None).
+    """The ranking as the JSON object of DESIGN §5, exactly its keys (plain dicts, lists, str,
+    float, None). ``next_step`` and the place ``note`` stay on the dataclasses; what the API
+    must say about a place (the head post office standing in for the export centre) is in the
+    reasons.
 
     Parameters
     ----------
@@ -95,7 +91,6 @@ def ranking_payload(
                 "reasons": list(r.reasons),
                 "prerequisites": list(r.prerequisites),
                 "location": _place(r.location),
-                "next_step": r.next_step,
             }
             for r in ranking.recommendations
         ],

@@ -178,13 +178,13 @@ def test_payload_has_the_api_shape(ranker: Ranker, geography: Geography) -> None
     assert isinstance(ranking, Ranking)
     payload = ranking_payload(ranking, "cat-v1", run_id="run-7")
     assert json.loads(json.dumps(payload)) == payload
-    assert {"catalog_version", "model_version", "run_id", "recommendations",
-            "not_eligible"} <= set(payload)
+    assert set(payload) == {"catalog_version", "model_version", "run_id", "recommendations",
+                            "not_eligible"}
     assert payload["catalog_version"] == "cat-v1"
     assert payload["run_id"] == "run-7"
     first = payload["recommendations"][0]
-    assert {"rank", "offering_id", "name", "provider", "category", "score", "reasons",
-            "prerequisites", "location"} <= set(first)
+    assert set(first) == {"rank", "offering_id", "name", "provider", "category", "score",
+                          "reasons", "prerequisites", "location"}
     assert first["rank"] == 1
     assert first["reasons"]
     assert all(isinstance(r, str) for r in first["reasons"])
@@ -206,6 +206,10 @@ def test_head_post_office_location_names_the_stand_in(
     assert dnk.location.distance_km < 10
     assert dnk.location.note
     assert "stands in" in dnk.location.note
+    assert any("Jaipur G.P.O." in r and "stands in" in r for r in dnk.reasons)
+    payload = ranking_payload(ranking, "v")["recommendations"]
+    dnk_json = next(p for p in payload if p["offering_id"] == "dnk")
+    assert set(dnk_json["location"]) == {"name", "pincode", "distance_km"}
 
 
 def test_not_eligible_is_capped_and_most_relevant_first(geography: Geography) -> None:
