@@ -76,6 +76,7 @@ def shoot(page: Any, name: str) -> None:
     before = page.viewport_size
     for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
         page.set_viewport_size(size)
+        page.wait_for_timeout(150)  # let the new width lay out (rAF would hang without JS)
         page.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
     page.set_viewport_size(before)
 
@@ -255,6 +256,7 @@ def test_accessibility_axe_core_no_serious_violations(page: Any, live: Live) -> 
     page.click("button.primary")
     audit("form-errors")
     fill_profile(page)
+    page.check("input[name=consent]")
     page.click("button.primary")
     audit("results")
     page.goto(live.base + "/?lang=hi")
@@ -267,6 +269,8 @@ def test_accessibility_axe_core_no_serious_violations(page: Any, live: Live) -> 
     page.fill("#password", OFFICER[1])
     page.click("button.primary")
     audit("officer-queue")
+    page.locator("table.queue tbody a").first.click()
+    audit("officer-profile")
     page.goto(live.base + "/officer/charts")
     audit("officer-charts")
     save_json(ROOT / "artifacts" / "axe" / "violations.json", report)
