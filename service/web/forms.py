@@ -15,6 +15,12 @@ from catalog.countries import country_codes, country_name
 from service.web.i18n import COMMON_DESTINATIONS
 
 TEXT_FIELDS = ("name", "pincode", "products", "udyam_number", "gstin", "iec")
+FORM_ORDER = (
+    "pincode", "sector", "products", "business_type", "size_class", "name", "needs",
+    "sales_channels", "destinations", "monthly_domestic_parcels",
+    "monthly_international_parcels", "typical_weight_kg", "typical_value_inr", "udyam_number",
+    "gstin", "iec",
+)  # fmt: skip
 CHOICE_FIELDS = ("sector", "business_type", "size_class")
 LIST_FIELDS = ("sales_channels", "needs")
 INT_FIELDS = ("monthly_domestic_parcels", "monthly_international_parcels")
@@ -37,10 +43,15 @@ class FormState:
         when the engine's wording says more, that wording as detail."""
         if name in self.errors:
             return
-        friendly = friendly_message(name, message)
+        friendly, specific = _friendly(name, message)
         self.errors[name] = friendly
-        if friendly != message:
+        if friendly != message and not specific:
             self.details[name] = message
+
+    def sort_errors(self) -> None:
+        """Errors in the order of the fields on the page (the summary lists them so)."""
+        order = {name: i for i, name in enumerate(FORM_ORDER)}
+        self.errors = dict(sorted(self.errors.items(), key=lambda e: order.get(e[0], -1)))
 
     @property
     def other_destinations(self) -> str:
@@ -156,11 +167,16 @@ _FRIENDLY: dict[str, tuple[tuple[str, str], ...]] = {
 _OWN = frozenset({"Enter a number, e.g. 12", "Enter a whole number"})
 
 
-def friendly_message(name: str, message: str) -> str:
-    """The msgid to show beside field ``name`` for the engine's ``message``."""
+def _friendly(name: str, message: str) -> tuple[str, bool]:
+    """(msgid, whether it says all the engine's message says)."""
     if message in _OWN:
-        return message
+        return message, True
     for fragment, friendly in _FRIENDLY.get(name, ()):
         if fragment in message:
-            return friendly
-    return message
+            return friendly, bool(fragment)
+    return message, True
+
+
+def friendly_message(name: str, message: str) -> str:
+    """The msgid to show beside field ``name`` for the engine's ``message``."""
+    return _friendly(name, message)[0]

@@ -46,6 +46,7 @@ def _ranked(
             name = item.get("field", "").split(".")[0] or "form"
             state.add_error(name, item.get("message", ""))
     if state.errors or valid is None:
+        state.sort_errors()
         return None, None
     run_id = str(uuid.uuid4()) if state.consent else None
     return rank_profile(served, valid.profile, RESULTS_LIMIT, run_id=run_id), valid

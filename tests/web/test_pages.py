@@ -84,6 +84,7 @@ def test_failed_submit_keeps_values_and_shows_errors_inline(web: TestClient) -> 
     assert 'id="err-pincode"' in page.text
     assert 'aria-invalid="true"' in page.text
     assert "Enter the 6-digit PIN code" in page.text
+    assert page.text.index('href="#pincode"') < page.text.index('href="#typical_weight_kg"')
     assert 'value="99999"' in page.text
     assert 'value="heavy"' in page.text
     assert re.search(r'value="international_shipping" checked', page.text)

@@ -22,5 +22,5 @@
     }).catch(function () { out.textContent = ""; });
   }
   input.addEventListener("input", look);
-  look();
+  if (!document.getElementById("err-pincode")) { look(); }  // the server's message is shown
 })();
