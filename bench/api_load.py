@@ -1,11 +1,12 @@
 """Load benchmark of the HTTP API: POST /v1/recommendations beside GET /healthz.
 
-Starts ``dakmatch serve`` (one uvicorn process) on loopback with a fresh SQLite database, waits
-until /readyz answers 200, then drives each endpoint with wrk (Debian package ``wrk``) at the
-same concurrency, one after the other in the same run against the same server process, and
-prints throughput, p50 and p99 latency and the ratio of the two throughputs.
+Starts ``dakmatch serve`` (``--workers`` uvicorn processes, default 1) on loopback with a fresh
+SQLite database, waits until /readyz answers 200, then drives each endpoint with wrk (Debian
+package ``wrk``) at the same concurrency, one after the other in the same run against the same
+server, and prints throughput, p50 and p99 latency and the ratio of the two throughputs. The
+POST rotates through six different profiles.
 
-    python bench/api_load.py [--duration 15] [--connections 16]
+    python bench/api_load.py [--duration 15] [--connections 16] [--workers 1]
 
 Rate limits are switched off for the run (they would answer 429 to a load generator); request
 logging stays on at the default level, as in production.
@@ -176,6 +177,7 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per endpoint")
     parser.add_argument("--connections", type=int, default=16, help="concurrent clients")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=1, help="server processes")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("error: wrk is not installed (Debian: apt-get install -y wrk)", file=sys.stderr)
@@ -206,7 +208,10 @@ def main() -> int:
         log_path = Path(tmp) / "server.log"
         log = open(log_path, "w")  # closed in the finally below
         server = subprocess.Popen(
-            [str(dakmatch), "serve", "--port", str(port)], env=env, stdout=log, stderr=log
+            [str(dakmatch), "serve", "--port", str(port), "--workers", str(args.workers)],
+            env=env,
+            stdout=log,
+            stderr=log,
         )
         try:
             _wait_ready(base, 180, server, log_path)
@@ -224,7 +229,10 @@ def main() -> int:
             server.wait(timeout=30)
             log.close()
     rec, health = results
-    print(f"\n{args.connections} concurrent clients, {args.duration} s each, one uvicorn process")
+    print(
+        f"\n{args.connections} concurrent clients, {args.duration} s each, "
+        f"{args.workers} uvicorn process(es), wrk with {args.threads} threads on the same machine"
+    )
     print(
         f"{'endpoint':<28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'errors':>7}"
     )

@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 import anyio.to_thread
 from fastapi import FastAPI, Response
 from sqlalchemy.exc import SQLAlchemyError
@@ -16,6 +17,7 @@ from service import errors, health, metrics
 from service.db import make_engine, make_session_factory
 from service.deps import Admin
 from service.feedback.routes import router as feedback_router
+from service.logs import configure_logging
 from service.middleware import CorsMiddleware, LimitsMiddleware, ObservabilityMiddleware
 from service.offerings import repository as catalog_repo
 from service.offerings.routes import router as offerings_router
@@ -52,6 +54,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if not logging.getLogger().handlers:  # a worker process started by `serve --workers`
+            configure_logging(settings.log_level)
         engine = None
         factory = session_factory
         if factory is None:
@@ -64,6 +68,7 @@ def create_app(
                 state.problems.append(problem)
         app.state.session_factory = factory
         app.state.runtime = state
+        app.state.ranking_limiter = anyio.CapacityLimiter(settings.ranking_threads)
         _refresh(app)
         watcher = None
         if settings.catalog_refresh_seconds > 0:

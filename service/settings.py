@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     rate_limit_per_ip: int = Field(default=1200, ge=0)
     rate_limit_window_seconds: int = Field(default=60, ge=1)
     default_cors_origins: tuple[str, ...] = ()
+    # Rankings run in their own small thread pool, queued first come first served.
+    ranking_threads: int = Field(default=1, ge=1, le=64)
     # How often each process checks for a newer catalogue version (0: only at start-up).
     catalog_refresh_seconds: float = Field(default=30.0, ge=0)
     secret_key: str = Field(

@@ -17,6 +17,12 @@ def register(subparsers: Any) -> None:
     )
     serve.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (default 8000)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes (default 1); rate limits and caches are per process",
+    )
     serve.set_defaults(func=_serve)
 
 
@@ -32,13 +38,19 @@ def _serve(args: argparse.Namespace) -> int:
     port = settings.port if args.port is None else args.port
     if not 0 < port < 65536:
         return fail(f"--port {port} is not a TCP port (1-65535)")
+    if not 1 <= args.workers <= 64:
+        return fail(f"--workers {args.workers}: give 1 to 64 processes")
     configure_logging(settings.log_level)
     upgrade_database(settings)
     if not database_has_catalog(settings):
         result = load_catalog_file(settings)
         print(f"loaded catalogue {result.catalog.version} ({len(result.catalog)} offerings)")
+    # Several workers need an import string; each process builds its app from the environment.
+    app: Any = "service.app:create_app" if args.workers > 1 else create_app(settings)
     uvicorn.run(
-        create_app(settings),
+        app,
+        factory=args.workers > 1,
+        workers=args.workers,
         host=host,
         port=port,
         log_level=settings.log_level.lower(),

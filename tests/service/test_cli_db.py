@@ -100,3 +100,14 @@ def test_every_command_has_help(argv: list[str], capsys: pytest.CaptureFixture[s
         main([*argv, "--help"])
     assert exit_info.value.code == 0
     assert "usage: dakmatch" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [(["serve", "--port", "0"], "--port 0"), (["serve", "--workers", "0"], "--workers 0")],
+)
+def test_serve_refuses_bad_numbers(
+    db_env: str, argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 1
+    assert capsys.readouterr().err.startswith(f"error: {message}")
