@@ -15,7 +15,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from service import audit
-from service.deps import CatalogDep, SessionDep
+from service.deps import CatalogDep, ReadyDep, SessionDep
+from service.errors import InvalidInput
 from service.web import charts, dashboard, i18n
 from service.web.dashboard import DashboardError, Filters
 from service.web.results import present_ranking
@@ -28,6 +29,7 @@ from service.web.security import (
     set_csrf_cookie,
     start_session,
 )
+from service.web.store import store_new_run
 from service.web.templating import render
 from service.web.users import active_user, authenticate
 
@@ -178,6 +180,34 @@ def record_outcome(
     return RedirectResponse(
         f"/officer/profiles/{profile_id}#offering-{offering_id}", status_code=303
     )
+
+
+@router.post("/profiles/{profile_id}/rank")
+def rank_now(
+    request: Request,
+    profile_id: str,
+    session: SessionDep,
+    served: ReadyDep,
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Rank a profile without stored suggestions (e.g. one a partner sent) and store them."""
+    user = _officer(request, session)
+    if user is None:
+        return _to_sign_in()
+    try:
+        check_csrf(request, csrf_token)
+    except CsrfError:
+        return _forbidden(request)
+    row = dashboard.profile_row(session, profile_id)
+    if row is None:
+        return _page(request, "officer/error.html", {"message": profile_id}, status_code=404)
+    try:
+        store_new_run(session, profile_id, row.profile.body, served)
+    except InvalidInput as exc:
+        details = "; ".join(f"{e.get('field')}: {e.get('message')}" for e in exc.errors)
+        return _page(request, "officer/error.html", {"message": details}, status_code=422)
+    audit.record(session, f"user:{user}", "rank", profile_id)
+    return RedirectResponse(f"/officer/profiles/{profile_id}", status_code=303)
 
 
 @router.get("/export.csv")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -9,10 +10,11 @@ from sqlalchemy.orm import Session
 
 from service.auth import repository as auth_repo
 from service.profiles import repository as profiles_repo
-from service.ranking import ValidProfile
+from service.ranking import ValidProfile, rank_profile, validate_profile
 from service.recommendations.schemas import RankingOut
 
 WEB_TENANT = "web"
+RUN_LIMIT = 10
 
 
 def store_consenting_profile(
@@ -39,3 +41,21 @@ def store_consenting_profile(
         ranking=ranking,
     )
     return profile.id
+
+
+def store_new_run(session: Session, profile_id: str, body: Mapping[str, Any], served: Any) -> str:
+    """Rank a stored profile (one a partner sent through the API has no run yet) and store it."""
+    valid = validate_profile(body, served.geography)
+    run_id = str(uuid.uuid4())
+    ranking = RankingOut.model_validate(
+        rank_profile(served, valid.profile, RUN_LIMIT, run_id=run_id)
+    ).model_dump(mode="json")
+    profiles_repo.add_run(
+        session,
+        run_id=run_id,
+        profile_id=profile_id,
+        catalog_version=str(ranking["catalog_version"]),
+        model_version=str(ranking["model_version"]),
+        ranking=ranking,
+    )
+    return run_id

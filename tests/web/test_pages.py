@@ -186,3 +186,26 @@ def test_widget_script_and_docs(web: TestClient) -> None:
     docs = web.get("/docs/embed")
     assert 'data-key="YOUR_PARTNER_KEY"' in docs.text
     assert '<script src="/embed.js">' in docs.text
+
+
+def test_officer_ranks_a_partner_profile_that_has_no_run(
+    web: TestClient, session: Session, keys: Any
+) -> None:
+    create_user(session, "ravi", PASSWORD, Role.OFFICER)
+    session.commit()
+    body = {"name": "Kolhapur Chappals", "pincode": "416001", "sector": "leather_footwear"}
+    created = web.post("/v1/profiles", json=body, headers={"X-API-Key": keys.partner})
+    assert created.status_code == 201
+    profile_id = created.json()["id"]
+    login = web.get("/officer")
+    web.post(
+        "/officer/login",
+        data={"username": "ravi", "password": PASSWORD, "csrf_token": _csrf(login.text)},
+    )
+    page = web.get(f"/officer/profiles/{profile_id}")
+    assert "No suggestions stored" in page.text
+    assert web.post(f"/officer/profiles/{profile_id}/rank").status_code == 403  # no CSRF token
+    ranked = web.post(f"/officer/profiles/{profile_id}/rank", data={"csrf_token": _csrf(page.text)})
+    assert ranked.status_code == 200
+    assert ranked.text.count('class="card"') >= 1
+    assert 'name="outcome" value="accepted"' in ranked.text
