@@ -15,7 +15,7 @@ from service.deps import GeographyDep, ReadyDep, SessionDep
 from service.errors import InvalidInput
 from service.ranking import rank_profile, validate_profile
 from service.runtime import Served
-from service.web import i18n
+from service.web import i18n, widget
 from service.web.forms import FormState, read_form
 from service.web.results import present_ranking
 from service.web.store import store_consenting_profile
@@ -117,9 +117,10 @@ def static_file(name: str) -> Response:
 
 @router.get("/embed.js")
 def embed_script() -> Response:
-    """The partner widget: ``<script src="https://HOST/embed.js" data-key="...">``."""
-    return FileResponse(
-        STATIC_DIR / "embed.js",
+    """The partner widget: ``<script src="https://HOST/embed.js" data-key="...">``
+    (``data-lang="hi"`` or ``"mr"``, or the page's own ``lang``, picks the language)."""
+    return Response(
+        widget.script(),
         media_type="text/javascript",
         headers={"Cache-Control": "public, max-age=600", "Access-Control-Allow-Origin": "*"},
     )

@@ -40,6 +40,7 @@ class Live:
     base: str
     partner_page: str
     foreign_page: str
+    hindi_page: str
     database_url: str
 
 
@@ -57,8 +58,8 @@ class _Pages(BaseHTTPRequestHandler):
         return
 
 
-def _partner_html(base: str, key: str, title: str) -> bytes:
-    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+def _partner_html(base: str, key: str, title: str, lang: str = "en") -> bytes:
+    return f"""<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>
 <style>body {{ font-family: Georgia, serif; background: #eef; }}
 h2, button, label {{ color: red !important; font-size: 40px; }}</style>
@@ -94,6 +95,7 @@ def start_servers(tmp: Path, geography: Any) -> Iterator[Live]:
     _Pages.pages = {
         "/": _partner_html(base, partner_key, "WTC demo members' portal"),
         "/elsewhere": _partner_html(base, foreign_key, "A portal not on the allow-list"),
+        "/hindi": _partner_html(base, partner_key, "WTC demo (Hindi page)", lang="hi"),
     }
     partner = ThreadingHTTPServer(("127.0.0.1", partner_port), _Pages)
     partner_thread = threading.Thread(target=partner.serve_forever, daemon=True)
@@ -109,6 +111,7 @@ def start_servers(tmp: Path, geography: Any) -> Iterator[Live]:
             base=base,
             partner_page=f"{partner_origin}/",
             foreign_page=f"{partner_origin}/elsewhere",
+            hindi_page=f"{partner_origin}/hindi",
             database_url=url,
         )
     finally:

@@ -199,6 +199,15 @@ def test_widget_on_a_page_of_another_origin(page: Any, live: Live) -> None:
     other.locator("#dm-sector").select_option("engineering_goods")
     other.locator("button").click()
     assert "cannot be reached" in other.locator(".error").first.inner_text()
+    # On a Hindi page the widget speaks Hindi (texts from the same catalogues as the pages).
+    page.goto(live.hindi_page)
+    hindi = page.locator(".dakmatch-widget")
+    assert hindi.locator("button").inner_text() == "उपयुक्त सेवाएँ दिखाएँ"
+    hindi.locator("#dm-pincode").fill("400001")
+    hindi.locator("#dm-sector").select_option("food_spices")
+    hindi.locator("button").click()
+    hindi.locator("ol.results li").first.wait_for()
+    assert hindi.locator("h2", has_text="उपयुक्त सेवाएँ").count() == 1
 
 
 def test_form_to_results_without_javascript(browser: Any, live: Live) -> None:

@@ -11,7 +11,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from matching.eligibility import NEXT_STEPS
-from service.web import forms, i18n, messages
+from service.web import forms, i18n, messages, widget
 
 WEB = Path(i18n.__file__).parent
 _CALL = re.compile(r'_\("((?:[^"\\]|\\.)*)"\)')
@@ -30,6 +30,7 @@ def _used_msgids() -> set[str]:
     found.update(messages.EXACT)
     found.update(f for choices in forms._FRIENDLY.values() for _, f in choices)
     found.update(NEXT_STEPS.values())
+    found.update(widget.STRINGS)
     found.update(("Enter a number, e.g. 12", "Enter a whole number"))
     return found
 
@@ -122,3 +123,14 @@ def test_reason_patterns_match_what_matching_writes(served: object, geography: o
     untranslated = [s for s in sentences if messages.translate(s, "hi") == s]
     # Catalogue caveats and discontinuation notes are catalogue prose, kept in English.
     assert len(untranslated) <= len(sentences) // 5, untranslated
+
+
+def test_widget_script_carries_every_language() -> None:
+    import json
+
+    source = widget.script()
+    texts = json.loads(source.split("var ALL = ", 1)[1].split(";\n", 1)[0])
+    assert set(texts) == set(i18n.LANGUAGES)
+    assert texts["hi"]["strings"]["Show services that fit"] == "उपयुक्त सेवाएँ दिखाएँ"
+    assert ["handicrafts", "हस्तकला"] in texts["mr"]["sectors"]
+    assert len(texts["en"]["needs"]) == len(widget.NEEDS_SHOWN)

@@ -11,25 +11,17 @@
   var limit = parseInt(script.getAttribute("data-limit") || "5", 10);
   var base = new URL(script.src, document.baseURI).origin;
 
-  var SECTORS = [
-    ["handicrafts", "Handicrafts"], ["handloom_textiles", "Handloom and textiles"],
-    ["apparel", "Apparel and garments"], ["gems_jewellery", "Gems and jewellery"],
-    ["leather_footwear", "Leather and footwear"], ["ayurveda_herbal", "Ayurveda and herbal products"],
-    ["food_spices", "Food and spices"], ["tea_coffee", "Tea and coffee"],
-    ["agri_produce", "Agricultural produce"], ["engineering_goods", "Engineering goods"],
-    ["electronics", "Electronics"], ["toys_games", "Toys and games"],
-    ["books_printing", "Books and printing"], ["musical_instruments", "Musical instruments"],
-    ["home_furnishing", "Home furnishing"], ["other", "Something else"]
-  ];
-  var NEEDS = [
-    ["international_shipping", "Send parcels abroad"], ["export_documentation", "Export paperwork"],
-    ["domestic_shipping", "Send parcels within India"], ["pickup", "Pickup from my door"],
-    ["cash_on_delivery", "Cash on delivery"], ["market_access", "New buyers and markets"]
-  ];
+  // Filled in by the server from the gettext catalogues (service/web/widget.py).
+  var ALL = /*DAKMATCH_TEXTS*/{};
+  var lang = (script.getAttribute("data-lang") || document.documentElement.lang || "en").slice(0, 2);
+  var TEXT = ALL[lang] || ALL.en;
+  function t(msgid) { return (TEXT && TEXT.strings[msgid]) || msgid; }
+  var SECTORS = TEXT ? TEXT.sectors : [];
+  var NEEDS = TEXT ? TEXT.needs : [];
   var STYLE = [
     ":host{all:initial;display:block;font:16px/1.45 system-ui,sans-serif;color:#1a1a1a}",
     ".box{border:1px solid #8a8a8a;border-radius:8px;padding:16px;background:#fff;max-width:520px}",
-    "h2{font-size:1.2rem;margin:0 0 12px}label{display:block;font-weight:600;margin:10px 0 4px}",
+    "h2{font-size:1.2rem;margin:16px 0 12px}label{display:block;font-weight:600;margin:10px 0 4px}",
     "input[type=text],select{font:inherit;width:100%;box-sizing:border-box;padding:8px;",
     "border:1px solid #595959;border-radius:4px}",
     "fieldset{border:0;padding:0;margin:10px 0}legend{font-weight:600}",
@@ -42,6 +34,7 @@
   ].join("");
 
   var host = document.createElement("div");
+  host.setAttribute("lang", TEXT === ALL[lang] ? lang : "en");
   host.className = "dakmatch-widget";
   script.parentNode.insertBefore(host, script.nextSibling);
   var root = host.attachShadow({ mode: "open" });
@@ -57,18 +50,18 @@
   style.textContent = STYLE;
   var box = el("div", { "class": "box" });
   var form = el("form", { novalidate: "" });
-  form.appendChild(el("h2", {}, "Which India Post services fit your business?"));
-  form.appendChild(el("label", { "for": "dm-pincode" }, "PIN code"));
+  form.appendChild(el("h2", {}, t("Which India Post services fit your business?")));
+  form.appendChild(el("label", { "for": "dm-pincode" }, t("PIN code")));
   var pin = el("input", { id: "dm-pincode", name: "pincode", type: "text", inputmode: "numeric",
     autocomplete: "postal-code", maxlength: "7", required: "" });
   form.appendChild(pin);
-  form.appendChild(el("label", { "for": "dm-sector" }, "What do you make or sell?"));
+  form.appendChild(el("label", { "for": "dm-sector" }, t("What do you make or sell?")));
   var sector = el("select", { id: "dm-sector", name: "sector", required: "" });
-  sector.appendChild(el("option", { value: "" }, "Choose one"));
+  sector.appendChild(el("option", { value: "" }, t("Choose one")));
   SECTORS.forEach(function (s) { sector.appendChild(el("option", { value: s[0] }, s[1])); });
   form.appendChild(sector);
   var needs = el("fieldset");
-  needs.appendChild(el("legend", {}, "What do you need?"));
+  needs.appendChild(el("legend", {}, t("What do you need?")));
   NEEDS.forEach(function (n) {
     var label = el("label", { "class": "choice" });
     label.appendChild(el("input", { type: "checkbox", name: "needs", value: n[0] }));
@@ -76,11 +69,11 @@
     needs.appendChild(label);
   });
   form.appendChild(needs);
-  form.appendChild(el("button", { type: "submit" }, "Show services that fit"));
+  form.appendChild(el("button", { type: "submit" }, t("Show services that fit")));
   var status = el("div", { role: "status", "aria-live": "polite" });
   box.appendChild(form);
   box.appendChild(status);
-  box.appendChild(el("p", { "class": "small" }, "Suggestions by DakMatch (India Post services)."));
+  box.appendChild(el("p", { "class": "small" }, t("Suggestions by DakMatch (India Post services).")));
   root.appendChild(style);
   root.appendChild(box);
 
@@ -93,12 +86,12 @@
     var list = el("ul", { "class": "error" });
     (body.errors && body.errors.length ? body.errors : [{ field: "", message: body.detail || "Something went wrong" }])
       .forEach(function (e) { list.appendChild(el("li", {}, (e.field ? e.field + ": " : "") + e.message)); });
-    return [el("p", { "class": "error" }, "Please check your answers."), list];
+    return [el("p", { "class": "error" }, t("Please check your answers.")), list];
   }
 
   function results(body) {
     var recs = body.recommendations || [];
-    if (!recs.length) { return [el("p", {}, "No service fits these answers.")]; }
+    if (!recs.length) { return [el("p", {}, t("No service fits these answers."))]; }
     var list = el("ol", { "class": "results" });
     recs.forEach(function (r) {
       var item = el("li");
@@ -107,11 +100,11 @@
       (r.reasons || []).slice(0, 2).forEach(function (reason) { item.appendChild(el("div", {}, reason)); });
       if (r.location && r.location.name) {
         var where = r.location.name + (r.location.distance_km != null ? " (" + Math.round(r.location.distance_km) + " km)" : "");
-        item.appendChild(el("div", { "class": "meta" }, "Where: " + where));
+        item.appendChild(el("div", { "class": "meta" }, t("Where to go") + ": " + where));
       }
       list.appendChild(item);
     });
-    return [el("h2", {}, "Services that fit"), list];
+    return [el("h2", {}, t("Services that fit")), list];
   }
 
   form.addEventListener("submit", function (event) {
@@ -121,7 +114,7 @@
       .map(function (c) { return c.value; });
     if (chosen.length) { profile.needs = chosen; }
     if (!profile.sector) { delete profile.sector; }
-    show([el("p", {}, "Looking for services…")]);
+    show([el("p", {}, t("Looking for services…"))]);
     var headers = { "Content-Type": "application/json" };
     if (key) { headers["X-API-Key"] = key; }
     fetch(base + "/v1/recommendations?limit=" + limit, {
@@ -131,7 +124,7 @@
     }).then(function (answer) {
       show(answer.ok ? results(answer.body) : problems(answer.body));
     }).catch(function () {
-      show([el("p", { "class": "error" }, "DakMatch cannot be reached from this page. Please try again later.")]);
+      show([el("p", { "class": "error" }, t("DakMatch cannot be reached from this page. Please try again later."))]);
     });
   });
 })();
