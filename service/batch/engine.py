@@ -19,7 +19,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from service.batch.io import ErrorWriter, ResultWriter, count_rows, file_format, read_chunks
+from service.batch import csvread
+from service.batch.io import (
+    BatchFileError,
+    ErrorWriter,
+    ResultWriter,
+    count_rows,
+    file_format,
+    read_chunks,
+)
 from service.batch.rows import check_columns, prepare
 
 Progress = Callable[[int], object]
@@ -184,17 +192,23 @@ def _partitions(source: Path, chunk_size: int) -> Any:
         frame = dd.read_parquet(str(source), split_row_groups=True)
         wanted = math.ceil((count_rows(source) or 1) / chunk_size)
         return frame.repartition(npartitions=wanted) if wanted > frame.npartitions else frame
+    try:
+        names = csvread.header(source)
+    except csvread.CsvError as exc:
+        raise BatchFileError(f"{source}: not a readable CSV file ({exc})") from None
+    check_columns(names)
     total = count_rows(source) or 1
     bytes_per_row = max(source.stat().st_size / total, 1.0)
-    # Newlines inside quoted cells would be cut at block edges; one block per file keeps them.
-    return dd.read_csv(
-        str(source),
-        blocksize=max(int(bytes_per_row * chunk_size), 1 << 16),
-        dtype=str,
-        keep_default_na=False,
-        na_filter=False,
-        encoding="utf-8-sig",
+    size = source.stat().st_size
+    ranges = csvread.blocks(source, max(int(bytes_per_row * chunk_size), 1 << 16)) or [(size, size)]
+    meta = pd.DataFrame({name: pd.Series(dtype=object) for name in [*names, csvread.BAD_ROW]})
+    return dd.from_map(  # type: ignore[no-untyped-call]
+        _csv_block, ranges, path=str(source), names=names, meta=meta, enforce_metadata=False
     )
+
+
+def _csv_block(span: tuple[int, int], path: str, names: list[str]) -> pd.DataFrame:
+    return csvread.read_block(path, span[0], span[1], names)
 
 
 def _rank_partition(model: Model, partition: pd.DataFrame, k: int, chunk_size: int) -> ChunkResult:

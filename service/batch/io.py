@@ -16,6 +16,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from service.batch import csvread
+
 FORMATS = (".csv", ".parquet")
 
 OUTPUT_SCHEMA = pa.schema(
@@ -78,21 +80,26 @@ def read_chunks(path: Path, chunk_size: int) -> Iterator[pd.DataFrame]:
             yield batch.to_pandas()
         return
     try:
-        reader = pd.read_csv(
-            path,
-            chunksize=chunk_size,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            encoding="utf-8-sig",  # spreadsheets often start their CSV with a byte-order mark
-        )
-        with reader:
-            yield from reader
-    except pd.errors.EmptyDataError:
-        return
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        reason = " ".join(str(exc).split())
-        raise BatchFileError(f"{path}: not a readable CSV file ({reason})") from exc
+        names = csvread.header(path)
+        yield from _rechunk(csvread.read_frames(path, names), chunk_size)
+    except csvread.CsvError as exc:
+        raise BatchFileError(f"{path}: not a readable CSV file ({exc})") from None
+
+
+def _rechunk(frames: Iterator[pd.DataFrame], size: int) -> Iterator[pd.DataFrame]:
+    """The rows of ``frames`` again, ``size`` at a time (the last chunk may be shorter)."""
+    pending: list[pd.DataFrame] = []
+    held = 0
+    for frame in frames:
+        pending.append(frame)
+        held += len(frame)
+        while held >= size:
+            joined = pd.concat(pending, ignore_index=True) if len(pending) > 1 else pending[0]
+            yield joined.iloc[:size].reset_index(drop=True)
+            rest = joined.iloc[size:]
+            pending, held = ([rest], len(rest)) if len(rest) else ([], 0)
+    if held:
+        yield pd.concat(pending, ignore_index=True)
 
 
 class ResultWriter:

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from service.batch.csvread import BAD_ROW
 from service.batch.io import BatchFileError
 
 ID_COLUMN = "id"
@@ -70,7 +71,7 @@ def field_kinds() -> dict[str, str]:
 def check_columns(columns: Sequence[str]) -> None:
     """Refuse a file whose columns are not profile fields (or ``id``), naming them all."""
     known = field_kinds()
-    unknown = [c for c in columns if c != ID_COLUMN and c not in known]
+    unknown = [c for c in columns if c not in (ID_COLUMN, BAD_ROW) and c not in known]
     if unknown:
         raise BatchFileError(
             f"unknown column(s) {', '.join(map(repr, unknown))}; columns must be profile fields "
@@ -205,15 +206,24 @@ def prepare(chunk: pd.DataFrame, first_row: int, geography: Any) -> Prepared:
         if ID_COLUMN in chunk.columns
         else [None] * n
     )
-    names = [c for c in chunk.columns if c != ID_COLUMN]
+    names = [c for c in chunk.columns if c not in (ID_COLUMN, BAD_ROW)]
     columns: list[np.ndarray[Any, Any]] = []
     cell_errors: list[tuple[int, str, str]] = []
+    if BAD_ROW in chunk.columns:  # CSV lines that could not be split into the header's fields
+        broken = chunk[BAD_ROW].to_numpy(dtype=object)
+        cell_errors.extend(
+            (position, "line", str(broken[position]))
+            for position in np.flatnonzero(pd.notna(broken)).tolist()
+        )
     for name in names:
         values, reasons = convert_column(chunk[name], kinds[name])
         columns.append(values)
         for position in np.flatnonzero(reasons.to_numpy(dtype=object) != "").tolist():
             cell_errors.append((position, name, str(reasons.iat[position])))
     rejected = {position for position, _, _ in cell_errors}
+    for position, field, _ in cell_errors:  # a broken line's cells are empty, its id unknown
+        if field == "line":
+            row_ids[position] = None
     errors: list[tuple[int, str | None, str, str]] = [
         (first_row + position, row_ids[position], field, reason)
         for position, field, reason in sorted(cell_errors)
@@ -239,5 +249,13 @@ def prepare(chunk: pd.DataFrame, first_row: int, geography: Any) -> Prepared:
         profiles=pd.DataFrame(profiles, columns=list(kinds), dtype=object),
         ids=np.asarray(ids, dtype=object),
         rows=np.asarray(rows, dtype=np.int64),
-        errors=pd.DataFrame(errors, columns=["row", "id", "field", "reason"]),
+        # By row (stable: a row's conversion problems before its validation problems), so the
+        # errors file does not depend on where chunks begin and end.
+        errors=pd.DataFrame(_by_row(errors), columns=["row", "id", "field", "reason"]),
     )
+
+
+def _by_row(
+    errors: list[tuple[int, str | None, str, str]],
+) -> list[tuple[int, str | None, str, str]]:
+    return sorted(errors, key=lambda error: error[0])

@@ -88,6 +88,7 @@ def _batch(args: argparse.Namespace) -> int:
         default_errors_path,
         run_batch,
     )
+    from service.batch.csvread import CsvError
 
     if args.k < 1 or args.k > 50:
         return fail(f"--k must be between 1 and 50, not {args.k}")
@@ -116,7 +117,7 @@ def _batch(args: argparse.Namespace) -> int:
             scheduler=args.scheduler,
             progress=not args.no_progress,
         )
-    except (BatchFileError, LookupError) as exc:
+    except (BatchFileError, CsvError, LookupError) as exc:
         return fail(str(exc).strip("'\""))
     except OSError as exc:
         return fail(f"{exc.filename or args.scheduler}: {exc.strerror or exc}")

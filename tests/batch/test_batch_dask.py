@@ -35,7 +35,9 @@ def test_local_and_dask_outputs_agree_exactly(
     frame = synthetic(model, 3000, seed=5, invalid_fraction=0.02)
     source = tmp_path / f"profiles{suffix}"
     if suffix == ".csv":
-        frame.to_csv(source, index=False)
+        text = frame.to_csv(index=False).splitlines(keepends=True)
+        text[1500] = "broken,line\n"  # a line with too few fields, mid-file
+        source.write_text("".join(text))
     else:
         frame.to_parquet(source, index=False, row_group_size=1000)  # partitions > chunks
     local = run_batch(model, source, tmp_path / "local.csv", chunk_size=1000, progress=False)

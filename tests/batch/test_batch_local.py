@@ -163,8 +163,20 @@ def test_a_byte_order_mark_is_not_part_of_the_first_column(model: Model, tmp_pat
     assert pd.read_csv(tmp_path / "out.csv")["id"].unique().tolist() == ["x1"]
 
 
-def test_a_line_with_the_wrong_number_of_fields_is_named(model: Model, tmp_path: Path) -> None:
+def test_a_line_with_the_wrong_number_of_fields_is_a_rejected_row(
+    model: Model, tmp_path: Path
+) -> None:
     source = tmp_path / "broken.csv"
-    source.write_text("id,pincode,sector\na,400001,apparel\nb,400001,apparel,extra\n")
-    with pytest.raises(BatchFileError, match="Expected 3 fields in line 3, saw 4"):
-        run_batch(model, source, tmp_path / "out.csv", progress=False)
+    source.write_text(
+        "id,pincode,sector,products\na,400001,apparel,shirts\nb,400001,apparel,x,extra\n"
+        'c,400001,apparel,"two\nlines"\nd,400001\ne,400001,apparel,kurtis\n'
+    )
+    summary = run_batch(model, source, tmp_path / "out.csv", progress=False)
+    assert set(pd.read_csv(tmp_path / "out.csv")["id"]) == {"a", "c", "e"}
+    errors = _errors(tmp_path / "out.errors.csv")
+    assert [(e["row"], e["id"], e["field"]) for e in errors] == [
+        ("2", "2", "line"),
+        ("4", "4", "line"),
+    ]
+    assert errors[0]["reason"] == "line has 5 fields, the header 4"
+    assert summary.rows == 5
