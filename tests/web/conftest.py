@@ -11,7 +11,11 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import sessionmaker
 
+from service.db import make_engine
+from service.db.migrate import upgrade
+from service.offerings import repository as catalog_repo
 from service.runtime import Served
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,12 +24,13 @@ if str(ROOT) not in sys.path:
 
 from tests.service.conftest import (  # noqa: E402
     connection,
-    database_url,
     engine,
+    fresh_database_url,
     geography,
     keys,
     make_app,
     served,
+    served_catalog,
     session,
     session_factory,
     settings,
@@ -33,7 +38,6 @@ from tests.service.conftest import (  # noqa: E402
 
 __all__ = [
     "connection",
-    "database_url",
     "engine",
     "geography",
     "keys",
@@ -43,6 +47,23 @@ __all__ = [
     "session_factory",
     "settings",
 ]
+
+
+PG_DATABASE = "dakmatch_web_test"  # our own PostgreSQL database, apart from the service tests
+
+
+@pytest.fixture(
+    scope="session", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database migrated to head once per session, holding the packaged catalogue."""
+    url = fresh_database_url(request.param, tmp_path_factory.mktemp("db"), PG_DATABASE)
+    upgrade(url)
+    engine = make_engine(url)
+    with sessionmaker(bind=engine).begin() as session:
+        catalog_repo.store_catalog(session, served_catalog(), source="web tests")
+    engine.dispose()
+    return url
 
 
 @pytest.fixture
