@@ -92,6 +92,19 @@ def fill_profile(page: Any, pincode: str = "302001") -> None:
     page.fill("#monthly_international_parcels", "40")
 
 
+def test_keyboard_focus_is_visible(page: Any, live: Live) -> None:
+    page.goto(live.base + "/?lang=en")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    for _ in range(4):  # the brand, the two other languages, then the PIN field
+        page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement);"
+        " return [document.activeElement.id, s.outlineStyle, s.outlineWidth]; })()"
+    )
+    assert focused == ["pincode", "solid", "3px"]
+
+
 def test_fill_the_form_and_read_the_results(page: Any, live: Live) -> None:
     page.goto(live.base + "/")
     fill_profile(page)
