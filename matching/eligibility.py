@@ -32,17 +32,14 @@ RULES = (
 
 @dataclass(frozen=True)
 class Eligibility:
-    """One boolean (P, N) mask per rule: True where the rule excludes the offering."""
+    """Boolean (rules, P, N): True where a rule (in ``RULES`` order) excludes the offering."""
 
-    fails: dict[str, Bool]
+    fails: Bool
 
     @property
     def eligible(self) -> Bool:
         """(P, N): True where no rule excludes the offering."""
-        out: Bool | None = None
-        for mask in self.fails.values():
-            out = ~mask if out is None else out & ~mask
-        assert out is not None
+        out: Bool = np.asarray(~self.fails.any(axis=0), dtype=bool)
         return out
 
 
@@ -83,7 +80,10 @@ def check(table: OfferingTable, profiles: ProfileArrays) -> Eligibility:
         "rural": table.rural_only[None, :] & (profiles.rural == 0)[:, None],
         "volume": ~np.isnan(parcels) & (parcels < table.min_parcels[None, :]),
     }
-    return Eligibility(fails={rule: fails[rule] for rule in RULES})
+    stacked = np.empty((len(RULES), *covered.shape), dtype=bool)
+    for i, rule in enumerate(RULES):
+        stacked[i] = fails[rule]
+    return Eligibility(fails=stacked)
 
 
 def _kg(value: float) -> str:

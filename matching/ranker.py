@@ -116,6 +116,7 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         self.table_ = table
         self.geography_ = geography
         self.weights_ = weights
+        self.weight_vector_ = np.array([weights[name] for name in SIGNALS])
         self.similarity_ = (
             (table.signature @ table.signature.T).astype(np.float32)
             if table.size <= _SIMILARITY_MAX_N else None
@@ -190,7 +191,7 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         # Reasons name only the words the enterprise wrote, not the needs it ticked.
         query = table.text.query(profile.products)
         picked = chosen[chosen >= 0]
-        weighted = np.array([self.weights_[n] * signals.values[n][0, picked] for n in SIGNALS])
+        weighted = signals.stack[:, 0, picked] * self.weight_vector_[:, None]
         recommendations = []
         for position, j in enumerate(picked.tolist()):
             offering = table.offerings[j]
@@ -223,7 +224,7 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         )
 
     def _not_eligible(
-        self, fails: dict[str, np.ndarray], eligible: np.ndarray, relevance: F64,
+        self, fails: npt.NDArray[np.bool_], eligible: np.ndarray, relevance: F64,
         profile: EnterpriseProfile, arrays: ProfileArrays,
     ) -> tuple[NotEligible, ...]:
         """The excluded offerings that would have ranked highest (at most
@@ -239,7 +240,7 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
             )[0]
         else:
             excluded = excluded[np.lexsort((excluded, -relevance[excluded]))]
-        failed = np.stack([fails[rule][0, excluded] for rule in RULES], axis=1).tolist()
+        failed = fails[:, 0, excluded].T.tolist()
         for j, flags in zip(excluded.tolist(), failed, strict=True):
             rules = [rule for rule, flag in zip(RULES, flags, strict=True) if flag]
             out.append(NotEligible(

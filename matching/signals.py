@@ -55,7 +55,8 @@ _COD_CHANNELS = (
 class Signals:
     """The signal arrays of P profiles against N offerings, plus the implied needs."""
 
-    values: dict[str, F64]
+    values: dict[str, F64]  # views into ``stack``
+    stack: F64  # (signals, P, N) in ``SIGNALS`` order
     implied_needs: F32  # (P, needs) strength of each need implied by the profile's facts
     sector_mismatch: np.ndarray  # (P, N) the offering names sectors, not the profile's
     remote: np.ndarray  # (P, N) a fixed-place offering with no place near the profile
@@ -186,5 +187,9 @@ def compute(
         "prerequisites": -np.minimum(missing, 2.0) / 2.0,
     }
     remote = is_fixed & ~fixed_near & ~(fixed_km <= REMOTE_KM)
-    return Signals(values={name: values[name] for name in SIGNALS}, implied_needs=implied,
+    stack = np.empty((len(SIGNALS), *remote.shape), dtype=np.float64)
+    for i, name in enumerate(SIGNALS):
+        stack[i] = values[name]
+    return Signals(values={name: stack[i] for i, name in enumerate(SIGNALS)}, stack=stack,
+                   implied_needs=implied,
                    sector_mismatch=table.sector_mismatch[sector_row], remote=remote)
