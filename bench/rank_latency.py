@@ -23,6 +23,7 @@ import platform
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -154,9 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         ranker = Ranker().fit(catalog, geography)
         fit_s = time.perf_counter() - start
         repeat = args.repeat if len(catalog) <= 1000 else max(2, args.repeat // 5)
-        p50, p99, cpu50, cpu99, n = percentiles(
-            lambda p, r=ranker: r.rank(p, k=10), judged, repeat
-        )
+        p50, p99, cpu50, cpu99, n = percentiles(partial(ranker.rank, k=10), judged, repeat)
         rows.append((label, fit_s, p50, p99, cpu50, cpu99, n))
         del catalog, ranker
         gc.collect()

@@ -17,12 +17,15 @@ def register(subparsers: Any) -> None:
         "the judged sets (tuning, held-aside and the independent set reported separately)",
     )
     evaluate.add_argument(
-        "--data", type=Path, help="directory with judged_tuning.yaml, judged_held_aside.yaml and "
-        "judged_independent.yaml (default: tests/data of the source tree)"
+        "--data",
+        type=Path,
+        help="directory with judged_tuning.yaml, judged_held_aside.yaml and "
+        "judged_independent.yaml (default: tests/data of the source tree)",
     )
     evaluate.add_argument("--catalog", help="catalogue YAML (default: the packaged catalogue)")
     evaluate.add_argument(
-        "--details", action="store_true",
+        "--details",
+        action="store_true",
         help="also list, per profile, where the ranker disagrees with the judgements",
     )
     evaluate.set_defaults(func=_eval)
@@ -59,15 +62,20 @@ def _eval(args: argparse.Namespace) -> int:
     except ProfileError as exc:
         return _fail(f"a judged profile is not valid: {exc}")
     categories = {o.id: o.category.value for o in catalog.offerings}
-    print(f"catalogue {catalog.version}, model {ranker.model_version}; k=5; MRR counts the first "
-          "grade-2 answer, recall@5 every graded answer; baselines rank eligible offerings only; "
-          "popularity is learnt from the tuning set")
+    print(
+        f"catalogue {catalog.version}, model {ranker.model_version}; k=5; MRR counts the first "
+        "grade-2 answer, recall@5 every graded answer; baselines rank eligible offerings only; "
+        "popularity is learnt from the tuning set"
+    )
     for name in ("tuning", "held_aside", "independent"):
         scored = results[name]
         print()
         print(format_table([summarise(name, scored)], f"== {name} ({len(scored)} profiles) =="))
-        print(format_table(by_category(scored, categories),
-                           f"-- {name} by group of the right answers --"))
+        print(
+            format_table(
+                by_category(scored, categories), f"-- {name} by group of the right answers --"
+            )
+        )
         if args.details:
             print(f"-- {name}: where the ranker disagrees --")
             print("\n".join(disagreements(scored)) or "(none)")
@@ -75,6 +83,8 @@ def _eval(args: argparse.Namespace) -> int:
     for name, label in (("held_aside", "held-aside"), ("independent", "independent set")):
         held = summarise(name, results[name]).means
         best = max(held["popularity"]["ndcg@5"], held["bm25"]["ndcg@5"])
-        print(f"{label} NDCG@5 {held['ranker']['ndcg@5']:.3f}, "
-              f"{held['ranker']['ndcg@5'] - best:+.3f} over the better baseline")
+        print(
+            f"{label} NDCG@5 {held['ranker']['ndcg@5']:.3f}, "
+            f"{held['ranker']['ndcg@5'] - best:+.3f} over the better baseline"
+        )
     return 0
