@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 _GSTIN_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_GSTIN_VALUE = {char: value for value, char in enumerate(_GSTIN_ALPHABET)}
 _GSTIN_SHAPE = re.compile(r"^[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z]$")
 PAN_SHAPE = re.compile(r"^[A-Z]{5}[0-9]{4}[A-Z]$")
 UDYAM_SHAPE = re.compile(r"^UDYAM-[A-Z]{2}-[0-9]{2}-[0-9]{7}$")
@@ -21,9 +22,11 @@ def gstin_check_character(first14: str) -> str:
     'V'
     """
     total = 0
-    for position, char in enumerate(first14):
-        product = _GSTIN_ALPHABET.index(char) * (2 if position % 2 else 1)
+    factor = 1
+    for char in first14:
+        product = _GSTIN_VALUE[char] * factor
         total += product // 36 + product % 36
+        factor = 3 - factor  # 1, 2, 1, 2, ...
     return _GSTIN_ALPHABET[(36 - total % 36) % 36]
 
 

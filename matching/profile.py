@@ -220,7 +220,7 @@ def parse_profile(data: Mapping[str, Any], geography: Any) -> EnterpriseProfile:
             problems.append({"field": field, "message": _message(error, field)})
     if not any(p["field"] == "pincode" for p in problems) and "pincode" in data:
         try:
-            geography.lookup(normalise_pincode(data["pincode"]))
+            geography.require(data["pincode"])
         except PincodeError as exc:
             problems.append({"field": "pincode", "message": exc.message})
     if profile is None or problems:

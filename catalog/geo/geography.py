@@ -120,6 +120,9 @@ class Geography:
         self._state = pd.Categorical(pins["state"].astype(str))
         self._district_names = np.asarray(self._district.categories, dtype=object)
         self._state_names = np.asarray(self._state.categories, dtype=object)
+        # Plain code arrays: ``Categorical.codes`` builds a new view on every access.
+        self._district_codes = np.asarray(self._district.codes)
+        self._state_codes = np.asarray(self._state.codes)
         self._circle = pins["circle"].to_numpy(dtype=object)
         self._lat = pins["latitude"].to_numpy(dtype=np.float64)
         self._lon = pins["longitude"].to_numpy(dtype=np.float64)
@@ -146,6 +149,16 @@ class Geography:
 
     def __len__(self) -> int:
         return len(self._pincodes)
+
+    def require(self, pincode: object) -> str:
+        """The canonical form of ``pincode`` when the directory has it (cheaper than
+        :meth:`lookup` when only existence matters).
+
+        Raises :class:`MalformedPincode` or :class:`UnknownPincode` as :meth:`lookup` does.
+        """
+        pin = normalise_pincode(pincode)
+        self._row(pin)
+        return pin
 
     def __contains__(self, pincode: object) -> bool:
         try:
@@ -187,8 +200,8 @@ class Geography:
         return PinPlace(
             pincode=pin,
             office_name=str(self._office[i]),
-            district=str(self._district_names[self._district.codes[i]]),
-            state=str(self._state_names[self._state.codes[i]]),
+            district=str(self._district_names[self._district_codes[i]]),
+            state=str(self._state_names[self._state_codes[i]]),
             circle=str(self._circle[i]),
             latitude=lat if located else None,
             longitude=lon if located else None,

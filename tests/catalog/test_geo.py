@@ -158,6 +158,14 @@ def test_unknown_pincode_is_a_different_error(geo: Geography) -> None:
     assert isinstance(caught.value, ValueError)
 
 
+def test_require_checks_existence_with_lookups_errors(geo: Geography) -> None:
+    assert geo.require(" 400 001") == "400001"
+    with pytest.raises(UnknownPincode):
+        geo.require("999999")
+    with pytest.raises(MalformedPincode):
+        geo.require("40001")
+
+
 def test_every_known_pincode_has_a_location_and_a_state(geo: Geography) -> None:
     assert len(geo) == len(geo.pincodes) > 19_000
     frame = geo.locate_many(geo.pincodes)
