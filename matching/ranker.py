@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Self
 
 import numpy as np
@@ -15,25 +15,18 @@ from sklearn.utils.validation import check_is_fitted
 
 from catalog.geo import PincodeError
 from matching import diversity
-from matching.eligibility import NEXT_STEPS, RULES, check, not_eligible_reasons
-from matching.encoding import ProfileArrays, encode_profiles
-from matching.explain import reasons_for
-from matching.features import (
-    F64,
-    HELD_REQUIREMENTS,
-    OfferingTable,
-    build_table,
-    held_requirements,
-)
+from matching.answer import BatchArrays, Explainer
+from matching.eligibility import check
+from matching.encoding import encode_profiles
+from matching.features import F64, OfferingTable, build_table
 from matching.places import PlaceIndex
 from matching.profile import EnterpriseProfile, ProfileError, parse_profile
-from matching.result import NotEligible, Ranking, Recommendation
+from matching.result import Ranking
 from matching.signals import SIGNALS, Signals, compute
 
 ALGORITHM = "signals-mmr-1"
 _SIMILARITY_MAX_N = 3000  # (N, N) float32 similarity kept in memory up to 36 MB
 _CHUNK = 8192  # rank_many works on this many profiles at a time (bounded memory)
-NOT_ELIGIBLE_MAX = 50  # excluded offerings listed per ranking (all of them on the real one)
 
 
 class Ranker(BaseEstimator):  # type: ignore[misc]
@@ -126,6 +119,8 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         params = json.dumps(self.get_params(), sort_keys=True)
         digest = hashlib.sha256(f"{ALGORITHM}|{params}|{self.catalog_version_}".encode())
         self.model_version = f"{ALGORITHM}-{digest.hexdigest()[:12]}"
+        self.explainer_ = Explainer.build(table, self.places_, self.weight_vector_,
+                                          self.model_version)
         return self
 
     def _weights(self) -> dict[str, float]:
@@ -149,7 +144,7 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         score = score * np.where(signals.remote, 1.0 - self.remote_penalty, 1.0)
         return score
 
-    # --- one profile -----------------------------------------------------------------------
+    # --- explained rankings -----------------------------------------------------------------
 
     def rank(self, profile: EnterpriseProfile | Mapping[str, Any], k: int = 10) -> Ranking:
         """Rank the catalogue for one profile: the top ``k`` with reasons, and what is excluded.
@@ -165,96 +160,101 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         -------
         Ranking
         """
+        return self.rank_batch([profile], k)[0]
+
+    def rank_batch(
+        self,
+        profiles: Sequence[EnterpriseProfile | Mapping[str, Any]],
+        k: int | Sequence[int] = 10,
+    ) -> list[Ranking]:
+        """Rank several profiles at once: each answer equals :meth:`rank` of that profile.
+
+        The array steps run once for the whole batch (as in :meth:`rank_many`), so a batch
+        costs much less than the same number of single calls; the explanations are written
+        per profile.
+
+        Parameters
+        ----------
+        profiles : sequence of EnterpriseProfile or mapping
+            Mappings are validated with :func:`matching.parse_profile` first (the first
+            invalid one raises ``ProfileError``).
+        k : int or sequence of int
+            How many recommendations at most, for all profiles or one per profile.
+
+        Returns
+        -------
+        list of Ranking, in the order of ``profiles``
+
+        Examples
+        --------
+        >>> [r.recommendations[0].offering_id
+        ...  for r in ranker.rank_batch([jeweller, spice_trader], k=[5, 3])]  # doctest: +SKIP
+        ['dnk', 'ems']
+        """
         check_is_fitted(self, "table_")
-        if k < 1:
-            raise ValueError(f"k must be at least 1, not {k}")
-        if not isinstance(profile, EnterpriseProfile):
-            profile = parse_profile(profile, self.geography_)
-        try:
-            place = self.geography_.lookup(profile.pincode)
-        except PincodeError as exc:
-            raise ProfileError([{"field": "pincode", "message": exc.message}]) from exc
+        ks = [k] * len(profiles) if isinstance(k, int) else [int(n) for n in k]
+        if len(ks) != len(profiles):
+            raise ValueError(f"{len(ks)} values of k for {len(profiles)} profiles")
+        for n in ks:
+            if n < 1:
+                raise ValueError(f"k must be at least 1, not {n}")
+        if not profiles:
+            return []
+        parsed = [p if isinstance(p, EnterpriseProfile) else parse_profile(p, self.geography_)
+                  for p in profiles]
+        batch = self._arrays(parsed)
+        chosen = self._choose(batch.scores, ks)
+        explainer: Explainer = self.explainer_
+        return [explainer.ranking(batch, row, profile, chosen[row])
+                for row, profile in enumerate(parsed)]
+
+    def _arrays(self, profiles: list[EnterpriseProfile]) -> BatchArrays:
+        """Encoding, rules, signals and scores of ``profiles``, each row bit-identical to the
+        same profile alone."""
         table: OfferingTable = self.table_
-        columns = {name: [value] for name, value in profile}
-        lat = np.array([np.nan if place.latitude is None else place.latitude])
-        lon = np.array([np.nan if place.longitude is None else place.longitude])
-        arrays = encode_profiles(columns, table, lat, lon, [place.state])
+        places = []
+        for profile in profiles:
+            try:
+                places.append(self.geography_.lookup(profile.pincode))
+            except PincodeError as exc:
+                raise ProfileError([{"field": "pincode", "message": exc.message}]) from exc
+        columns = {name: [getattr(p, name) for p in profiles]
+                   for name in EnterpriseProfile.model_fields}
+        lat = np.array([np.nan if p.latitude is None else p.latitude for p in places])
+        lon = np.array([np.nan if p.longitude is None else p.longitude for p in places])
+        districts = [p.district for p in places]
+        arrays = encode_profiles(columns, table, lat, lon, [p.state for p in places])
         hpo_index, hpo_km, fixed_km, fixed_near = self.places_.distances(
-            np.array([int(profile.pincode)]), lat, lon, [place.district]
+            np.array([int(p.pincode) for p in profiles], dtype=np.int64), lat, lon, districts
         )
-        elig = check(table, arrays)
-        eligible = elig.eligible
-        signals = compute(arrays, table, hpo_km, fixed_km, fixed_near)
+        rules = check(table, arrays)
+        fails, eligible = rules.fails, rules.eligible
+        signals = compute(arrays, table, hpo_km, fixed_km, fixed_near, rowwise=True)
         relevance = self._relevance(signals)
-        scores = np.where(eligible, relevance, -np.inf)
-        chosen = diversity.select(scores, k, self.diversity, table.signature, self.similarity_)[0]
-        # Reasons name only the words the enterprise wrote, not the needs it ticked.
-        query = table.text.query(profile.products)
-        picked = chosen[chosen >= 0]
-        weighted = signals.stack[:, 0, picked] * self.weight_vector_[:, None]
-        recommendations = []
-        for position, j in enumerate(picked.tolist()):
-            offering = table.offerings[j]
-            location, location_text = self.places_.location(
-                offering, int(hpo_index[0]), float(hpo_km[0]), float(fixed_km[0, j]),
-                float(lat[0]), float(lon[0]), place.district if fixed_near[0, j] else None,
-            )
-            contributions = dict(zip(SIGNALS, weighted[:, position].tolist(), strict=True))
-            recommendations.append(
-                Recommendation(
-                    rank=position + 1,
-                    offering_id=offering.id,
-                    name=offering.name,
-                    provider=offering.provider,
-                    category=offering.category.value,
-                    score=round(float(scores[0, j]), 4),
-                    reasons=tuple(reasons_for(offering, j, profile, contributions,
-                                              signals.implied_needs[0], table, query,
-                                              location_text)),
-                    prerequisites=_prerequisites(offering, profile),
-                    location=location,
-                    next_step=offering.next_step,
-                )
-            )
-        return Ranking(
-            recommendations=tuple(recommendations),
-            not_eligible=self._not_eligible(elig.fails, eligible[0], relevance[0], profile,
-                                            arrays),
-            model_version=self.model_version,
+        return BatchArrays(
+            arrays=arrays, fails=fails, eligible=eligible, relevance=relevance,
+            scores=np.where(eligible, relevance, -np.inf), signals=signals,
+            hpo_index=hpo_index, hpo_km=hpo_km, fixed_km=fixed_km, fixed_near=fixed_near,
+            latitude=lat, longitude=lon, districts=districts,
         )
 
-    def _not_eligible(
-        self, fails: npt.NDArray[np.bool_], eligible: np.ndarray, relevance: F64,
-        profile: EnterpriseProfile, arrays: ProfileArrays,
-    ) -> tuple[NotEligible, ...]:
-        """The excluded offerings that would have ranked highest (at most
-        ``NOT_ELIGIBLE_MAX``; every one on a catalogue that small), most relevant first."""
+    def _choose(self, scores: F64, ks: list[int]) -> list[npt.NDArray[np.int64]]:
+        """The diverse top k of every row (-1 padded), rows with the same k picked together."""
         table: OfferingTable = self.table_
-        out = []
-        parcels = max(profile.monthly_domestic_parcels or 0,
-                      profile.monthly_international_parcels or 0)
-        excluded = np.flatnonzero(~eligible)
-        if excluded.size > NOT_ELIGIBLE_MAX:
-            excluded = diversity.candidates(
-                np.where(eligible, -np.inf, relevance)[None, :], NOT_ELIGIBLE_MAX
-            )[0]
-        else:
-            excluded = excluded[np.lexsort((excluded, -relevance[excluded]))]
-        failed = fails[:, 0, excluded].T.tolist()
-        for j, flags in zip(excluded.tolist(), failed, strict=True):
-            rules = [rule for rule, flag in zip(RULES, flags, strict=True) if flag]
-            out.append(NotEligible(
-                offering_id=table.ids[j],
-                reasons=tuple(not_eligible_reasons(
-                    table.offerings[j], rules,
-                    weight=float(profile.typical_weight_kg or 0),
-                    value=float(profile.typical_value_inr or 0),
-                    destinations=profile.destinations,
-                    state=int(arrays.state[0]),
-                    parcels=float(parcels),
-                )),
-            ))
-        return tuple(out)
+        chosen: list[npt.NDArray[np.int64]] = [np.empty(0, dtype=np.int64)] * len(ks)
+        for k in sorted(set(ks)):
+            rows = [i for i, n in enumerate(ks) if n == k]
+            if self.similarity_ is None:
+                # Without the matrix, a block of rows computes similarities with einsum and
+                # one row with a matrix product: pick one row at a time to stay identical.
+                picks = [diversity.select(scores[i:i + 1], k, self.diversity, table.signature,
+                                          None)[0] for i in rows]
+            else:
+                picks = list(diversity.select(scores[rows], k, self.diversity,
+                                              table.signature, self.similarity_))
+            for i, pick in zip(rows, picks, strict=True):
+                chosen[i] = pick
+        return chosen
 
     # --- many profiles ---------------------------------------------------------------------
 
@@ -308,16 +308,4 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
             "offering_id": np.asarray(table.ids, dtype=object)[picked],
             "score": np.round(scores[rows, picked], 4),
         })
-
-
-def _prerequisites(offering: Any, profile: EnterpriseProfile) -> tuple[str, ...]:
-    met = held_requirements(profile.iec, profile.gstin, profile.udyam_number,
-                            profile.sales_channels)
-    held = {req for req, ok in zip(HELD_REQUIREMENTS, met, strict=True) if ok}
-    steps = []
-    for requirement in offering.constraints.requires:
-        if requirement in held:
-            continue
-        steps.append(NEXT_STEPS[requirement])
-    return tuple(steps)
 

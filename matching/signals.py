@@ -112,15 +112,26 @@ def implied_needs(p: ProfileArrays) -> F32:
 COVERAGE_SHARE = 0.75  # the rest of a need score is precision (how focused the offering is)
 
 
-def _need_fit(profile_needs: F32, table: OfferingTable) -> F64:
+def _product(left: F32, right: F32, rowwise: bool) -> F32:
+    """``left @ right``; with ``rowwise``, one row of ``left`` at a time, so that a row's
+    result does not depend on the rows beside it (BLAS sums a single row and a block of rows
+    in different orders, and these float32 sums are not exact)."""
+    if not rowwise or left.shape[0] == 1:
+        out: F32 = left @ right
+        return out
+    return np.concatenate([np.array(left[i:i + 1]) @ right for i in range(left.shape[0])])
+
+
+def _need_fit(profile_needs: F32, table: OfferingTable, rowwise: bool = False) -> F64:
     """Share of the profile's needs the offering serves (weighted by strength), blended with
     the share of the offering's features that are among them."""
     # Needs few offerings serve count more than needs most serve (an idf over offerings).
     weighted = profile_needs * table.need_idf
-    matched = weighted @ table.features.T
+    matched = _product(weighted, table.features.T, rowwise)
     wanted = weighted.sum(axis=1, keepdims=True)
     coverage = np.divide(matched, wanted, out=np.zeros_like(matched), where=wanted > 0)
-    precision = (profile_needs @ table.features.T) / np.maximum(table.feature_count, 1.0)
+    precision = (_product(profile_needs, table.features.T, rowwise)
+                 / np.maximum(table.feature_count, 1.0))
     fit: F64 = COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * np.minimum(precision, 1.0)
     return fit
 
@@ -153,11 +164,15 @@ REMOTE_KM = 200.0  # a fixed place farther than this is a journey, not a visit
 
 
 def compute(
-    p: ProfileArrays, table: OfferingTable, hpo_km: F64, fixed_km: F64, fixed_near: np.ndarray
+    p: ProfileArrays, table: OfferingTable, hpo_km: F64, fixed_km: F64, fixed_near: np.ndarray,
+    *, rowwise: bool = False,
 ) -> Signals:
     """All signals for P profiles; ``hpo_km`` (P,) is the distance to the nearest head post
     office, ``fixed_km`` (P, N) to the nearest fixed place of an offering (NaN: none known),
-    ``fixed_near`` (P, N) marks a fixed place named after the profile's district."""
+    ``fixed_near`` (P, N) marks a fixed place named after the profile's district.
+
+    ``rowwise`` makes every profile's signals bit-identical to those it gets alone (the
+    explained rankings promise that; ``rank_many`` leaves it off for speed)."""
     implied = implied_needs(p)
     sector_row = np.where(p.sector >= 0, p.sector, table.sector_score.shape[0] - 1)
     covered = p.destinations @ table.reach
@@ -173,8 +188,8 @@ def compute(
         | (segments[:, p.segment_business].T & (p.segment_business >= 0)[:, None])
     )
     values = {
-        "needs": _need_fit(p.needs, table),
-        "implied": _need_fit(implied, table),
+        "needs": _need_fit(p.needs, table, rowwise),
+        "implied": _need_fit(implied, table, rowwise),
         "text": p.text,
         "sector": table.sector_score[sector_row],
         "segment": ((table.targeted & fits_segment)

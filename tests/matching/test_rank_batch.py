@@ -1,0 +1,80 @@
+"""``Ranker.rank_batch``: one batch gives every profile exactly the ranking it gets alone."""
+
+from __future__ import annotations
+
+import pytest
+from matching_factories import make_profile
+
+from catalog import Catalog, Geography
+from matching import EnterpriseProfile, ProfileError, Ranker, parse_profile
+from matching.judged import load_sets
+
+
+@pytest.fixture(scope="module")
+def full_geography() -> Geography:
+    """The whole India Post directory: the judged profiles come from all over India."""
+    return Geography.load()
+
+
+@pytest.fixture(scope="module")
+def full_ranker(catalog: Catalog, full_geography: Geography) -> Ranker:
+    return Ranker().fit(catalog, full_geography)
+
+
+@pytest.fixture(scope="module")
+def judged(full_geography: Geography) -> list[EnterpriseProfile]:
+    return [parse_profile(j.profile, full_geography)
+            for profiles in load_sets().values() for j in profiles]
+
+
+def test_batch_equals_rank_on_every_judged_profile(
+    full_ranker: Ranker, judged: list[EnterpriseProfile]
+) -> None:
+    batch = full_ranker.rank_batch(judged, k=10)
+    assert len(batch) == len(judged)
+    for profile, ranking in zip(judged, batch, strict=True):
+        assert ranking == full_ranker.rank(profile, k=10)
+
+
+def test_batch_with_a_k_per_profile(
+    full_ranker: Ranker, judged: list[EnterpriseProfile]
+) -> None:
+    ks = [(1, 3, 10, 50)[i % 4] for i in range(len(judged))]
+    batch = full_ranker.rank_batch(judged, k=ks)
+    for profile, k, ranking in zip(judged, ks, batch, strict=True):
+        assert ranking == full_ranker.rank(profile, k=k)
+        assert len(ranking.recommendations) <= k
+
+
+def test_batch_order_does_not_matter(
+    full_ranker: Ranker, judged: list[EnterpriseProfile]
+) -> None:
+    forward = full_ranker.rank_batch(judged, k=5)
+    backward = full_ranker.rank_batch(judged[::-1], k=5)
+    assert backward[::-1] == forward
+
+
+def test_signals_of_a_batch_row_are_bit_identical_to_the_profile_alone(
+    full_ranker: Ranker, judged: list[EnterpriseProfile]
+) -> None:
+    # The float32 need sums are the part a BLAS block could sum in another order.
+    batch = full_ranker._arrays(judged)
+    for row, profile in enumerate(judged):
+        alone = full_ranker._arrays([profile])
+        assert (alone.signals.stack[:, 0] == batch.signals.stack[:, row]).all()
+        assert (alone.scores[0] == batch.scores[row]).all()
+
+
+def test_batch_validates_mappings(ranker: Ranker, geography: Geography) -> None:
+    mapped = ranker.rank_batch([make_profile(), make_profile(destinations=[])], k=3)
+    assert mapped[0] == ranker.rank(parse_profile(make_profile(), geography), k=3)
+    with pytest.raises(ProfileError):
+        ranker.rank_batch([make_profile(), make_profile(pincode="999999")])
+
+
+def test_batch_arguments(ranker: Ranker) -> None:
+    assert ranker.rank_batch([]) == []
+    with pytest.raises(ValueError, match="2 values of k for 1 profiles"):
+        ranker.rank_batch([make_profile()], k=[3, 4])
+    with pytest.raises(ValueError, match="k must be at least 1"):
+        ranker.rank_batch([make_profile(), make_profile()], k=[3, 0])
