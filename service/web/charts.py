@@ -28,6 +28,18 @@ def _text(x: float, y: float, body: str, anchor: str = "start", extra: str = "")
     )
 
 
+def _label(x: float, y: float, label: str, limit: int) -> str:
+    """A right-aligned row label cut to ``limit`` characters with an ellipsis; a cut label
+    keeps its full text as a tooltip."""
+    if len(label) <= limit:
+        return _text(x, y, label, "end")
+    short = label[: limit - 1].rstrip() + "\u2026"
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="end" fill="#1a1a1a">'
+        f"<title>{escape(label)}</title>{escape(short)}</text>"
+    )
+
+
 def _tip(label: str, series: Series, count: int) -> str:
     return escape(f"{label}, {series.label}: {count}")
 
@@ -69,7 +81,7 @@ def stacked_bars(
     scale = (width - label_w - 50) / biggest
     y = top
     for label, values in rows:
-        parts.append(_text(label_w - 8, y + 16, label[:24], "end"))
+        parts.append(_label(label_w - 8, y + 16, label, 24))
         x = float(label_w)
         for i, s in enumerate(series):
             count = values.get(s.key, 0)
@@ -133,7 +145,7 @@ def rate_bars(
     parts, y = [], float(top)
     for label, hits, total in rows:
         share = hits / total if total else 0.0
-        parts.append(_text(label_w - 8, y + 15, label[:28], "end"))
+        parts.append(_label(label_w - 8, y + 15, label, 28))
         parts.append(
             f'<rect x="{label_w}" y="{y:.1f}" width="{full}" height="{bar_h}" fill="#e8e8e8"/>'
         )

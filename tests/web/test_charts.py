@@ -69,3 +69,14 @@ def test_empty_charts_are_still_valid_svg() -> None:
         rate_bars([], title="t", desc="d"),
     ):
         ET.fromstring(svg)
+
+
+def test_long_labels_are_cut_with_an_ellipsis_and_keep_their_full_text() -> None:
+    name = "Dak Ghar Niryat Kendra (post office export centre)"
+    svg = rate_bars([(name, 1, 1), ("EMS", 0, 1)], title="Acceptance", desc="d")
+    root = ET.fromstring(svg)
+    texts = list(root.iter(f"{SVG}text"))
+    cut = next(t for t in texts if t.find(f"{SVG}title") is not None)
+    assert cut.find(f"{SVG}title").text == name  # type: ignore[union-attr]
+    assert cut.find(f"{SVG}title").tail == "Dak Ghar Niryat Kendra (pos\u2026"  # type: ignore[union-attr]
+    assert any(t.text == "EMS" for t in texts)  # short labels are not cut
