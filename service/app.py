@@ -23,6 +23,7 @@ from service.offerings import repository as catalog_repo
 from service.offerings.routes import router as offerings_router
 from service.openapi import build_openapi
 from service.profiles.routes import router as profiles_router
+from service.recommendations.batcher import RankingBatcher
 from service.recommendations.routes import router as recommendations_router
 from service.runtime import Runtime, load_geography
 from service.settings import Settings, get_settings
@@ -68,8 +69,10 @@ def create_app(
                 state.problems.append(problem)
         app.state.session_factory = factory
         app.state.runtime = state
-        app.state.ranking_limiter = anyio.CapacityLimiter(settings.ranking_threads)
         _refresh(app)
+        batcher = RankingBatcher(settings.ranking_threads, settings.ranking_queue)
+        batcher.start()
+        app.state.ranking_batcher = batcher
         watcher = None
         if settings.catalog_refresh_seconds > 0:
             watcher = asyncio.create_task(_watch_catalog(app, settings.catalog_refresh_seconds))
@@ -78,6 +81,7 @@ def create_app(
         finally:
             if watcher is not None:
                 watcher.cancel()
+            await anyio.to_thread.run_sync(batcher.stop)
             if engine is not None:
                 engine.dispose()
 

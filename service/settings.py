@@ -40,8 +40,11 @@ class Settings(BaseSettings):
     rate_limit_per_ip: int = Field(default=1200, ge=0)
     rate_limit_window_seconds: int = Field(default=60, ge=1)
     default_cors_origins: tuple[str, ...] = ()
-    # Rankings run in their own small thread pool, queued first come first served.
+    # Ranking threads per process; each ranks every request waiting when it becomes free as
+    # one batch (first come first served). Under the GIL one thread is the fastest.
     ranking_threads: int = Field(default=1, ge=1, le=64)
+    # Rankings that may wait per process; more are answered 503 with Retry-After.
+    ranking_queue: int = Field(default=256, ge=1, le=100_000)
     # How often each process checks for a newer catalogue version (0: only at start-up).
     catalog_refresh_seconds: float = Field(default=30.0, ge=0)
     secret_key: str = Field(

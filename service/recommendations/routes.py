@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import anyio.to_thread
-from anyio import CapacityLimiter
 from fastapi import APIRouter, Body, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from service.deps import OptionalCaller, ReadyDep
 from service.examples import PROFILE_EXAMPLES
-from service.ranking import rank_profile, validate_profile
+from service.recommendations.batcher import RankingBatcher
 from service.recommendations.schemas import RankingOut
-from service.runtime import Served
 
 router = APIRouter(prefix="/v1/recommendations", tags=["recommendations"])
 
@@ -40,17 +37,13 @@ async def recommend(
         ),
     ],
     limit: Annotated[int, Query(ge=1, le=50, description="how many recommendations")] = 10,
-) -> JSONResponse:
+) -> Response:
     """Rank the offerings for a profile; nothing is stored. Open to anonymous callers.
 
     Each recommendation carries its score, reasons, prerequisites and where to go; offerings
     ruled out by hard limits are listed under `not_eligible` with the reason.
     """
-    limiter: CapacityLimiter = request.app.state.ranking_limiter
-    payload = await anyio.to_thread.run_sync(_rank, served, data, limit, limiter=limiter)
-    return JSONResponse(payload)
-
-
-def _rank(served: Served, data: dict[str, Any], limit: int) -> dict[str, Any]:
-    valid = validate_profile(data, served.geography)
-    return rank_profile(served, valid.profile, limit)
+    # Validation and ranking run in a ranking thread, batched with whatever else is waiting.
+    batcher: RankingBatcher = request.app.state.ranking_batcher
+    body = await batcher.rank(served, data, limit)
+    return Response(body, media_type="application/json")

@@ -1,0 +1,179 @@
+"""Micro-batched ranking: a ranking thread takes every request waiting when it becomes free.
+
+A single ranking costs mostly fixed per-call overhead of its array steps; ``Ranker.rank_batch``
+pays that once for a whole batch and gives each profile exactly the ranking it gets alone. No
+timer holds a request back: with one request waiting, the batch is that one request, so a quiet
+server answers as fast as before and a busy one shares the work. Requests are served first come
+first served from one bounded queue; when it is full the caller gets 503 with ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import queue
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from matching import EnterpriseProfile, ranking_payload
+from service.errors import DakMatchError, NotReady
+from service.metrics import RANKING_SECONDS
+from service.ranking import validate_profile
+from service.runtime import Served
+
+log = logging.getLogger("dakmatch.ranking")
+
+MAX_BATCH = 64  # profiles ranked together at most (a batch of 64 takes a few ms)
+
+
+@dataclass
+class _Job:
+    served: Served
+    data: Mapping[str, Any]
+    limit: int
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[bytes]
+    profile: EnterpriseProfile | None = None
+    outcome: bytes | BaseException | None = field(default=None)
+
+
+_STOP = object()
+
+
+class RankingBatcher:
+    """Ranking threads fed from one bounded first-come-first-served queue.
+
+    Parameters
+    ----------
+    threads : int
+        Ranking threads in this process, each taking a batch at a time.
+    queue_size : int
+        Requests that may wait; beyond, :meth:`rank` raises ``NotReady`` (503).
+    """
+
+    def __init__(self, threads: int, queue_size: int) -> None:
+        self.threads = threads
+        self.queue_size = queue_size
+        self._queue: queue.Queue[_Job | object] = queue.Queue(maxsize=queue_size)
+        self._workers: list[threading.Thread] = []
+
+    def start(self) -> None:
+        """Start the ranking threads (once, in the app's lifespan)."""
+        for number in range(self.threads):
+            worker = threading.Thread(target=self._work, name=f"ranking-{number}", daemon=True)
+            worker.start()
+            self._workers.append(worker)
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Let the threads finish what is queued, then end them."""
+        for _ in self._workers:
+            self._queue.put(_STOP)
+        for worker in self._workers:
+            worker.join(timeout)
+        self._workers.clear()
+
+    async def rank(self, served: Served, data: Mapping[str, Any], limit: int) -> bytes:
+        """Validate and rank ``data`` in a ranking thread; the API's JSON body as bytes.
+
+        Raises ``InvalidInput`` (422) for a bad profile and ``NotReady`` (503) when the
+        queue is full or no ranking thread runs.
+        """
+        if not self._workers:
+            raise NotReady("the ranking threads are not running")
+        loop = asyncio.get_running_loop()
+        job = _Job(served, data, limit, loop, loop.create_future())
+        try:
+            self._queue.put_nowait(job)
+        except queue.Full:
+            raise NotReady(
+                f"{self.queue_size} rankings are already waiting; retry in a second",
+                headers={"Retry-After": "1"},
+            ) from None
+        return await job.future
+
+    def _work(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is _STOP:
+                return
+            batch = [first]
+            stop = False
+            while len(batch) < MAX_BATCH:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is _STOP:
+                    stop = True
+                    break
+                batch.append(item)
+            jobs = [job for job in batch if isinstance(job, _Job)]
+            try:
+                _run(jobs)
+            except Exception as exc:  # a bug: every waiting request gets its 500
+                log.exception("ranking batch failed")
+                for job in jobs:
+                    if job.outcome is None:
+                        job.outcome = exc
+            _deliver(jobs)
+            if stop:
+                return
+
+
+def _run(jobs: list[_Job]) -> None:
+    """Validate each job, rank the valid ones in batches of the same served ranker, encode."""
+    groups: dict[int, list[_Job]] = {}
+    for job in jobs:
+        try:
+            job.profile = validate_profile(job.data, job.served.geography).profile
+        except DakMatchError as exc:
+            job.outcome = exc
+            continue
+        groups.setdefault(id(job.served), []).append(job)
+    for group in groups.values():
+        served = group[0].served
+        if served.ranker is None:
+            for job in group:
+                job.outcome = NotReady(served.problem or "the ranker is not fitted")
+            continue
+        profiles = [job.profile for job in group if job.profile is not None]
+        started = time.perf_counter()
+        rankings = served.ranker.rank_batch(profiles, k=[job.limit for job in group])
+        share = (time.perf_counter() - started) / len(group)
+        for job, ranking in zip(group, rankings, strict=True):
+            RANKING_SECONDS.observe(share)
+            job.outcome = _encode(ranking_payload(ranking, served.catalog.version))
+
+
+def _encode(payload: dict[str, Any]) -> bytes:
+    """The body as Starlette's ``JSONResponse`` writes it (compact, UTF-8, no NaN)."""
+    return json.dumps(payload, ensure_ascii=False, allow_nan=False, indent=None,
+                      separators=(",", ":")).encode("utf-8")
+
+
+def _deliver(jobs: list[_Job]) -> None:
+    """Hand the outcomes to the event loops that wait for them (one wake-up per loop)."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[_Job]] = {}
+    for job in jobs:
+        by_loop.setdefault(job.loop, []).append(job)
+    for loop, waiting in by_loop.items():
+        try:
+            loop.call_soon_threadsafe(_settle, waiting)
+        except RuntimeError:  # the loop is closed: nobody waits any more
+            continue
+
+
+def _settle(jobs: list[_Job]) -> None:
+    for job in jobs:
+        if job.future.done():  # the client went away
+            continue
+        if isinstance(job.outcome, BaseException):
+            job.future.set_exception(job.outcome)
+        elif job.outcome is not None:
+            job.future.set_result(job.outcome)
+        else:
+            job.future.set_exception(RuntimeError("ranking produced no answer"))
