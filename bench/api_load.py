@@ -1,12 +1,13 @@
 """Load benchmark of the HTTP API: POST /v1/recommendations beside GET /healthz.
 
-Starts ``dakmatch serve`` (``--workers`` uvicorn processes, default 1) on loopback with a fresh
-SQLite database, waits until /readyz answers 200, then drives each endpoint with wrk (Debian
-package ``wrk``) at the same concurrency, one after the other in the same run against the same
-server, and prints throughput, p50 and p99 latency and the ratio of the two throughputs. The
-POST rotates through six different profiles.
+For each ``--workers`` count (default: 1, then 2) starts ``dakmatch serve`` with that many
+uvicorn processes on loopback with a fresh SQLite database, waits until /readyz answers 200,
+then drives each endpoint with wrk (Debian package ``wrk``) at the same concurrency, one after
+the other in the same run against the same server, and prints throughput, p50 and p99 latency,
+the server's CPU time per request (user + system of its whole process tree, from /proc) and
+the ratio of the two throughputs. The POST rotates through six different profiles.
 
-    python bench/api_load.py [--duration 15] [--connections 16] [--workers 1]
+    python bench/api_load.py [--duration 15] [--connections 16] [--workers 1 2]
 
 Rate limits are switched off for the run (they would answer 429 to a load generator); request
 logging stays on at the default level, as in production.
@@ -97,6 +98,44 @@ class Result:
     p99_ms: float
     requests: int
     errors: int
+    server_cpu_s: float = 0.0  # user + system seconds of the server's processes during the run
+    wall_s: float = 0.0
+
+    @property
+    def cpu_ms_per_request(self) -> float:
+        return self.server_cpu_s * 1000 / max(self.requests, 1)
+
+    @property
+    def cores_busy(self) -> float:
+        return self.server_cpu_s / self.wall_s if self.wall_s else 0.0
+
+
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _tree_cpu_seconds(root: int) -> float:
+    """User + system CPU seconds of ``root`` and its descendants (Linux /proc; 0 elsewhere)."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])
+        times[pid] = (int(fields[11]) + int(fields[12])) / _TICKS
+    tree = {root}
+    grew = True
+    while grew:
+        grew = False
+        for pid, parent in parents.items():
+            if parent in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    return sum(times.get(pid, 0.0) for pid in tree)
 
 
 def _free_port() -> int:
@@ -145,7 +184,8 @@ def _ms(text: str) -> float:
 
 
 def _wrk(
-    name: str, url: str, script: Path | None, args: argparse.Namespace, seconds: int
+    name: str, url: str, script: Path | None, args: argparse.Namespace, seconds: int,
+    server_pid: int,
 ) -> Result:
     command = [
         "wrk",
@@ -158,7 +198,9 @@ def _wrk(
     ]
     if script is not None:
         command += ["-s", str(script)]
+    cpu_before, started = _tree_cpu_seconds(server_pid), time.monotonic()
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    cpu_s, wall_s = _tree_cpu_seconds(server_pid) - cpu_before, time.monotonic() - started
     rps = float(re.search(r"Requests/sec:\s+([0-9.]+)", output).group(1))  # type: ignore[union-attr]
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))  # type: ignore[union-attr]
@@ -168,20 +210,11 @@ def _wrk(
     errors = int(non_2xx.group(1)) if non_2xx else 0
     if socket_errors:
         errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
-    return Result(name, rps, p50, p99, total, errors)
+    return Result(name, rps, p50, p99, total, errors, cpu_s, wall_s)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=15, help="seconds per endpoint")
-    parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per endpoint")
-    parser.add_argument("--connections", type=int, default=16, help="concurrent clients")
-    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--workers", type=int, default=1, help="server processes")
-    args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        print("error: wrk is not installed (Debian: apt-get install -y wrk)", file=sys.stderr)
-        return 1
+def _serve_and_measure(args: argparse.Namespace, workers: int) -> list[Result]:
+    """Start a server with ``workers`` processes, measure both endpoints, stop it."""
     dakmatch = Path(sys.executable).parent / "dakmatch"
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
@@ -208,7 +241,7 @@ def main() -> int:
         log_path = Path(tmp) / "server.log"
         log = open(log_path, "w")  # closed in the finally below
         server = subprocess.Popen(
-            [str(dakmatch), "serve", "--port", str(port), "--workers", str(args.workers)],
+            [str(dakmatch), "serve", "--port", str(port), "--workers", str(workers)],
             env=env,
             stdout=log,
             stderr=log,
@@ -222,29 +255,54 @@ def main() -> int:
                 ("GET /healthz", base + "/healthz", None),
             ]
             for name, url, lua in targets:
-                _wrk(name, url, lua, args, args.warmup)
-            results = [_wrk(name, url, lua, args, args.duration) for name, url, lua in targets]
+                _wrk(name, url, lua, args, args.warmup, server.pid)
+            return [_wrk(name, url, lua, args, args.duration, server.pid)
+                    for name, url, lua in targets]
         finally:
             server.terminate()
             server.wait(timeout=30)
             log.close()
+
+
+def _report(args: argparse.Namespace, workers: int, results: list[Result]) -> None:
     rec, health = results
     print(
         f"\n{args.connections} concurrent clients, {args.duration} s each, "
-        f"{args.workers} uvicorn process(es), wrk with {args.threads} threads on the same machine"
+        f"{workers} uvicorn process(es), wrk with {args.threads} threads on the same machine "
+        f"({os.cpu_count()} logical CPUs)"
     )
     print(
-        f"{'endpoint':<28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'errors':>7}"
+        f"{'endpoint':<28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} "
+        f"{'errors':>7} {'CPU ms/req':>10} {'cores':>6}"
     )
     for r in results:
         print(
             f"{r.name:<28} {r.requests_per_second:>9.1f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} "
-            f"{r.requests:>9} {r.errors:>7}"
+            f"{r.requests:>9} {r.errors:>7} {r.cpu_ms_per_request:>10.3f} {r.cores_busy:>6.2f}"
         )
     ratio = rec.requests_per_second / health.requests_per_second
-    print(f"\nthroughput ratio recommendations / healthz: {ratio:.2f} (target >= 0.5)")
+    print(f"throughput ratio recommendations / healthz: {ratio:.2f} (target >= 0.5)")
     print(f"recommendations p99: {rec.p99_ms:.1f} ms (target <= 50 ms)")
-    return 0 if rec.errors == 0 and health.errors == 0 else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=15, help="seconds per endpoint")
+    parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per endpoint")
+    parser.add_argument("--connections", type=int, default=16, help="concurrent clients")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2],
+                        help="server processes; one server (and one table) per value")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("error: wrk is not installed (Debian: apt-get install -y wrk)", file=sys.stderr)
+        return 1
+    failed = False
+    for workers in args.workers:
+        results = _serve_and_measure(args, workers)
+        _report(args, workers, results)
+        failed = failed or any(r.errors for r in results)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
