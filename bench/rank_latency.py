@@ -7,6 +7,8 @@ Measures, in one run and on this machine:
 - ``rank(profile, k=10)`` p50/p99 on the real catalogue and on synthetic catalogues of 1,000
   and 10,000 offerings (built from the real entries with shuffled keywords, weight limits and
   regions, so the text and rule work is like the real one);
+- ``rank_batch(profiles, k=10)`` (explained rankings, as the API's batcher calls it) CPU time
+  per profile for batches of 1, 4, 16 and 64 judged profiles on the real catalogue;
 - ``rank_many(frame, k=5)`` profiles per second on a frame of validated synthetic profiles
   (``bench/synthetic_profiles.py``, through the batch command's own validation), once as
   generated and once with every row's products text made unique (no text reuse);
@@ -96,6 +98,23 @@ def percentiles(
             float(np.percentile(c, 50)), float(np.percentile(c, 99)), len(w))
 
 
+def batch_cost(
+    ranker: Ranker, profiles: list[EnterpriseProfile], size: int, repeat: int
+) -> tuple[float, float]:
+    """Median CPU ms of one ``rank_batch`` call of ``size`` profiles, and CPU us per profile."""
+    pool = (profiles * (size // len(profiles) + 2))
+    batches = [pool[i:i + size] for i in range(0, len(profiles), max(1, size // 4))]
+    ranker.rank_batch(batches[0], k=10)
+    cpu = []
+    for _ in range(max(2, repeat // 4)):
+        for batch in batches:
+            start = time.thread_time()
+            ranker.rank_batch(batch, k=10)
+            cpu.append(time.thread_time() - start)
+    median_ms = float(np.median(cpu)) * 1000
+    return median_ms, median_ms * 1000 / size
+
+
 def reference_us(repeat: int = 200_000) -> tuple[float, float]:
     a = np.random.default_rng(0).random(44)
     b = np.random.default_rng(1).random(44)
@@ -161,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         gc.collect()
 
     ranker = Ranker().fit(real, geography)
+    batched = [(size, *batch_cost(ranker, judged, size, args.repeat)) for size in (1, 4, 16, 64)]
     throughput = []
     for unique in (False, True):
         frame = profile_frame(geography, args.profiles, args.seed, unique)
@@ -185,6 +205,13 @@ def main(argv: list[str] | None = None) -> int:
     for label, fit_s, p50, p99, cpu50, cpu99, n in rows:
         print(f"  {label:<18}{fit_s:>7.2f}{p50:>8.3f}{p99:>8.3f}{cpu50:>9.3f}{cpu99:>9.3f}"
               f"{n:>7}{p99 * 1000 / dot_us:>11.0f}")
+    print()
+    print(f"rank_batch(profiles, k=10) on the real catalogue, {len(judged)} judged profiles in "
+          "rotation, one thread")
+    print(f"  {'batch':>7}{'ms per batch':>14}{'us per profile':>16}{'profiles/s':>12}")
+    for size, batch_ms, per_profile_us in batched:
+        print(f"  {size:>7}{batch_ms:>14.3f}{per_profile_us:>16.0f}"
+              f"{1e6 / per_profile_us:>12,.0f}")
     print()
     print(f"rank_many(frame, k=5) on the real catalogue, {args.profiles:,} synthetic profiles, "
           "one process")

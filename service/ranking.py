@@ -22,12 +22,17 @@ class ValidProfile:
     district: str
 
 
-def validate_profile(data: Mapping[str, Any], geography: Any) -> ValidProfile:
+def parse_body(data: Mapping[str, Any], geography: Any) -> EnterpriseProfile:
     """Validate a profile body; raise :class:`InvalidInput` naming every bad field."""
     try:
-        profile = parse_profile(data, geography)
+        return parse_profile(data, geography)
     except ProfileError as exc:
         raise InvalidInput("the profile is not valid", errors=exc.errors) from exc
+
+
+def validate_profile(data: Mapping[str, Any], geography: Any) -> ValidProfile:
+    """:func:`parse_body`, with the state and district its PIN code names."""
+    profile = parse_body(data, geography)
     place = geography.lookup(profile.pincode)  # parse_profile has checked that it exists
     return ValidProfile(profile=profile, state=place.state, district=place.district)
 

@@ -22,7 +22,7 @@ from typing import Any
 from matching import EnterpriseProfile, ranking_payload
 from service.errors import DakMatchError, NotReady
 from service.metrics import RANKING_SECONDS
-from service.ranking import validate_profile
+from service.ranking import parse_body
 from service.runtime import Served
 
 log = logging.getLogger("dakmatch.ranking")
@@ -129,7 +129,7 @@ def _run(jobs: list[_Job]) -> None:
     groups: dict[int, list[_Job]] = {}
     for job in jobs:
         try:
-            job.profile = validate_profile(job.data, job.served.geography).profile
+            job.profile = parse_body(job.data, job.served.geography)
         except DakMatchError as exc:
             job.outcome = exc
             continue
