@@ -89,7 +89,7 @@ class Explainer:
         scores = batch.scores[row, picked].tolist()
         fixed_km = batch.fixed_km[row, picked].tolist()
         near = batch.fixed_near[row, picked].tolist()
-        implied = batch.signals.implied_needs[row]
+        implied = batch.signals.implied_needs[row].tolist()
         hpo_index, hpo_km = int(batch.hpo_index[row]), float(batch.hpo_km[row])
         lat, lon = float(batch.latitude[row]), float(batch.longitude[row])
         district = batch.districts[row]

@@ -7,6 +7,7 @@ prerequisites (IEC, GSTIN, a contract, ICEGATE ...) never exclude: they become n
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -86,6 +87,10 @@ def check(table: OfferingTable, profiles: ProfileArrays) -> Eligibility:
     return Eligibility(fails=stacked)
 
 
+# pycountry's look-up costs microseconds; a not-eligible list can name the same countries often.
+_country = cache(country_name)
+
+
 def _kg(value: float) -> str:
     return f"{value:g} kg"
 
@@ -123,7 +128,7 @@ def not_eligible_reasons(
         elif rule == "domestic_only":
             reasons.append("for shipping abroad; the profile names no destination country")
         elif rule == "destinations":
-            names = ", ".join(country_name(d) for d in destinations)
+            names = ", ".join(_country(d) for d in destinations)
             reasons.append(f"does not reach {names}")
         elif rule == "region":
             where = STATES[state] if state >= 0 else "the profile's state"

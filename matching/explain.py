@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 
 from catalog.countries import country_name
 from catalog.schema import Offering
 from catalog.vocab import Need, SalesChannel, Sector
-from matching.features import _CHANNEL_INDEX, _NEED_INDEX, F32, F64, I64, OfferingTable
+from matching.features import _CHANNEL_INDEX, _NEED_INDEX, F64, I64, OfferingTable
 from matching.profile import EnterpriseProfile
 
 MIN_CONTRIBUTION = 0.015  # weighted signal value below which a signal is not worth a sentence
@@ -95,7 +95,7 @@ def reasons_for(
     j: int,
     profile: EnterpriseProfile,
     contributions: Mapping[str, float],
-    implied: F32,
+    implied: Sequence[float],
     table: OfferingTable,
     query: tuple[I64, F64],
     location_text: str | None,
@@ -122,7 +122,7 @@ def reasons_for(
 
 
 def _sentence(
-    signal: str, offering: Offering, j: int, p: EnterpriseProfile, implied: F32,
+    signal: str, offering: Offering, j: int, p: EnterpriseProfile, implied: Sequence[float],
     table: OfferingTable, query: tuple[I64, F64], location_text: str | None,
 ) -> str | None:
     c = offering.constraints
