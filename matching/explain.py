@@ -29,9 +29,12 @@ _CHANNEL_NAMES = {
 }
 
 
+_NEED_WORDS = {need: need.value.replace("_", " ") for need in Need}
+
+
 def need_words(need: Need) -> str:
     """A need as words ("export documentation")."""
-    return need.value.replace("_", " ")
+    return _NEED_WORDS[need]
 
 
 @cache
