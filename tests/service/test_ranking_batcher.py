@@ -14,11 +14,12 @@ from typing import Any, cast
 import pytest
 from conftest import make_profile
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
 
 from matching import Ranker, Ranking, parse_profile, ranking_payload
 from service.errors import InvalidInput, NotReady
-from service.recommendations.batcher import RankingBatcher
+from service.recommendations.batcher import RankingBatcher, _encode
 from service.runtime import Served
 
 BODIES = [
@@ -168,3 +169,12 @@ def test_concurrent_http_requests_get_the_sequential_answers(
     for index, answer in enumerate(answers):
         assert answer == sequential[index % len(BODIES)]
         assert answer == alone(served, BODIES[index % len(BODIES)], LIMITS[index % len(LIMITS)])
+
+
+def test_bodies_are_byte_for_byte_what_json_response_writes(served: Served) -> None:
+    assert served.ranker is not None
+    assert served.geography is not None
+    for body, limit in zip(BODIES, LIMITS, strict=True):
+        ranking = served.ranker.rank(parse_profile(body, served.geography), k=limit)
+        payload = ranking_payload(ranking, served.catalog.version)
+        assert _encode(payload) == JSONResponse(payload).body
