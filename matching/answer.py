@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from catalog.vocab import Requirement
+from catalog.vocab import LocationKind, Requirement
 from matching import diversity
 from matching.eligibility import NEXT_STEPS, RULES, not_eligible_reasons
 from matching.encoding import ProfileArrays
@@ -55,14 +55,23 @@ class Explainer:
     weight_vector: F64  # signal weights in ``SIGNALS`` order
     model_version: str
     requires: tuple[tuple[Requirement, ...], ...]  # per offering
+    # Per offering: (id, name, provider, category, next_step) as the recommendation shows them.
+    shown: tuple[tuple[str, str, str, str, str | None], ...]
+    located: tuple[bool, ...]  # per offering: it has a place to go to (not "anywhere")
 
     @classmethod
     def build(
         cls, table: OfferingTable, places: PlaceIndex, weight_vector: F64, model_version: str
     ) -> Explainer:
         """Prepare what does not depend on the profile."""
-        return cls(table, places, weight_vector, model_version,
-                   tuple(tuple(o.constraints.requires) for o in table.offerings))
+        offerings = table.offerings
+        return cls(
+            table, places, weight_vector, model_version,
+            requires=tuple(tuple(o.constraints.requires) for o in offerings),
+            shown=tuple((o.id, o.name, o.provider, o.category.value, o.next_step)
+                        for o in offerings),
+            located=tuple(o.location.kind is not LocationKind.ANYWHERE for o in offerings),
+        )
 
     def ranking(
         self, batch: BatchArrays, row: int, profile: EnterpriseProfile,
@@ -102,20 +111,16 @@ class Explainer:
             location, location_text = self.places.location(
                 offering, hpo_index, hpo_km, fixed_km[position], lat, lon,
                 district if near[position] else None,
-            )
+            ) if self.located[j] else (None, None)
             contributions = dict(zip(SIGNALS, weighted[position], strict=True))
+            offering_id, name, provider, category, next_step = self.shown[j]
             out.append(Recommendation(
-                rank=position + 1,
-                offering_id=offering.id,
-                name=offering.name,
-                provider=offering.provider,
-                category=offering.category.value,
-                score=round(scores[position], 4),
-                reasons=tuple(reasons_for(offering, j, profile, contributions, implied, table,
-                                          query, location_text)),
-                prerequisites=tuple(NEXT_STEPS[r] for r in self.requires[j] if r not in held),
-                location=location,
-                next_step=offering.next_step,
+                position + 1, offering_id, name, provider, category,
+                round(scores[position], 4),
+                tuple(reasons_for(offering, j, profile, contributions, implied, table, query,
+                                  location_text)),
+                tuple([NEXT_STEPS[r] for r in self.requires[j] if r not in held]),
+                location, next_step,
             ))
         return tuple(out)
 

@@ -115,7 +115,8 @@ def reasons_for(
             reasons.append(sentence)
     if location_text:
         reasons.append(location_text)
-    reasons.extend(_caveats(offering, profile))
+    if offering.caveats:
+        reasons.extend(_caveats(offering, profile))
     if offering.constraints.rural_only and profile.rural is None:
         reasons.append("for people living in rural areas: confirm that yours is a rural address")
     if not reasons:
