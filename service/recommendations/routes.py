@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import Response
 
-from service.deps import OptionalCaller, ReadyDep
+from service.deps import ReadyForAnyone
 from service.examples import PROFILE_EXAMPLES
 from service.recommendations.batcher import RankingBatcher
 from service.recommendations.schemas import RankingOut
@@ -26,8 +26,7 @@ _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
     },
 )
 async def recommend(
-    _caller: OptionalCaller,
-    served: ReadyDep,
+    served: ReadyForAnyone,
     request: Request,
     data: Annotated[
         dict[str, Any],
