@@ -178,3 +178,23 @@ def test_bodies_are_byte_for_byte_what_json_response_writes(served: Served) -> N
         ranking = served.ranker.rank(parse_profile(body, served.geography), k=limit)
         payload = ranking_payload(ranking, served.catalog.version)
         assert _encode(payload) == JSONResponse(payload).body
+
+
+def test_several_ranking_threads_share_one_queue(served: Served) -> None:
+    batcher = RankingBatcher(threads=3, queue_size=64)
+    batcher.start()
+
+    async def scenario() -> list[bytes]:
+        return await asyncio.gather(*(
+            batcher.rank(served, BODIES[i % len(BODIES)], LIMITS[i % len(LIMITS)])
+            for i in range(4 * len(BODIES))
+        ))
+
+    try:
+        answers = asyncio.run(scenario())
+    finally:
+        batcher.stop()
+    assert len(batcher._workers) == 0
+    for i, answer in enumerate(answers):
+        assert json.loads(answer) == alone(served, BODIES[i % len(BODIES)],
+                                           LIMITS[i % len(LIMITS)])
