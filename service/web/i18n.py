@@ -114,6 +114,21 @@ NEEDS: dict[str, str] = {
     "government_procurement": "Selling to government",
     "marketplace_integration": "Selling on online marketplaces",
 }
+# The needs under short headings on the form, so that 19 boxes read as four small lists.
+NEED_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Sending parcels", (
+        "domestic_shipping", "international_shipping", "pickup", "packaging", "tracking",
+        "bulk_freight", "returns", "shipment_insurance",
+    )),
+    ("Exporting", (
+        "export_documentation", "customs_clearance", "export_incentives", "export_finance",
+        "training",
+    )),
+    ("Selling", (
+        "marketplace_integration", "cash_on_delivery", "market_access", "government_procurement",
+    )),
+    ("Money and insurance", ("digital_payments", "life_cover")),
+)  # fmt: skip
 CATEGORIES: dict[str, str] = {
     "export_facilitation": "Export facilitation",
     "cross_border_parcels": "Cross-border parcels",

@@ -32,6 +32,7 @@ def environment() -> Environment:
         size_classes=i18n.SIZE_CLASSES,
         sales_channels=i18n.SALES_CHANNELS,
         needs=i18n.NEEDS,
+        need_groups=i18n.NEED_GROUPS,
         categories=i18n.CATEGORIES,
         outcomes=i18n.OUTCOMES,
         common_destinations=i18n.COMMON_DESTINATIONS,

@@ -26,6 +26,7 @@ def _used_msgids() -> set[str]:
         i18n.CATEGORIES, i18n.OUTCOMES, i18n.COMMON_DESTINATIONS,
     ):  # fmt: skip
         found.update(table.values())
+    found.update(heading for heading, _ in i18n.NEED_GROUPS)
     found.update(msgid for _, msgid in messages.PATTERNS)
     found.update(messages.EXACT)
     found.update(f for choices in forms._FRIENDLY.values() for _, f in choices)
@@ -59,6 +60,8 @@ def test_vocabulary_labels_cover_the_vocabularies() -> None:
         (i18n.SALES_CHANNELS, SalesChannel), (i18n.NEEDS, Need), (i18n.CATEGORIES, Category),
     ):  # fmt: skip
         assert set(table) == {v.value for v in vocab}
+    grouped = [need for _, needs in i18n.NEED_GROUPS for need in needs]
+    assert sorted(grouped) == sorted(i18n.NEEDS)  # every need once, under one heading
 
 
 @pytest.mark.parametrize(
