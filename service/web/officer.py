@@ -68,6 +68,19 @@ def _forbidden(request: Request) -> Response:
     return _page(request, "officer/error.html", {"message": message}, status_code=403)
 
 
+def _officer_form(request: Request, session: Session, csrf_token: str) -> str | Response:
+    """The signed-in officer posting a form with a valid CSRF token, or the response that
+    refuses the post (to the sign-in page, or 403 for an expired form)."""
+    user = _officer(request, session)
+    if user is None:
+        return _to_sign_in()
+    try:
+        check_csrf(request, csrf_token)
+    except CsrfError:
+        return _forbidden(request)
+    return user
+
+
 def _filters(request: Request) -> Filters:
     q = request.query_params
     return Filters(
@@ -165,13 +178,9 @@ def record_outcome(
     csrf_token: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Store what the enterprise did with one suggestion (feedback on the stored run)."""
-    user = _officer(request, session)
-    if user is None:
-        return _to_sign_in()
-    try:
-        check_csrf(request, csrf_token)
-    except CsrfError:
-        return _forbidden(request)
+    user = _officer_form(request, session, csrf_token)
+    if isinstance(user, Response):
+        return user
     try:
         dashboard.record_outcome(session, profile_id, run_id, offering_id, outcome, user)
     except DashboardError as exc:
@@ -191,13 +200,9 @@ def rank_now(
     csrf_token: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Rank a profile without stored suggestions (e.g. one a partner sent) and store them."""
-    user = _officer(request, session)
-    if user is None:
-        return _to_sign_in()
-    try:
-        check_csrf(request, csrf_token)
-    except CsrfError:
-        return _forbidden(request)
+    user = _officer_form(request, session, csrf_token)
+    if isinstance(user, Response):
+        return user
     row = dashboard.profile_row(session, profile_id)
     if row is None:
         return _page(request, "officer/error.html", {"message": profile_id}, status_code=404)
