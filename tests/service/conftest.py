@@ -56,11 +56,16 @@ def fresh_database_url(kind: str, tmp: Path, name: str) -> str:
 )
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
     """A database migrated to head once per session, holding the packaged catalogue."""
-    url = fresh_database_url(request.param, tmp_path_factory.mktemp("db"), PG_DATABASE)
+    return migrated_database(request.param, tmp_path_factory.mktemp("db"), PG_DATABASE, "tests")
+
+
+def migrated_database(kind: str, tmp: Path, name: str, source: str) -> str:
+    """An empty database of ``kind`` migrated to head and holding the packaged catalogue."""
+    url = fresh_database_url(kind, tmp, name)
     upgrade(url)
     engine = make_engine(url)
     with sessionmaker(bind=engine).begin() as session:
-        catalog_repo.store_catalog(session, served_catalog(), source="tests")
+        catalog_repo.store_catalog(session, served_catalog(), source=source)
     engine.dispose()
     return url
 

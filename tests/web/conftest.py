@@ -11,11 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import sessionmaker
 
-from service.db import make_engine
-from service.db.migrate import upgrade
-from service.offerings import repository as catalog_repo
 from service.runtime import Served
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,12 +21,11 @@ if str(ROOT) not in sys.path:
 from tests.service.conftest import (  # noqa: E402
     connection,
     engine,
-    fresh_database_url,
     geography,
     keys,
     make_app,
+    migrated_database,
     served,
-    served_catalog,
     session,
     session_factory,
     settings,
@@ -57,13 +52,9 @@ PG_DATABASE = "dakmatch_web_test"  # our own PostgreSQL database, apart from the
 )
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
     """A database migrated to head once per session, holding the packaged catalogue."""
-    url = fresh_database_url(request.param, tmp_path_factory.mktemp("db"), PG_DATABASE)
-    upgrade(url)
-    engine = make_engine(url)
-    with sessionmaker(bind=engine).begin() as session:
-        catalog_repo.store_catalog(session, served_catalog(), source="web tests")
-    engine.dispose()
-    return url
+    return migrated_database(
+        request.param, tmp_path_factory.mktemp("db"), PG_DATABASE, "web tests"
+    )
 
 
 @pytest.fixture
