@@ -25,6 +25,8 @@ from matching.result import NotEligible, Ranking, Recommendation
 from matching.signals import SIGNALS, Signals
 
 NOT_ELIGIBLE_MAX = 50  # excluded offerings listed per ranking (all of them on the real one)
+# Rules whose not-eligible reason depends on the offering only, not on the profile.
+_FIXED_WORDING = ("status", "domestic_only", "segment", "rural")
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class Explainer:
     # Per offering: (id, name, provider, category, next_step) as the recommendation shows them.
     shown: tuple[tuple[str, str, str, str, str | None], ...]
     located: tuple[bool, ...]  # per offering: it has a place to go to (not "anywhere")
+    # Per offering: the not-eligible reason of each rule whose wording is the offering's alone.
+    fixed_reasons: tuple[dict[str, str], ...]
 
     @classmethod
     def build(
@@ -71,6 +75,12 @@ class Explainer:
             shown=tuple((o.id, o.name, o.provider, o.category.value, o.next_step)
                         for o in offerings),
             located=tuple(o.location.kind is not LocationKind.ANYWHERE for o in offerings),
+            fixed_reasons=tuple(
+                {rule: not_eligible_reasons(o, [rule], weight=0.0, value=0.0, destinations=(),
+                                            state=-1, parcels=0.0)[0]
+                 for rule in _FIXED_WORDING}
+                for o in offerings
+            ),
         )
 
     def ranking(
@@ -150,6 +160,10 @@ class Explainer:
         out = []
         for j, flags in zip(excluded.tolist(), failed, strict=True):
             rules = [rule for rule, flag in zip(RULES, flags, strict=True) if flag]
+            fixed = self.fixed_reasons[j]
+            if all(rule in fixed for rule in rules):
+                out.append(NotEligible(table.ids[j], tuple([fixed[rule] for rule in rules])))
+                continue
             out.append(NotEligible(
                 offering_id=table.ids[j],
                 reasons=tuple(not_eligible_reasons(
