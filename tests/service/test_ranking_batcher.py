@@ -12,7 +12,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, cast
 
 import pytest
-from conftest import make_profile
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
@@ -21,6 +20,7 @@ from matching import Ranker, Ranking, parse_profile, ranking_payload
 from service.errors import InvalidInput, NotReady
 from service.recommendations.batcher import RankingBatcher, _encode
 from service.runtime import Served
+from tests.service.conftest import make_profile
 
 BODIES = [
     make_profile(),
