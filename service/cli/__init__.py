@@ -1,8 +1,9 @@
 """The ``dakmatch`` console script: one sub-command module per concern.
 
-Each module in ``_COMMAND_MODULES`` exposes ``register(subparsers)``, which adds its
-sub-command(s) with ``--help`` texts and sets ``func`` on the parser; ``func(args)`` returns
-the exit code. Errors the user can fix print one line to stderr and exit non-zero.
+Each module in ``_COMMAND_MODULES`` (command name -> module) exposes ``register(subparsers)``,
+which adds its sub-command with ``--help`` texts and sets ``func`` on the parser;
+``func(args)`` returns the exit code. Errors the user can fix print one line to stderr and
+exit non-zero.
 """
 
 from __future__ import annotations
@@ -12,32 +13,37 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-_COMMAND_MODULES = (
-    "service.cli.batch_cmd",
-    "service.cli.catalog_cmd",
-    "service.cli.db_cmd",
-    "service.cli.eval_cmd",
-    "service.cli.keys_cmd",
-    "service.cli.rank_cmd",
-    "service.cli.serve_cmd",
-    "service.cli.users_cmd",
-)
+_COMMAND_MODULES = {
+    "batch": "service.cli.batch_cmd",
+    "catalog": "service.cli.catalog_cmd",
+    "db": "service.cli.db_cmd",
+    "eval": "service.cli.eval_cmd",
+    "keys": "service.cli.keys_cmd",
+    "rank": "service.cli.rank_cmd",
+    "serve": "service.cli.serve_cmd",
+    "users": "service.cli.users_cmd",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every sub-command, or only of ``command`` when it is one of them (its
+    module alone is imported: ``dakmatch batch`` does not load the web app's modules)."""
     parser = argparse.ArgumentParser(
         prog="dakmatch",
         description="Match Indian MSMEs to India Post and partner services.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in _COMMAND_MODULES:
-        importlib.import_module(name).register(subparsers)
+    names = [command] if command in _COMMAND_MODULES else list(_COMMAND_MODULES)
+    for name in names:
+        importlib.import_module(_COMMAND_MODULES[name]).register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    first = next((a for a in arguments if not a.startswith("-")), None)
+    parser = build_parser(first)
+    args = parser.parse_args(arguments)
     code: int = args.func(args)
     return code
 
