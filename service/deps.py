@@ -24,7 +24,8 @@ async def get_settings_dep(request: Request) -> Settings:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One session per request: committed when the handler returns, rolled back on error."""
+    """One session per request: committed when the handler returns and before the response is
+    sent (see ``SessionDep``), rolled back on error."""
     factory: sessionmaker[Session] = request.app.state.session_factory
     with factory() as session:
         try:
@@ -77,7 +78,9 @@ async def get_geography(request: Request) -> Any:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the session is committed before the response is sent, so a client that
+# received 2xx holds a committed write (FastAPI's default runs the exit code after sending).
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 ServedDep = Annotated[Served, Depends(get_served)]
 ReadyDep = Annotated[Served, Depends(get_ready)]
