@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from catalog.vocab import LocationKind, Requirement
+from catalog.vocab import Requirement
 from matching import diversity
-from matching.eligibility import NEXT_STEPS, RULES, not_eligible_reasons
+from matching.eligibility import NEXT_STEPS, PROFILE_FREE_RULES, RULES, not_eligible_reasons
 from matching.encoding import ProfileArrays
 from matching.explain import reasons_for
 from matching.features import F64, HELD_REQUIREMENTS, I64, Bool, OfferingTable, held_requirements
@@ -25,8 +25,6 @@ from matching.result import NotEligible, Ranking, Recommendation
 from matching.signals import SIGNALS, Signals
 
 NOT_ELIGIBLE_MAX = 50  # excluded offerings listed per ranking (all of them on the real one)
-# Rules whose not-eligible reason depends on the offering only, not on the profile.
-_FIXED_WORDING = ("status", "domestic_only", "segment", "rural")
 
 
 @dataclass(frozen=True)
@@ -57,9 +55,6 @@ class Explainer:
     weight_vector: F64  # signal weights in ``SIGNALS`` order
     model_version: str
     requires: tuple[tuple[Requirement, ...], ...]  # per offering
-    # Per offering: (id, name, provider, category, next_step) as the recommendation shows them.
-    shown: tuple[tuple[str, str, str, str, str | None], ...]
-    located: tuple[bool, ...]  # per offering: it has a place to go to (not "anywhere")
     # Per offering: the not-eligible reason of each rule whose wording is the offering's alone.
     fixed_reasons: tuple[dict[str, str], ...]
 
@@ -72,13 +67,10 @@ class Explainer:
         return cls(
             table, places, weight_vector, model_version,
             requires=tuple(tuple(o.constraints.requires) for o in offerings),
-            shown=tuple((o.id, o.name, o.provider, o.category.value, o.next_step)
-                        for o in offerings),
-            located=tuple(o.location.kind is not LocationKind.ANYWHERE for o in offerings),
             fixed_reasons=tuple(
                 {rule: not_eligible_reasons(o, [rule], weight=0.0, value=0.0, destinations=(),
                                             state=-1, parcels=0.0)[0]
-                 for rule in _FIXED_WORDING}
+                 for rule in PROFILE_FREE_RULES}
                 for o in offerings
             ),
         )
@@ -121,16 +113,15 @@ class Explainer:
             location, location_text = self.places.location(
                 offering, hpo_index, hpo_km, fixed_km[position], lat, lon,
                 district if near[position] else None,
-            ) if self.located[j] else (None, None)
+            )
             contributions = dict(zip(SIGNALS, weighted[position], strict=True))
-            offering_id, name, provider, category, next_step = self.shown[j]
             out.append(Recommendation(
-                position + 1, offering_id, name, provider, category,
-                round(scores[position], 4),
+                position + 1, offering.id, offering.name, offering.provider,
+                offering.category.value, round(scores[position], 4),
                 tuple(reasons_for(offering, j, profile, contributions, implied, table, query,
                                   location_text)),
                 tuple([NEXT_STEPS[r] for r in self.requires[j] if r not in held]),
-                location, next_step,
+                location, offering.next_step,
             ))
         return tuple(out)
 

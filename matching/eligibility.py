@@ -101,6 +101,11 @@ def _segments(offering: Offering) -> str:
     return ", ".join(names)
 
 
+# Rules whose reason below is worded from the offering alone (no profile value): the ranker
+# writes these once per offering at fit. Keep in step with the branches of the function.
+PROFILE_FREE_RULES = ("status", "domestic_only", "segment", "rural")
+
+
 def not_eligible_reasons(
     offering: Offering, rules: list[str], *, weight: float, value: float,
     destinations: tuple[str, ...], state: int, parcels: float,

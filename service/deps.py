@@ -52,13 +52,6 @@ async def get_catalog(request: Request) -> Catalog:
     return (await get_served(request)).catalog
 
 
-async def get_ranker(request: Request) -> Any:
-    served = await get_served(request)
-    if served.ranker is None:
-        raise NotReady(served.problem or "the ranker is not fitted")
-    return served.ranker
-
-
 async def get_ready(request: Request) -> Served:
     """The served catalogue with a fitted ranker and the geography (one dependency: the
     ranking endpoints are the hot path)."""
@@ -85,7 +78,6 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 ServedDep = Annotated[Served, Depends(get_served)]
 ReadyDep = Annotated[Served, Depends(get_ready)]
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
-RankerDep = Annotated[Any, Depends(get_ranker)]
 GeographyDep = Annotated[Any, Depends(get_geography)]
 
 

@@ -122,3 +122,17 @@ def test_reasons_come_from_contributing_signals(ranker: Ranker) -> None:
     assert any("40 parcels a month abroad" in r and "under the 2 kg limit" in r
                for r in itps.reasons)
     assert not any("within India" in r for r in itps.reasons)
+
+
+def test_profile_free_rules_are_worded_without_the_profile(catalog: Catalog) -> None:
+    """The ranker writes these reasons once per offering at fit; profile values must not
+    change them."""
+    from matching.eligibility import PROFILE_FREE_RULES, not_eligible_reasons
+
+    for offering in catalog.offerings:
+        for rule in PROFILE_FREE_RULES:
+            quiet = not_eligible_reasons(offering, [rule], weight=0.0, value=0.0,
+                                         destinations=(), state=-1, parcels=0.0)
+            busy = not_eligible_reasons(offering, [rule], weight=30.0, value=90_000.0,
+                                        destinations=("US", "DE"), state=3, parcels=500.0)
+            assert quiet == busy, (offering.id, rule)
