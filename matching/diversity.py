@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import numpy.typing as npt
 
@@ -76,19 +78,19 @@ def _select_one(
 ) -> I64:
     """:func:`select` for one profile: the same greedy rule with fewer array operations."""
     if similarity is not None:
-        pairwise = similarity[cand][:, cand].astype(np.float64)
+        pairwise = similarity[np.ix_(cand, cand)].astype(np.float64)
     else:
         vectors = signature[cand]
         pairwise = (vectors @ vectors.T).astype(np.float64)
     value = np.array(cand_scores, dtype=np.float64)
-    redundancy = np.zeros(cand.size)
+    keep = np.ones(cand.size)  # 1 - diversity * redundancy
     chosen = np.full((1, k), -1, dtype=np.int64)
     for step in range(min(k, cand.size)):
-        adjusted = value * (1.0 - diversity * redundancy)
-        pick = int(np.argmax(adjusted))
-        if not np.isfinite(adjusted[pick]):
+        adjusted = value * keep
+        pick = int(adjusted.argmax())
+        if not math.isfinite(adjusted[pick]):
             break
         chosen[0, step] = cand[pick]
-        value[pick] = -np.inf
-        np.maximum(redundancy, pairwise[pick], out=redundancy)
+        value[pick] = -math.inf
+        np.minimum(keep, 1.0 - diversity * pairwise[pick], out=keep)
     return chosen

@@ -29,6 +29,7 @@ RULES = (
     "rural",
     "volume",
 )
+_AT = {rule: i for i, rule in enumerate(RULES)}
 
 
 @dataclass(frozen=True)
@@ -48,43 +49,33 @@ def check(table: OfferingTable, profiles: ProfileArrays) -> Eligibility:
     """Evaluate every rule for every (profile, offering) pair."""
     w = profiles.weight[:, None]
     value = profiles.value[:, None]
-    known_weight = ~np.isnan(w)
     parcels = np.where(
-        table.scope[None, :] == 2,
+        table.scope == 2,
         profiles.international_parcels[:, None],
         np.fmax(profiles.domestic_parcels, profiles.international_parcels)[:, None],
     )
-    covered = profiles.destinations @ table.reach  # (P, N) destinations the offering reaches
-    international = (table.scope == 2)[None, :]
-    state = profiles.state
-    region_ok = np.where(
-        (state >= 0)[:, None], table.regions[np.maximum(state, 0)], table.regions.all(axis=0)
-    )
+    international = table.scope == 2
+    exports = (profiles.n_destinations > 0)[:, None]
     size, business = profiles.segment_size, profiles.segment_business
-    segment_ok = (
-        table.any_segment[None, :]
+    fails = np.empty((len(RULES), profiles.size, table.size), dtype=bool)
+    # NaN (unknown) weights, values and parcel counts compare False: no rule fails on them.
+    fails[_AT["status"]] = ~table.active
+    fails[_AT["weight_high"]] = w > table.max_weight
+    fails[_AT["weight_low"]] = w < table.min_weight
+    fails[_AT["value"]] = value > table.max_value
+    fails[_AT["domestic_only"]] = international & ~exports
+    reached = profiles.destinations @ table.reach  # (P, N) destinations the offering reaches
+    fails[_AT["destinations"]] = international & exports & (reached == 0)
+    fails[_AT["region"]] = ~table.regions[profiles.state]  # state -1: the every-state row
+    fails[_AT["segment"]] = ~(  # segment -1: the all-False row
+        table.any_segment
         | ((size < 0) & (business < 0))[:, None]
-        | (table.segments[np.maximum(size, 0)] & (size >= 0)[:, None])
-        | (table.segments[np.maximum(business, 0)] & (business >= 0)[:, None])
+        | table.segments[size]
+        | table.segments[business]
     )
-    fails = {
-        "status": np.broadcast_to(~table.active[None, :], covered.shape),
-        "weight_high": known_weight & (w > table.max_weight[None, :]),
-        "weight_low": known_weight & (w < table.min_weight[None, :]),
-        "value": ~np.isnan(value) & (value > table.max_value[None, :]),
-        "domestic_only": international & (profiles.n_destinations == 0)[:, None],
-        "destinations": international
-        & (profiles.n_destinations > 0)[:, None]
-        & (covered == 0),
-        "region": ~region_ok,
-        "segment": ~segment_ok,
-        "rural": table.rural_only[None, :] & (profiles.rural == 0)[:, None],
-        "volume": ~np.isnan(parcels) & (parcels < table.min_parcels[None, :]),
-    }
-    stacked = np.empty((len(RULES), *covered.shape), dtype=bool)
-    for i, rule in enumerate(RULES):
-        stacked[i] = fails[rule]
-    return Eligibility(fails=stacked)
+    fails[_AT["rural"]] = table.rural_only & (profiles.rural == 0)[:, None]
+    fails[_AT["volume"]] = parcels < table.min_parcels
+    return Eligibility(fails=fails)
 
 
 # pycountry's look-up costs microseconds; a not-eligible list can name the same countries often.

@@ -59,6 +59,7 @@ class ProfileArrays:
 def _multi_hot(
     values: Sequence[Any], index: Mapping[Any, int], width: int
 ) -> F32:
+    """1 where a row lists an item (listed twice still 1), 0 elsewhere."""
     out = np.zeros((len(values), width), dtype=np.float32)
     rows: list[int] = []
     cols: list[int] = []
@@ -70,7 +71,7 @@ def _multi_hot(
             if col is not None:
                 rows.append(r)
                 cols.append(col)
-    np.add.at(out, (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)), 1.0)
+    out[rows, cols] = 1.0
     return out
 
 
@@ -139,12 +140,11 @@ def encode_profiles(
     ]
     text = table.text.scores_many(texts)
     return ProfileArrays(
-        needs=np.minimum(_multi_hot(col("needs", ()), _NEED_INDEX, len(NEEDS)), 1.0),
+        needs=_multi_hot(col("needs", ()), _NEED_INDEX, len(NEEDS)),
         sector=_codes(sectors, _SECTOR_INDEX),
         segment_size=_codes(col("size_class"), _SIZE_SEGMENT),
         segment_business=_codes(col("business_type"), _BUSINESS_SEGMENT),
-        channels=np.minimum(_multi_hot(col("sales_channels", ()), _CHANNEL_INDEX,
-                                       len(CHANNELS)), 1.0),
+        channels=_multi_hot(col("sales_channels", ()), _CHANNEL_INDEX, len(CHANNELS)),
         destinations=dest,
         n_destinations=dest.sum(axis=1).astype(np.float64),
         weight=_numbers(col("typical_weight_kg")),

@@ -120,13 +120,14 @@ class OfferingTable:
     countries: tuple[str, ...]  # columns of ``reach`` (the last, "", stands for any other)
     reach: F32  # (countries + 1, N): 1 where the offering reaches that country
     specific_reach: Bool  # offering lists its countries (not "all")
-    regions: Bool  # (states, N)
-    segments: Bool  # (segments, N)
+    regions: Bool  # (states + 1, N); the last row, for an unknown state: offered in every state
+    segments: Bool  # (segments + 1, N); the last row, for an unknown segment, is all False
     any_segment: Bool
     rural_only: Bool
     features: F32  # (N, needs) 0/1
     need_idf: F32  # (needs,) log(1 + N / offerings serving the need)
     feature_count: F32  # (N,) needs each offering serves
+    features_t64: F64  # (needs, N) ``features`` transposed, as float64
     weight_low: F64  # NaN where no minimum
     weight_high: F64  # NaN where no maximum
     weight_centre: F64  # the band's typical parcel (NaN without a band)
@@ -223,13 +224,14 @@ def build_table(offerings: Sequence[Offering]) -> OfferingTable:
         countries=(*countries, ""),
         reach=reach,
         specific_reach=np.array([o.constraints.destinations != "all" for o in offerings]),
-        regions=regions,
-        segments=segments,
+        regions=np.vstack([regions, regions.all(axis=0)]),
+        segments=np.vstack([segments, np.zeros((1, n), dtype=bool)]),
         any_segment=np.array([o.constraints.segments == "all" for o in offerings]),
         rural_only=np.array([o.constraints.rural_only for o in offerings]),
         features=features,
         need_idf=np.log1p(n / np.maximum(features.sum(axis=0), 1.0)).astype(np.float32),
         feature_count=features.sum(axis=1),
+        features_t64=np.ascontiguousarray(features.T, dtype=np.float64),
         weight_low=low,
         weight_high=high,
         weight_centre=centre,

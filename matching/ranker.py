@@ -229,7 +229,7 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         )
         rules = check(table, arrays)
         fails, eligible = rules.fails, rules.eligible
-        signals = compute(arrays, table, hpo_km, fixed_km, fixed_near, rowwise=True)
+        signals = compute(arrays, table, hpo_km, fixed_km, fixed_near)
         relevance = self._relevance(signals)
         return BatchArrays(
             arrays=arrays, fails=fails, eligible=eligible, relevance=relevance,

@@ -100,38 +100,36 @@ def implied_needs(p: ProfileArrays) -> F32:
         (Need.DIGITAL_PAYMENTS, 0.5, channel[:, _CHANNEL_INDEX[SalesChannel.OWN_SHOP]]),
         (Need.SHIPMENT_INSURANCE, 0.5, _zero(p.value) >= HIGH_VALUE_INR),
     ]
-    strengths = np.array([r[1] for r in rules], dtype=np.float32)
-    fired = np.stack([r[2] for r in rules], axis=1) * strengths[None, :]  # (P, rules)
-    out = np.zeros((p.size, len(NEEDS)), dtype=np.float32)
-    for i, (need, _, _) in enumerate(rules):
-        column = _NEED_INDEX[need]
-        np.maximum(out[:, column], fired[:, i], out=out[:, column])
+    strengths = np.zeros((len(rules), len(NEEDS)), dtype=np.float32)  # rule -> its need
+    strengths[np.arange(len(rules)), [_NEED_INDEX[r[0]] for r in rules]] = [r[1] for r in rules]
+    fired = np.stack([r[2] for r in rules], axis=1)  # (P, rules)
+    out: F32 = (fired[:, :, None] * strengths[None]).max(axis=1)  # strongest rule per need
     return out
 
 
 COVERAGE_SHARE = 0.75  # the rest of a need score is precision (how focused the offering is)
 
 
-def _product(left: F32, right: F32, rowwise: bool) -> F32:
-    """``left @ right``; with ``rowwise``, one row of ``left`` at a time, so that a row's
-    result does not depend on the rows beside it (BLAS sums a single row and a block of rows
-    in different orders, and these float32 sums are not exact)."""
-    if not rowwise or left.shape[0] == 1:
-        out: F32 = left @ right
-        return out
-    return np.concatenate([np.array(left[i:i + 1]) @ right for i in range(left.shape[0])])
+def _served_sum(values: F32, table: OfferingTable) -> F64:
+    """``values @ table.features.T``: per offering, the sum of ``values`` over the needs it
+    serves, exact.
+
+    Float32 addends of similar size sum exactly in float64, so the result does not depend on
+    the order a BLAS kernel adds them in: a profile's sums are the same bits alone, in a
+    batch, or in ``rank_many``."""
+    out: F64 = values.astype(np.float64) @ table.features_t64
+    return out
 
 
-def _need_fit(profile_needs: F32, table: OfferingTable, rowwise: bool = False) -> F64:
+def _need_fit(profile_needs: F32, table: OfferingTable) -> F64:
     """Share of the profile's needs the offering serves (weighted by strength), blended with
     the share of the offering's features that are among them."""
     # Needs few offerings serve count more than needs most serve (an idf over offerings).
     weighted = profile_needs * table.need_idf
-    matched = _product(weighted, table.features.T, rowwise)
+    matched = _served_sum(weighted, table)
     wanted = weighted.sum(axis=1, keepdims=True)
     coverage = np.divide(matched, wanted, out=np.zeros_like(matched), where=wanted > 0)
-    precision = (_product(profile_needs, table.features.T, rowwise)
-                 / np.maximum(table.feature_count, 1.0))
+    precision = _served_sum(profile_needs, table) / np.maximum(table.feature_count, 1.0)
     fit: F64 = COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * np.minimum(precision, 1.0)
     return fit
 
@@ -165,14 +163,12 @@ REMOTE_KM = 200.0  # a fixed place farther than this is a journey, not a visit
 
 def compute(
     p: ProfileArrays, table: OfferingTable, hpo_km: F64, fixed_km: F64, fixed_near: np.ndarray,
-    *, rowwise: bool = False,
 ) -> Signals:
     """All signals for P profiles; ``hpo_km`` (P,) is the distance to the nearest head post
     office, ``fixed_km`` (P, N) to the nearest fixed place of an offering (NaN: none known),
     ``fixed_near`` (P, N) marks a fixed place named after the profile's district.
 
-    ``rowwise`` makes every profile's signals bit-identical to those it gets alone (the
-    explained rankings promise that; ``rank_many`` leaves it off for speed)."""
+    Every profile's signals are bit-identical whichever profiles are computed with it."""
     implied = implied_needs(p)
     sector_row = np.where(p.sector >= 0, p.sector, table.sector_score.shape[0] - 1)
     covered = p.destinations @ table.reach
@@ -182,14 +178,10 @@ def compute(
     is_fixed = table.needs_place == 2
     distance = np.where(table.needs_place == 1, near[:, None], np.where(is_fixed, fixed, 0.0))
     missing = (~p.held).astype(np.float32) @ table.requires_held.astype(np.float32)
-    segments = table.segments.T
-    fits_segment = (
-        (segments[:, p.segment_size].T & (p.segment_size >= 0)[:, None])
-        | (segments[:, p.segment_business].T & (p.segment_business >= 0)[:, None])
-    )
+    fits_segment = table.segments[p.segment_size] | table.segments[p.segment_business]
     values = {
-        "needs": _need_fit(p.needs, table, rowwise),
-        "implied": _need_fit(implied, table, rowwise),
+        "needs": _need_fit(p.needs, table),
+        "implied": _need_fit(implied, table),
         "text": p.text,
         "sector": table.sector_score[sector_row],
         "segment": ((table.targeted & fits_segment)

@@ -57,7 +57,7 @@ def test_batch_order_does_not_matter(
 def test_signals_of_a_batch_row_are_bit_identical_to_the_profile_alone(
     full_ranker: Ranker, judged: list[EnterpriseProfile]
 ) -> None:
-    # The float32 need sums are the part a BLAS block could sum in another order.
+    # The need sums are the part a BLAS block could add in another order (exact in float64).
     batch = full_ranker._arrays(judged)
     for row, profile in enumerate(judged):
         alone = full_ranker._arrays([profile])
