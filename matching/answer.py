@@ -9,22 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import combinations
 
 import numpy as np
 import numpy.typing as npt
 
-from catalog.vocab import Requirement
+from catalog.schema import Offering
+from catalog.vocab import LocationKind, Requirement
 from matching import diversity
 from matching.eligibility import NEXT_STEPS, PROFILE_FREE_RULES, RULES, not_eligible_reasons
 from matching.encoding import ProfileArrays
-from matching.explain import reasons_for
+from matching.explain import MIN_CONTRIBUTION, OfferingNotes, ProfileFacts, reasons_for
 from matching.features import F64, HELD_REQUIREMENTS, I64, Bool, OfferingTable, held_requirements
 from matching.places import PlaceIndex
 from matching.profile import EnterpriseProfile
-from matching.result import NotEligible, Ranking, Recommendation
+from matching.result import NotEligible, Ranking, Recommendation, RecommendedPlace
 from matching.signals import SIGNALS, Signals
 
 NOT_ELIGIBLE_MAX = 50  # excluded offerings listed per ranking (all of them on the real one)
+_RULE_BITS = np.array([1 << i for i in range(len(RULES))], dtype=np.int64)  # bit i: RULES[i]
 
 
 @dataclass(frozen=True)
@@ -54,9 +57,14 @@ class Explainer:
     places: PlaceIndex
     weight_vector: F64  # signal weights in ``SIGNALS`` order
     model_version: str
+    notes: tuple[OfferingNotes, ...]  # per offering
+    # Per offering: (position in ``SIGNALS``, weight, name) of each signal that can give it a
+    # sentence (the others are never worth stating).
+    speaking: tuple[tuple[tuple[int, float, str], ...], ...]
     requires: tuple[tuple[Requirement, ...], ...]  # per offering
-    # Per offering: the not-eligible reason of each rule whose wording is the offering's alone.
-    fixed_reasons: tuple[dict[str, str], ...]
+    # Per offering: its entry for each combination of the profile-free rules that can exclude
+    # it, by the combination's bits (bit i: ``RULES[i]``).
+    fixed_not_eligible: tuple[dict[int, NotEligible], ...]
 
     @classmethod
     def build(
@@ -64,15 +72,17 @@ class Explainer:
     ) -> Explainer:
         """Prepare what does not depend on the profile."""
         offerings = table.offerings
+        notes = tuple(OfferingNotes.build(o, j, table) for j, o in enumerate(offerings))
+        weights = weight_vector.tolist()
         return cls(
-            table, places, weight_vector, model_version,
-            requires=tuple(tuple(o.constraints.requires) for o in offerings),
-            fixed_reasons=tuple(
-                {rule: not_eligible_reasons(o, [rule], weight=0.0, value=0.0, destinations=(),
-                                            state=-1, parcels=0.0)[0]
-                 for rule in PROFILE_FREE_RULES}
-                for o in offerings
+            table, places, weight_vector, model_version, notes,
+            speaking=tuple(
+                tuple((i, weights[i], name) for i, name in enumerate(SIGNALS) if name in n.speaks)
+                for n in notes
             ),
+            requires=tuple(tuple(o.constraints.requires) for o in offerings),
+            fixed_not_eligible=tuple(_fixed_not_eligible(o, table.ids[j])
+                                     for j, o in enumerate(offerings)),
         )
 
     def ranking(
@@ -86,44 +96,67 @@ class Explainer:
             model_version=self.model_version,
         )
 
+    def _strong(self, batch: BatchArrays, row: int, picked: I64) -> list[list[str]]:
+        """For each picked offering, the signals worth a sentence, strongest first (equal
+        contributions by name)."""
+        out = []
+        speaking = self.speaking
+        for values, j in zip(batch.signals.stack[:, row, picked].T.tolist(), picked.tolist(),
+                             strict=True):
+            strong = [(-c, name) for i, weight, name in speaking[j]
+                      if (c := values[i] * weight) >= MIN_CONTRIBUTION]
+            strong.sort()
+            out.append([name for _, name in strong])
+        return out
+
     def _recommendations(
         self, batch: BatchArrays, row: int, profile: EnterpriseProfile,
         chosen: npt.NDArray[np.int64],
     ) -> tuple[Recommendation, ...]:
-        table = self.table
         picked = chosen[chosen >= 0]
         if picked.size == 0:
             return ()
-        # Reasons name only the words the enterprise wrote, not the needs it ticked.
-        query = table.text.query(profile.products)
-        weighted = (batch.signals.stack[:, row, picked] * self.weight_vector[:, None]).T.tolist()
+        strong = self._strong(batch, row, picked)
         scores = batch.scores[row, picked].tolist()
-        fixed_km = batch.fixed_km[row, picked].tolist()
-        near = batch.fixed_near[row, picked].tolist()
-        implied = batch.signals.implied_needs[row].tolist()
-        hpo_index, hpo_km = int(batch.hpo_index[row]), float(batch.hpo_km[row])
-        lat, lon = float(batch.latitude[row]), float(batch.longitude[row])
-        district = batch.districts[row]
+        facts = ProfileFacts(profile, batch.signals.implied_needs[row], self.table)
         met = held_requirements(profile.iec, profile.gstin, profile.udyam_number,
                                 profile.sales_channels)
         held = {req for req, ok in zip(HELD_REQUIREMENTS, met, strict=True) if ok}
+        # Every head-post-office offering goes to the same place: worked out on first need.
+        hpo: tuple[RecommendedPlace | None, str | None] | None = None
         out = []
         for position, j in enumerate(picked.tolist()):
-            offering = table.offerings[j]
-            location, location_text = self.places.location(
-                offering, hpo_index, hpo_km, fixed_km[position], lat, lon,
-                district if near[position] else None,
-            )
-            contributions = dict(zip(SIGNALS, weighted[position], strict=True))
+            notes = self.notes[j]
+            offering = notes.offering
+            kind = offering.location.kind
+            if kind is LocationKind.HEAD_POST_OFFICE:
+                if hpo is None:
+                    hpo = self.places.head_post_office(int(batch.hpo_index[row]),
+                                                       float(batch.hpo_km[row]))
+                location, location_text = hpo
+            elif kind is LocationKind.FIXED:
+                location, location_text = self._fixed_place(batch, row, offering, j)
+            else:
+                location, location_text = None, None
             out.append(Recommendation(
                 position + 1, offering.id, offering.name, offering.provider,
                 offering.category.value, round(scores[position], 4),
-                tuple(reasons_for(offering, j, profile, contributions, implied, table, query,
-                                  location_text)),
+                tuple(reasons_for(notes, facts, strong[position], location_text)),
                 tuple([NEXT_STEPS[r] for r in self.requires[j] if r not in held]),
                 location, offering.next_step,
             ))
         return tuple(out)
+
+    def _fixed_place(
+        self, batch: BatchArrays, row: int, offering: Offering, j: int
+    ) -> tuple[RecommendedPlace | None, str | None]:
+        """The place of a fixed-place offering and its sentence."""
+        return self.places.location(
+            offering, int(batch.hpo_index[row]), float(batch.hpo_km[row]),
+            float(batch.fixed_km[row, j]), float(batch.latitude[row]),
+            float(batch.longitude[row]),
+            batch.districts[row] if batch.fixed_near[row, j] else None,
+        )
 
     def _not_eligible(
         self, batch: BatchArrays, row: int, profile: EnterpriseProfile
@@ -142,24 +175,45 @@ class Explainer:
             )[0]
         else:
             excluded = excluded[np.lexsort((excluded, -relevance[excluded]))]
-        parcels = float(max(profile.monthly_domestic_parcels or 0,
-                            profile.monthly_international_parcels or 0))
-        weight = float(profile.typical_weight_kg or 0)
-        value = float(profile.typical_value_inr or 0)
-        state = int(batch.arrays.state[row])
-        failed = batch.fails[:, row, excluded].T.tolist()
+        codes = (_RULE_BITS @ batch.fails[:, row, excluded]).tolist()  # the rules that failed
+        fixed = self.fixed_not_eligible
         out = []
-        for j, flags in zip(excluded.tolist(), failed, strict=True):
-            rules = [rule for rule, flag in zip(RULES, flags, strict=True) if flag]
-            fixed = self.fixed_reasons[j]
-            if all(rule in fixed for rule in rules):
-                out.append(NotEligible(table.ids[j], tuple([fixed[rule] for rule in rules])))
+        for j, code in zip(excluded.tolist(), codes, strict=True):
+            known = fixed[j].get(code)
+            if known is not None:
+                out.append(known)
                 continue
             out.append(NotEligible(
                 offering_id=table.ids[j],
                 reasons=tuple(not_eligible_reasons(
-                    table.offerings[j], rules, weight=weight, value=value,
-                    destinations=profile.destinations, state=state, parcels=parcels,
+                    table.offerings[j], [rule for i, rule in enumerate(RULES) if code >> i & 1],
+                    weight=float(profile.typical_weight_kg or 0),
+                    value=float(profile.typical_value_inr or 0),
+                    destinations=profile.destinations, state=int(batch.arrays.state[row]),
+                    parcels=float(max(profile.monthly_domestic_parcels or 0,
+                                      profile.monthly_international_parcels or 0)),
                 )),
             ))
         return tuple(out)
+
+
+def _fixed_not_eligible(offering: Offering, offering_id: str) -> dict[int, NotEligible]:
+    """The not-eligible entries of ``offering`` that no profile value changes: one for each
+    combination of the profile-free rules that can exclude it, by the combination's bits."""
+    c = offering.constraints
+    can_fail = {
+        "status": not offering.active,
+        "domestic_only": c.scope == "international",
+        "segment": c.segments != "all",
+        "rural": c.rural_only,
+    }
+    rules = [rule for rule in RULES if rule in PROFILE_FREE_RULES and can_fail.get(rule, True)]
+    wording = {rule: not_eligible_reasons(offering, [rule], weight=0.0, value=0.0,
+                                          destinations=(), state=-1, parcels=0.0)[0]
+               for rule in rules}
+    out = {}
+    for size in range(1, len(rules) + 1):
+        for combination in combinations(rules, size):  # in RULES order, as the reasons are
+            code = sum(1 << RULES.index(rule) for rule in combination)
+            out[code] = NotEligible(offering_id, tuple(wording[rule] for rule in combination))
+    return out

@@ -1,14 +1,21 @@
-"""Plain-language reasons, drawn from the signals that actually lifted an offering's score."""
+"""Plain-language reasons, drawn from the signals that actually lifted an offering's score.
+
+What depends on the offering alone (which signals can give it a sentence, its limits, its
+caveats, its fallback sentence) is prepared once per catalogue (``OfferingNotes``); what depends
+on the profile alone (its channels, its sector, its query terms) once per ranking
+(``ProfileFacts``). The sentences are the same as worked out from scratch.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import cache
 
 from catalog.countries import country_name
 from catalog.schema import Offering
 from catalog.vocab import Need, SalesChannel, Sector
-from matching.features import _CHANNEL_INDEX, _NEED_INDEX, F64, I64, OfferingTable
+from matching.features import _CHANNEL_INDEX, _NEED_INDEX, CHANNELS, F32, F64, I64, OfferingTable
 from matching.profile import EnterpriseProfile
 
 MIN_CONTRIBUTION = 0.015  # weighted signal value below which a signal is not worth a sentence
@@ -52,9 +59,9 @@ def _parcels(count: int | None, where: str) -> str:
     return f"ships {count} parcels a month {where}" if count else f"ships {where}"
 
 
-def _cause(need: Need, p: EnterpriseProfile) -> str | None:
+def _cause(need: Need, f: ProfileFacts) -> str | None:
     """Why the profile's facts imply ``need`` (None when nothing the profile said implies it)."""
-    channels = [c for c in p.sales_channels if c in _CHANNEL_NAMES]
+    p, channels = f.profile, f.channels
     if need is Need.INTERNATIONAL_SHIPPING and p.destinations:
         return f"you ship to {_countries(p.destinations)}"
     if need is Need.EXPORT_DOCUMENTATION and p.destinations:
@@ -93,105 +100,180 @@ def _cause(need: Need, p: EnterpriseProfile) -> str | None:
     return None
 
 
+# Signals that never give a sentence of their own ("distance": the place sentence is always
+# added by reasons_for; "segment" and "prerequisites" are said by the rules and next steps).
+_SILENT = frozenset({"segment", "distance", "prerequisites"})
+
+
+@dataclass(frozen=True)
+class OfferingNotes:
+    """What the reasons of one offering need from it alone, prepared once per catalogue."""
+
+    offering: Offering
+    j: int  # its row in the table
+    features: frozenset[Need]
+    speaks: frozenset[str]  # the signals that can give it a sentence (for some profile)
+    channels: frozenset[SalesChannel]  # the sales channels it works with
+    destinations: frozenset[str] | None  # the countries it is made for (None: all)
+    international: bool
+    weight_limit: str | None  # the tail of the weight sentence (None: no weight limit)
+    contract: bool
+    general: str  # the sentence when nothing else is said
+
+    @classmethod
+    def build(cls, offering: Offering, j: int, table: OfferingTable) -> OfferingNotes:
+        """The notes of ``offering``, row ``j`` of ``table``."""
+        c = offering.constraints
+        channels = frozenset(ch for ch in CHANNELS
+                             if table.channel_affinity[_CHANNEL_INDEX[ch], j] > 0)
+        if c.max_weight_kg is not None:
+            weight_limit: str | None = f": under the {c.max_weight_kg:g} kg limit"
+        elif c.min_weight_kg is not None:
+            weight_limit = f": over the {c.min_weight_kg:g} kg minimum it is built for"
+        else:
+            weight_limit = None
+        cannot = set(_SILENT)
+        if offering.sectors == "all":
+            cannot.add("sector")
+        if not channels:
+            cannot.add("channel")
+        if weight_limit is None:
+            cannot.add("weight")
+        return cls(
+            offering=offering, j=j, features=frozenset(offering.features),
+            speaks=frozenset(_SENTENCES) - cannot, channels=channels,
+            destinations=None if c.destinations == "all" else frozenset(c.destinations),
+            international=c.scope == "international", weight_limit=weight_limit,
+            contract=bool(table.contract[j]),
+            general="a general fit: it serves "
+            + ", ".join(need_words(f) for f in offering.features[:3]),
+        )
+
+
+class ProfileFacts:
+    """What the reasons need from one profile alone, each worked out at most once per ranking
+    (and only when a reason needs it)."""
+
+    def __init__(self, profile: EnterpriseProfile, implied: F32, table: OfferingTable) -> None:
+        self.profile = profile
+        self.channels = [c for c in profile.sales_channels if c in _CHANNEL_NAMES]
+        self.table = table
+        self._implied = implied  # strength of each need implied by the facts, in NEEDS order
+        self._causes: dict[Need, str | None] = {}
+        self._query: tuple[I64, F64] | None = None
+
+    def cause(self, need: Need) -> str | None:
+        """Why the facts imply ``need`` (None: they do not, the profile ticked it, or nothing
+        the profile said says why)."""
+        try:
+            return self._causes[need]
+        except KeyError:
+            cause = None
+            if self._implied[_NEED_INDEX[need]] > 0 and need not in self.profile.needs:
+                cause = _cause(need, self)
+            self._causes[need] = cause
+            return cause
+
+    def query(self) -> tuple[I64, F64]:
+        """The products' terms. Reasons name only the words the enterprise wrote, not the
+        needs it ticked."""
+        if self._query is None:
+            self._query = self.table.text.query(self.profile.products)
+        return self._query
+
+
 def reasons_for(
-    offering: Offering,
-    j: int,
-    profile: EnterpriseProfile,
-    contributions: Mapping[str, float],
-    implied: Sequence[float],
-    table: OfferingTable,
-    query: tuple[I64, F64],
-    location_text: str | None,
+    notes: OfferingNotes, facts: ProfileFacts, signals: Sequence[str], location_text: str | None,
 ) -> list[str]:
-    """Reasons for one recommended offering, strongest signal first."""
+    """Reasons for one recommended offering: ``signals`` are the ones strong enough to state
+    (among ``notes.speaks``), strongest first."""
     reasons: list[str] = []
-    strong = [(-c, s) for s, c in contributions.items() if c >= MIN_CONTRIBUTION]
-    for _, signal in sorted(strong):
+    for signal in signals:
         if len(reasons) == MAX_SIGNAL_REASONS:
             break
-        sentence = _sentence(signal, offering, j, profile, implied, table, query,
-                             location_text)
+        sentence = _SENTENCES[signal](notes, facts)
         if sentence and sentence not in reasons:
             reasons.append(sentence)
     if location_text:
         reasons.append(location_text)
-    if offering.caveats:
-        reasons.extend(_caveats(offering, profile))
-    if offering.constraints.rural_only and profile.rural is None:
+    p, offering = facts.profile, notes.offering
+    if offering.caveats and p.destinations:
+        for caveat in offering.caveats:
+            hit = tuple(d for d in caveat.destinations if d in p.destinations)
+            if hit:
+                reasons.append(f"{_countries(hit)}: {caveat.text}")
+    if offering.constraints.rural_only and p.rural is None:
         reasons.append("for people living in rural areas: confirm that yours is a rural address")
     if not reasons:
-        served = ", ".join(need_words(f) for f in offering.features[:3])
-        reasons.append(f"a general fit: it serves {served}")
+        reasons.append(notes.general)
     return reasons
 
 
-def _sentence(
-    signal: str, offering: Offering, j: int, p: EnterpriseProfile, implied: Sequence[float],
-    table: OfferingTable, query: tuple[I64, F64], location_text: str | None,
-) -> str | None:
-    c = offering.constraints
-    if signal == "needs":
-        matched = [need_words(n) for n in p.needs if n in offering.features]
-        return f"serves what you asked for: {', '.join(matched)}" if matched else None
-    if signal == "implied":
-        causes = []
-        for need in offering.features:
-            if implied[_NEED_INDEX[need]] > 0 and need not in p.needs:
-                cause = _cause(need, p)
-                if cause and cause not in causes:
-                    causes.append(cause)
-        return f"{'; '.join(causes[:2])}: it handles that" if causes else None
-    if signal == "text":
-        terms = table.text.overlap_terms(query[0], query[1], j)
-        return f"matches how you describe your business: {', '.join(terms)}" if terms else None
-    if signal == "sector" and offering.sectors != "all":
-        return f"made for {Sector(p.sector).value.replace('_', ' ')} businesses"
-    if signal == "channel":
-        names = _channel_names(p, table, j)
-        return f"works with where you sell: {', '.join(names)}" if names else None
-    if signal == "destination":
-        reached = _reached(offering, p)
-        if c.destinations != "all":
-            return f"made for shipments to {_countries(reached)}"
-        return f"reaches your destinations: {_countries(reached)}"
-    if signal == "weight" and p.typical_weight_kg is not None:
-        abroad = c.scope == "international"
-        count = p.monthly_international_parcels if abroad else p.monthly_domestic_parcels
-        lead = (f"{_parcels(count, 'abroad' if abroad else 'within India')}, "
-                f"{p.typical_weight_kg:g} kg typical")
-        if c.max_weight_kg is not None:
-            return f"{lead}: under the {c.max_weight_kg:g} kg limit"
-        if c.min_weight_kg is not None:
-            return f"{lead}: over the {c.min_weight_kg:g} kg minimum it is built for"
+def _needs(n: OfferingNotes, f: ProfileFacts) -> str | None:
+    matched = [need_words(need) for need in f.profile.needs if need in n.features]
+    return f"serves what you asked for: {', '.join(matched)}" if matched else None
+
+
+def _implied(n: OfferingNotes, f: ProfileFacts) -> str | None:
+    causes: list[str] = []
+    for need in n.offering.features:
+        cause = f.cause(need)
+        if cause and cause not in causes:
+            causes.append(cause)
+    return f"{'; '.join(causes[:2])}: it handles that" if causes else None
+
+
+def _text(n: OfferingNotes, f: ProfileFacts) -> str | None:
+    index, weights = f.query()
+    terms = f.table.text.overlap_terms(index, weights, n.j)
+    return f"matches how you describe your business: {', '.join(terms)}" if terms else None
+
+
+def _sector(n: OfferingNotes, f: ProfileFacts) -> str | None:
+    return f"made for {Sector(f.profile.sector).value.replace('_', ' ')} businesses"
+
+
+def _channel(n: OfferingNotes, f: ProfileFacts) -> str | None:
+    names = [_CHANNEL_NAMES[ch] for ch in f.profile.sales_channels if ch in n.channels]
+    return f"works with where you sell: {', '.join(names)}" if names else None
+
+
+def _destination(n: OfferingNotes, f: ProfileFacts) -> str | None:
+    mine = f.profile.destinations
+    if n.destinations is None:
+        return f"reaches your destinations: {_countries(mine)}"
+    made_for = n.destinations
+    return f"made for shipments to {_countries(tuple(d for d in mine if d in made_for))}"
+
+
+def _weight(n: OfferingNotes, f: ProfileFacts) -> str | None:
+    p = f.profile
+    if p.typical_weight_kg is None or n.weight_limit is None:
         return None
-    if signal == "volume":
-        count = (p.monthly_international_parcels if c.scope == "international"
-                 else max(p.monthly_domestic_parcels or 0, p.monthly_international_parcels or 0))
-        if not count:
-            return None
-        if table.contract[j]:
-            return f"{count} parcels a month: enough regular volume for a contract"
-        return f"{count} parcels a month: book at the counter without a contract"
-    return None  # "distance": the place sentence is always added by reasons_for
+    count = p.monthly_international_parcels if n.international else p.monthly_domestic_parcels
+    where = "abroad" if n.international else "within India"
+    return f"{_parcels(count, where)}, {p.typical_weight_kg:g} kg typical{n.weight_limit}"
 
 
-def _channel_names(p: EnterpriseProfile, table: OfferingTable, j: int) -> list[str]:
-    return [
-        _CHANNEL_NAMES[ch] for ch in p.sales_channels
-        if table.channel_affinity[_CHANNEL_INDEX[ch], j] > 0
-    ]
+def _volume(n: OfferingNotes, f: ProfileFacts) -> str | None:
+    p = f.profile
+    count = (p.monthly_international_parcels if n.international
+             else max(p.monthly_domestic_parcels or 0, p.monthly_international_parcels or 0))
+    if not count:
+        return None
+    if n.contract:
+        return f"{count} parcels a month: enough regular volume for a contract"
+    return f"{count} parcels a month: book at the counter without a contract"
 
 
-def _reached(offering: Offering, p: EnterpriseProfile) -> tuple[str, ...]:
-    dest = offering.constraints.destinations
-    return p.destinations if dest == "all" else tuple(d for d in p.destinations if d in dest)
-
-
-def _caveats(offering: Offering, p: EnterpriseProfile) -> list[str]:
-    out = []
-    for caveat in offering.caveats:
-        hit = [d for d in caveat.destinations if d in p.destinations]
-        if hit:
-            out.append(f"{_countries(tuple(hit))}: {caveat.text}")
-    return out
-
+# The sentence of each signal that can have one (see ``_SILENT`` for the others).
+_SENTENCES: dict[str, Callable[[OfferingNotes, ProfileFacts], str | None]] = {
+    "needs": _needs,
+    "implied": _implied,
+    "text": _text,
+    "sector": _sector,
+    "channel": _channel,
+    "destination": _destination,
+    "weight": _weight,
+    "volume": _volume,
+}

@@ -101,14 +101,8 @@ class PlaceIndex:
     ) -> tuple[RecommendedPlace | None, str | None]:
         """Where to go for ``offering`` and a sentence saying how far it is (None: anywhere)."""
         kind = offering.location.kind
-        if kind is LocationKind.HEAD_POST_OFFICE and hpo_index >= 0:
-            hpo = self.geography.facility(LocationKind.HEAD_POST_OFFICE, hpo_index)
-            km = round(hpo_km, 1)
-            return (
-                RecommendedPlace(hpo.name, hpo.pincode, km, HEAD_POST_OFFICE_NOTE),
-                f"nearest head post office: {hpo.name}, {km:g} km away (it stands in for the "
-                "nearest export centre: ask there which DNK serves you)",
-            )
+        if kind is LocationKind.HEAD_POST_OFFICE:
+            return self.head_post_office(hpo_index, hpo_km)
         if kind is not LocationKind.FIXED:
             return None, None
         places = offering.location.places
@@ -133,6 +127,21 @@ class PlaceIndex:
             )
         return RecommendedPlace(places[0].name, places[0].pincode, None,
                                 offering.location.note), None
+
+    def head_post_office(
+        self, hpo_index: int, hpo_km: float
+    ) -> tuple[RecommendedPlace | None, str | None]:
+        """The place and sentence of every head-post-office offering for a profile whose
+        nearest head post office is ``hpo_index`` (None, None: none known)."""
+        if hpo_index < 0:
+            return None, None
+        hpo = self.geography.facility(LocationKind.HEAD_POST_OFFICE, hpo_index)
+        km = round(hpo_km, 1)
+        return (
+            RecommendedPlace(hpo.name, hpo.pincode, km, HEAD_POST_OFFICE_NOTE),
+            f"nearest head post office: {hpo.name}, {km:g} km away (it stands in for the "
+            "nearest export centre: ask there which DNK serves you)",
+        )
 
 
 def _fixed_places(offerings: Sequence[Offering]) -> tuple[I64, I64, F64, F64]:
