@@ -96,19 +96,6 @@ class Explainer:
             model_version=self.model_version,
         )
 
-    def _strong(self, batch: BatchArrays, row: int, picked: I64) -> list[list[str]]:
-        """For each picked offering, the signals worth a sentence, strongest first (equal
-        contributions by name)."""
-        out = []
-        speaking = self.speaking
-        for values, j in zip(batch.signals.stack[:, row, picked].T.tolist(), picked.tolist(),
-                             strict=True):
-            strong = [(-c, name) for i, weight, name in speaking[j]
-                      if (c := values[i] * weight) >= MIN_CONTRIBUTION]
-            strong.sort()
-            out.append([name for _, name in strong])
-        return out
-
     def _recommendations(
         self, batch: BatchArrays, row: int, profile: EnterpriseProfile,
         chosen: npt.NDArray[np.int64],
@@ -116,7 +103,7 @@ class Explainer:
         picked = chosen[chosen >= 0]
         if picked.size == 0:
             return ()
-        strong = self._strong(batch, row, picked)
+        values = batch.signals.stack[:, row, picked].T.tolist()  # per pick, in SIGNALS order
         scores = batch.scores[row, picked].tolist()
         facts = ProfileFacts(profile, batch.signals.implied_needs[row], self.table)
         met = held_requirements(profile.iec, profile.gstin, profile.udyam_number,
@@ -138,10 +125,15 @@ class Explainer:
                 location, location_text = self._fixed_place(batch, row, offering, j)
             else:
                 location, location_text = None, None
+            # The signals worth a sentence, strongest first (equal contributions by name).
+            v = values[position]
+            strong = [(-c, name) for i, weight, name in self.speaking[j]
+                      if (c := v[i] * weight) >= MIN_CONTRIBUTION]
+            strong.sort()
             out.append(Recommendation(
                 position + 1, offering.id, offering.name, offering.provider,
                 offering.category.value, round(scores[position], 4),
-                tuple(reasons_for(notes, facts, strong[position], location_text)),
+                tuple(reasons_for(notes, facts, [name for _, name in strong], location_text)),
                 tuple([NEXT_STEPS[r] for r in self.requires[j] if r not in held]),
                 location, offering.next_step,
             ))

@@ -15,7 +15,7 @@ from functools import cache
 from catalog.countries import country_name
 from catalog.schema import Offering
 from catalog.vocab import Need, SalesChannel, Sector
-from matching.features import _CHANNEL_INDEX, _NEED_INDEX, CHANNELS, F32, F64, I64, OfferingTable
+from matching.features import _CHANNEL_INDEX, CHANNELS, F32, F64, I64, NEEDS, OfferingTable
 from matching.profile import EnterpriseProfile
 
 MIN_CONTRIBUTION = 0.015  # weighted signal value below which a signal is not worth a sentence
@@ -158,21 +158,21 @@ class ProfileFacts:
         self.profile = profile
         self.channels = [c for c in profile.sales_channels if c in _CHANNEL_NAMES]
         self.table = table
-        self._implied = implied  # strength of each need implied by the facts, in NEEDS order
-        self._causes: dict[Need, str | None] = {}
         self._query: tuple[I64, F64] | None = None
+        self._implied = implied  # strength of each need implied by the facts, in NEEDS order
+        self._causes: dict[Need, str | None] | None = None
 
-    def cause(self, need: Need) -> str | None:
-        """Why the facts imply ``need`` (None: they do not, the profile ticked it, or nothing
-        the profile said says why)."""
-        try:
-            return self._causes[need]
-        except KeyError:
-            cause = None
-            if self._implied[_NEED_INDEX[need]] > 0 and need not in self.profile.needs:
-                cause = _cause(need, self)
-            self._causes[need] = cause
-            return cause
+    def causes(self) -> dict[Need, str | None]:
+        """Why the facts imply each need they imply and the profile did not tick (None:
+        nothing the profile said says why)."""
+        if self._causes is None:
+            ticked = self.profile.needs
+            self._causes = {
+                need: _cause(need, self)
+                for need, strength in zip(NEEDS, self._implied.tolist(), strict=True)
+                if strength > 0 and need not in ticked
+            }
+        return self._causes
 
     def query(self) -> tuple[I64, F64]:
         """The products' terms. Reasons name only the words the enterprise wrote, not the
@@ -216,8 +216,9 @@ def _needs(n: OfferingNotes, f: ProfileFacts) -> str | None:
 
 def _implied(n: OfferingNotes, f: ProfileFacts) -> str | None:
     causes: list[str] = []
+    implied = f.causes()
     for need in n.offering.features:
-        cause = f.cause(need)
+        cause = implied.get(need)
         if cause and cause not in causes:
             causes.append(cause)
     return f"{'; '.join(causes[:2])}: it handles that" if causes else None
