@@ -272,16 +272,7 @@ class LimitsMiddleware:
                 "send the body as JSON with Content-Type: application/json",
             )(scope, receive, send)
             return
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replaying(body, receive), send)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         await problem_response(
@@ -290,6 +281,21 @@ class LimitsMiddleware:
             "Request body too large",
             f"the body is larger than {self.max_body} bytes",
         )(scope, receive, send)
+
+
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that gives the whole ``body`` (already read) once, then the client's
+    further messages."""
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if replayed:
+            return await receive()
+        replayed = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
 
 
 def _is_json(content_type: str | None) -> bool:

@@ -1,10 +1,12 @@
-"""Micro-batched ranking: a ranking thread takes every request waiting when it becomes free.
+"""Micro-batched ranking: requests are handed to a ranking thread in batches.
 
-A single ranking costs mostly fixed per-call overhead of its array steps; ``Ranker.rank_batch``
-pays that once for a whole batch and gives each profile exactly the ranking it gets alone. No
-timer holds a request back: with one request waiting, the batch is that one request, so a quiet
-server answers as fast as before and a busy one shares the work. Requests are served first come
-first served from one bounded queue; when it is full the caller gets 503 with ``Retry-After``.
+A single ranking costs mostly fixed per-call overhead of its array steps and of handing work
+between threads; ``Ranker.rank_batch`` pays that once for a whole batch and gives each profile
+exactly the ranking it gets alone. The event loop collects the requests that reach the ranking
+step during one pass of the loop and hands them over together at the end of that pass (no
+timer: a lone request waits for nothing but the rest of the pass); a ranking thread takes every
+batch waiting when it becomes free. Requests are served first come first served; when
+``queue_size`` requests wait, the caller gets 503 with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import orjson
 
@@ -46,7 +48,7 @@ _STOP = object()
 
 
 class RankingBatcher:
-    """Ranking threads fed from one bounded first-come-first-served queue.
+    """Ranking threads fed from one first-come-first-served queue of batches.
 
     Parameters
     ----------
@@ -59,8 +61,19 @@ class RankingBatcher:
     def __init__(self, threads: int, queue_size: int) -> None:
         self.threads = threads
         self.queue_size = queue_size
-        self._queue: queue.Queue[_Job | object] = queue.Queue(maxsize=queue_size)
+        self._queue: queue.Queue[list[_Job] | object] = queue.Queue()
+        self._lock = threading.Lock()
+        self._queued = 0  # requests in ``_queue`` (under ``_lock``)
+        # Per event loop, the requests of its current pass (touched by that loop only).
+        self._collecting: dict[asyncio.AbstractEventLoop, list[_Job]] = {}
         self._workers: list[threading.Thread] = []
+
+    @property
+    def waiting(self) -> int:
+        """Requests accepted and not yet taken by a ranking thread."""
+        with self._lock:
+            queued = self._queued
+        return queued + sum(len(jobs) for jobs in list(self._collecting.values()))
 
     def start(self) -> None:
         """Start the ranking threads (once, in the app's lifespan)."""
@@ -85,25 +98,35 @@ class RankingBatcher:
         """
         if not self._workers:
             raise NotReady("the ranking threads are not running")
-        loop = asyncio.get_running_loop()
-        job = _Job(served, data, limit, loop, loop.create_future())
-        try:
-            self._queue.put_nowait(job)
-        except queue.Full:
+        if self.waiting >= self.queue_size:
             raise NotReady(
                 f"{self.queue_size} rankings are already waiting; retry in a second",
                 headers={"Retry-After": "1"},
-            ) from None
+            )
+        loop = asyncio.get_running_loop()
+        job = _Job(served, data, limit, loop, loop.create_future())
+        collecting = self._collecting.get(loop)
+        if collecting is None:
+            collecting = self._collecting[loop] = []
+            loop.call_soon(self._hand_over, loop)  # runs after this pass's other callbacks
+        collecting.append(job)
         return await job.future
+
+    def _hand_over(self, loop: asyncio.AbstractEventLoop) -> None:
+        jobs = self._collecting.pop(loop, [])
+        if jobs:
+            with self._lock:
+                self._queued += len(jobs)
+            self._queue.put(jobs)
 
     def _work(self) -> None:
         while True:
             first = self._queue.get()
             if first is _STOP:
                 return
-            batch = [first]
+            jobs = list(cast(list[_Job], first))
             stop = False
-            while len(batch) < MAX_BATCH:
+            while len(jobs) < MAX_BATCH:
                 try:
                     item = self._queue.get_nowait()
                 except queue.Empty:
@@ -111,16 +134,19 @@ class RankingBatcher:
                 if item is _STOP:
                     stop = True
                     break
-                batch.append(item)
-            jobs = [job for job in batch if isinstance(job, _Job)]
-            try:
-                _run(jobs)
-            except Exception as exc:  # a bug: every waiting request gets its 500
-                log.exception("ranking batch failed")
-                for job in jobs:
-                    if job.outcome is None:
-                        job.outcome = exc
-            _deliver(jobs)
+                jobs.extend(cast(list[_Job], item))
+            with self._lock:
+                self._queued -= len(jobs)
+            for start in range(0, len(jobs), MAX_BATCH):
+                batch = jobs[start:start + MAX_BATCH]
+                try:
+                    _run(batch)
+                except Exception as exc:  # a bug: every waiting request gets its 500
+                    log.exception("ranking batch failed")
+                    for job in batch:
+                        if job.outcome is None:
+                            job.outcome = exc
+                _deliver(batch)
             if stop:
                 return
 

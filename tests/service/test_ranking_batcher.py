@@ -90,7 +90,7 @@ def test_waiting_requests_form_one_batch_with_unchanged_answers(served: Served) 
         rest = [asyncio.create_task(batcher.rank(held, body, limit))
                 for body, limit in zip(BODIES[1:], LIMITS[1:], strict=True)]
         bad = asyncio.create_task(batcher.rank(held, make_profile(pincode="999999"), 5))
-        await asyncio.to_thread(wait_until, lambda: batcher._queue.qsize() == len(BODIES))
+        await asyncio.to_thread(wait_until, lambda: batcher.waiting == len(BODIES))
         gate.release.set()
         return await asyncio.gather(first, *rest, bad, return_exceptions=True)
 
@@ -162,7 +162,7 @@ def test_concurrent_http_requests_get_the_sequential_answers(
             first = pool.submit(post, 0)
             assert gate.entered.wait(20)
             rest = [pool.submit(post, i) for i in range(1, count)]
-            wait_until(lambda: batcher._queue.qsize() == count - 1)
+            wait_until(lambda: batcher.waiting == count - 1)
             gate.release.set()
             answers = [first.result(), *(f.result() for f in rest)]
     assert gate.sizes == [1, count - 1]
