@@ -193,6 +193,8 @@ def _fixed_not_eligible(offering: Offering, offering_id: str) -> dict[int, NotEl
     """The not-eligible entries of ``offering`` that no profile value changes: one for each
     combination of the profile-free rules that can exclude it, by the combination's bits."""
     c = offering.constraints
+    # Which of those rules can exclude it at all (only to keep the table small: any other
+    # combination is worded by ``not_eligible_reasons`` when it happens, as before).
     can_fail = {
         "status": not offering.active,
         "domestic_only": c.scope == "international",
