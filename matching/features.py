@@ -141,7 +141,10 @@ class OfferingTable:
     contract: Bool
     counter: Bool  # a parcel service booked at a counter
     needs_place: npt.NDArray[np.int8]  # 0 anywhere, 1 nearest head post office, 2 fixed
+    at_head_post_office: Bool  # needs_place == 1
+    at_fixed_place: Bool  # needs_place == 2
     requires_held: Bool  # (len(HELD_REQUIREMENTS), N)
+    requires_held_f32: F32
     targeted: Bool  # the offering names the segments it serves (not "all")
     category: I64
     signature: F32  # (N, D) unit vectors for the diversity pass
@@ -210,6 +213,7 @@ def build_table(offerings: Sequence[Offering]) -> OfferingTable:
 
     place_kind = {LocationKind.ANYWHERE: 0, LocationKind.HEAD_POST_OFFICE: 1, LocationKind.FIXED: 2}
     scope_code = {"any": 0, "domestic": 1, "international": 2}
+    needs_place = np.array([place_kind[o.location.kind] for o in offerings], dtype=np.int8)
     return OfferingTable(
         ids=tuple(o.id for o in offerings),
         offerings=tuple(offerings),
@@ -250,8 +254,11 @@ def build_table(offerings: Sequence[Offering]) -> OfferingTable:
             [any(ch.value in ("counter", "dnk_counter") for ch in o.channels)
              and bool(set(o.features) & _SHIPPING) for o in offerings]
         ),
-        needs_place=np.array([place_kind[o.location.kind] for o in offerings], dtype=np.int8),
+        needs_place=needs_place,
+        at_head_post_office=needs_place == 1,
+        at_fixed_place=needs_place == 2,
         requires_held=requires_held,
+        requires_held_f32=requires_held.astype(np.float32),
         targeted=np.array([o.constraints.segments != "all" for o in offerings]),
         category=category,
         signature=signature,

@@ -110,6 +110,7 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         self.geography_ = geography
         self.weights_ = weights
         self.weight_vector_ = np.array([weights[name] for name in SIGNALS])
+        self.used_signals_ = np.flatnonzero(self.weight_vector_)  # signals with a weight
         self.similarity_ = (
             (table.signature @ table.signature.T).astype(np.float32)
             if table.size <= _SIMILARITY_MAX_N else None
@@ -135,10 +136,9 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
     def _relevance(self, signals: Signals) -> F64:
         """The score every offering would have if no rule excluded it."""
         positive = sum(w for n, w in self.weights_.items() if n != "prerequisites")
-        total = np.zeros(signals.remote.shape, dtype=np.float64)
-        for name, weight in self.weights_.items():
-            if weight:
-                total += weight * signals.values[name]
+        used = self.used_signals_
+        # Summed over the signals one after the other, as a loop adding each would.
+        total: F64 = (self.weight_vector_[used, None, None] * signals.stack[used]).sum(axis=0)
         score = np.clip(total / positive, 0.0, 1.0)
         score = score * np.where(signals.sector_mismatch, 1.0 - self.sector_mismatch, 1.0)
         score = score * np.where(signals.remote, 1.0 - self.remote_penalty, 1.0)

@@ -170,33 +170,28 @@ def compute(
 
     Every profile's signals are bit-identical whichever profiles are computed with it."""
     implied = implied_needs(p)
-    sector_row = np.where(p.sector >= 0, p.sector, table.sector_score.shape[0] - 1)
     covered = p.destinations @ table.reach
     share = covered / np.maximum(p.n_destinations, 1.0)[:, None]
     near = 1.0 / (1.0 + hpo_km / NEAR_KM)
     fixed = np.fmax(1.0 / (1.0 + fixed_km / (NEAR_KM * 4)), np.where(fixed_near, 0.8, np.nan))
-    is_fixed = table.needs_place == 2
-    distance = np.where(table.needs_place == 1, near[:, None], np.where(is_fixed, fixed, 0.0))
-    missing = (~p.held).astype(np.float32) @ table.requires_held.astype(np.float32)
+    distance = np.where(table.at_head_post_office, near[:, None],
+                        np.where(table.at_fixed_place, fixed, 0.0))
+    missing = (~p.held).astype(np.float32) @ table.requires_held_f32
     fits_segment = table.segments[p.segment_size] | table.segments[p.segment_business]
-    values = {
-        "needs": _need_fit(p.needs, table),
-        "implied": _need_fit(implied, table),
-        "text": p.text,
-        "sector": table.sector_score[sector_row],
-        "segment": ((table.targeted & fits_segment)
-                    | (table.rural_only & (p.rural == 1)[:, None])).astype(np.float64),
-        "channel": np.minimum(p.channels @ table.channel_affinity, 1.0),
-        "destination": share * table.destination_factor,
-        "weight": _weight_fit(p.weight, table),
-        "volume": _volume_fit(p, table),
-        "distance": np.where(np.isnan(distance), 0.0, distance),
-        "prerequisites": -np.minimum(missing, 2.0) / 2.0,
-    }
-    remote = is_fixed & ~fixed_near & ~(fixed_km <= REMOTE_KM)
-    stack = np.empty((len(SIGNALS), *remote.shape), dtype=np.float64)
-    for i, name in enumerate(SIGNALS):
-        stack[i] = values[name]
-    return Signals(values={name: stack[i] for i, name in enumerate(SIGNALS)}, stack=stack,
-                   implied_needs=implied,
-                   sector_mismatch=table.sector_mismatch[sector_row], remote=remote)
+    stack = np.empty((len(SIGNALS), p.size, table.size), dtype=np.float64)
+    values = {name: stack[i] for i, name in enumerate(SIGNALS)}
+    values["needs"][:] = _need_fit(p.needs, table)
+    values["implied"][:] = _need_fit(implied, table)
+    values["text"][:] = p.text
+    values["sector"][:] = table.sector_score[p.sector]  # sector -1: the last, unknown, row
+    values["segment"][:] = ((table.targeted & fits_segment)
+                            | (table.rural_only & (p.rural == 1)[:, None]))
+    np.minimum(p.channels @ table.channel_affinity, 1.0, out=values["channel"])
+    values["destination"][:] = share * table.destination_factor
+    values["weight"][:] = _weight_fit(p.weight, table)
+    values["volume"][:] = _volume_fit(p, table)
+    values["distance"][:] = np.where(np.isnan(distance), 0.0, distance)
+    values["prerequisites"][:] = -np.minimum(missing, 2.0) / 2.0
+    remote = table.at_fixed_place & ~fixed_near & ~(fixed_km <= REMOTE_KM)
+    return Signals(values=values, stack=stack, implied_needs=implied,
+                   sector_mismatch=table.sector_mismatch[p.sector], remote=remote)
