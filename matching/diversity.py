@@ -50,25 +50,25 @@ def select(
     cand = candidates(scores, m)
     if p == 1:
         return _select_one(scores[0, cand[0]], cand[0], k, diversity, signature, similarity)
-    cand_scores = np.take_along_axis(scores, cand, axis=1)
-    available = np.isfinite(cand_scores)
-    redundancy = np.zeros(cand.shape, dtype=np.float64)
+    value = np.take_along_axis(scores, cand, axis=1)  # -inf: not eligible or already picked
+    keep = np.ones(cand.shape, dtype=np.float64)  # 1 - diversity * redundancy
     chosen = np.full((p, k), -1, dtype=np.int64)
     rows = np.arange(p)
     for step in range(min(k, m)):
-        value = np.where(available, cand_scores * (1.0 - diversity * redundancy), -np.inf)
-        pick = np.argmax(value, axis=1)
-        ok = np.isfinite(value[rows, pick])
+        adjusted = value * keep
+        pick = adjusted.argmax(axis=1)
+        ok = np.isfinite(adjusted[rows, pick])
         if not ok.any():
             break
         picked = cand[rows, pick]
         chosen[ok, step] = picked[ok]
-        available[rows[ok], pick[ok]] = False
+        value[rows, pick] = -np.inf
         if similarity is not None:
             sim = similarity[picked[:, None], cand]
         else:
             sim = np.einsum("pmd,pd->pm", signature[cand], signature[picked])
-        redundancy = np.where(ok[:, None], np.maximum(redundancy, sim), redundancy)
+        # Rows with nothing left only hold -inf, which no keep factor (> 0) changes.
+        np.minimum(keep, 1.0 - diversity * sim, out=keep)
     return chosen
 
 
