@@ -67,8 +67,9 @@ def select(
             sim = similarity[picked[:, None], cand]
         else:
             sim = np.einsum("pmd,pd->pm", signature[cand], signature[picked])
-        # Rows with nothing left only hold -inf, which no keep factor (> 0) changes.
-        np.minimum(keep, 1.0 - diversity * sim, out=keep)
+        # In float64, as for one profile. Rows with nothing left only hold -inf, which no
+        # keep factor (> 0) changes.
+        np.minimum(keep, 1.0 - diversity * sim.astype(np.float64), out=keep)
     return chosen
 
 
