@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +29,9 @@ from matching.signals import SIGNALS, Signals
 
 NOT_ELIGIBLE_MAX = 50  # excluded offerings listed per ranking (all of them on the real one)
 _RULE_BITS = np.array([1 << i for i in range(len(RULES))], dtype=np.int64)  # bit i: RULES[i]
+# The rules of each combination of their bits, in ``RULES`` order.
+_RULES_OF = [[rule for i, rule in enumerate(RULES) if code >> i & 1]
+             for code in range(1 << len(RULES))]
 
 
 @dataclass(frozen=True)
@@ -132,7 +136,7 @@ class Explainer:
             strong.sort()
             out.append(Recommendation(
                 position + 1, offering.id, offering.name, offering.provider,
-                offering.category.value, round(scores[position], 4),
+                notes.category, round(scores[position], 4),
                 tuple(reasons_for(notes, facts, [name for _, name in strong], location_text)),
                 tuple([NEXT_STEPS[r] for r in self.requires[j] if r not in held]),
                 location, offering.next_step,
@@ -170,21 +174,23 @@ class Explainer:
         codes = (_RULE_BITS @ batch.fails[:, row, excluded]).tolist()  # the rules that failed
         fixed = self.fixed_not_eligible
         out = []
+        worded: dict[str, Any] | None = None  # the profile's values the reasons quote
         for j, code in zip(excluded.tolist(), codes, strict=True):
             known = fixed[j].get(code)
             if known is not None:
                 out.append(known)
                 continue
+            if worded is None:
+                worded = {
+                    "weight": float(profile.typical_weight_kg or 0),
+                    "value": float(profile.typical_value_inr or 0),
+                    "destinations": profile.destinations, "state": int(batch.arrays.state[row]),
+                    "parcels": float(max(profile.monthly_domestic_parcels or 0,
+                                         profile.monthly_international_parcels or 0)),
+                }
             out.append(NotEligible(
-                offering_id=table.ids[j],
-                reasons=tuple(not_eligible_reasons(
-                    table.offerings[j], [rule for i, rule in enumerate(RULES) if code >> i & 1],
-                    weight=float(profile.typical_weight_kg or 0),
-                    value=float(profile.typical_value_inr or 0),
-                    destinations=profile.destinations, state=int(batch.arrays.state[row]),
-                    parcels=float(max(profile.monthly_domestic_parcels or 0,
-                                      profile.monthly_international_parcels or 0)),
-                )),
+                table.ids[j], tuple(not_eligible_reasons(table.offerings[j], _RULES_OF[code],
+                                                         **worded)),
             ))
         return tuple(out)
 

@@ -15,7 +15,7 @@ from functools import cache
 from catalog.countries import country_name
 from catalog.schema import Offering
 from catalog.vocab import Need, SalesChannel, Sector
-from matching.features import _CHANNEL_INDEX, CHANNELS, F32, F64, I64, NEEDS, OfferingTable
+from matching.features import _CHANNEL_INDEX, CHANNELS, F32, NEEDS, OfferingTable
 from matching.profile import EnterpriseProfile
 
 MIN_CONTRIBUTION = 0.015  # weighted signal value below which a signal is not worth a sentence
@@ -118,6 +118,7 @@ class OfferingNotes:
     international: bool
     weight_limit: str | None  # the tail of the weight sentence (None: no weight limit)
     contract: bool
+    category: str  # its category's value
     general: str  # the sentence when nothing else is said
 
     @classmethod
@@ -144,7 +145,7 @@ class OfferingNotes:
             speaks=frozenset(_SENTENCES) - cannot, channels=channels,
             destinations=None if c.destinations == "all" else frozenset(c.destinations),
             international=c.scope == "international", weight_limit=weight_limit,
-            contract=bool(table.contract[j]),
+            contract=bool(table.contract[j]), category=offering.category.value,
             general="a general fit: it serves "
             + ", ".join(need_words(f) for f in offering.features[:3]),
         )
@@ -158,7 +159,7 @@ class ProfileFacts:
         self.profile = profile
         self.channels = [c for c in profile.sales_channels if c in _CHANNEL_NAMES]
         self.table = table
-        self._query: tuple[I64, F64] | None = None
+        self._query: list[tuple[int, float]] | None = None
         self._implied = implied  # strength of each need implied by the facts, in NEEDS order
         self._causes: dict[Need, str | None] | None = None
 
@@ -174,11 +175,11 @@ class ProfileFacts:
             }
         return self._causes
 
-    def query(self) -> tuple[I64, F64]:
+    def query(self) -> list[tuple[int, float]]:
         """The products' terms. Reasons name only the words the enterprise wrote, not the
         needs it ticked."""
         if self._query is None:
-            self._query = self.table.text.query(self.profile.products)
+            self._query = self.table.text.query_terms(self.profile.products)
         return self._query
 
 
@@ -225,8 +226,8 @@ def _implied(n: OfferingNotes, f: ProfileFacts) -> str | None:
 
 
 def _text(n: OfferingNotes, f: ProfileFacts) -> str | None:
-    index, weights = f.query()
-    terms = f.table.text.overlap_terms(index, weights, n.j)
+    query = f.query()
+    terms = f.table.text.shared_terms(query, n.j) if query else None
     return f"matches how you describe your business: {', '.join(terms)}" if terms else None
 
 

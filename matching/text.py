@@ -11,7 +11,8 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 import numpy.typing as npt
@@ -41,6 +42,18 @@ class TextIndex:
     offerings: sparse.csr_matrix  # (N, V), rows l2-normalised
     columns: F64 | None  # (V, N) dense transpose when small enough
     columns_sparse: sparse.csr_matrix  # (V, N)
+    # Plain-Python copies for the per-profile sentences (a few terms: no numpy calls): idf by
+    # term column, and each offering's nonzero weights by term column.
+    idf_list: list[float] = field(init=False, repr=False, compare=False)
+    offering_terms: tuple[dict[int, float], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        rows = self.offerings
+        object.__setattr__(self, "idf_list", self.idf.tolist())
+        object.__setattr__(self, "offering_terms", tuple(
+            dict(zip(rows.indices[lo:hi].tolist(), rows.data[lo:hi].tolist(), strict=True))
+            for lo, hi in zip(rows.indptr[:-1].tolist(), rows.indptr[1:].tolist(), strict=True)
+        ))
 
     @classmethod
     def fit(cls, texts: Sequence[str]) -> TextIndex:
@@ -65,14 +78,22 @@ class TextIndex:
     def query(self, text: str) -> tuple[I64, F64]:
         """Term columns and l2-normalised weights of ``text`` (empty when no term is known);
         used to name the terms behind a match."""
-        counts = Counter(i for i in map(self.vocabulary.get, words(text)) if i is not None)
+        terms = self.query_terms(text)
+        return (np.array([t for t, _ in terms], dtype=np.int64),
+                np.array([w for _, w in terms], dtype=np.float64))
+
+    def query_terms(self, text: str) -> list[tuple[int, float]]:
+        """``query`` as plain (term column, weight) pairs, in the text's order."""
+        counts = Counter(map(self.vocabulary.get, words(text), repeat(-1)))
+        counts.pop(-1, None)  # unknown words
         if not counts:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-        index = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        tf = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=np.float64,
-                         count=len(counts))
-        weights = tf * self.idf[index]
-        return index, weights / np.sqrt(weights @ weights)
+            return []
+        idf = self.idf_list
+        weights = [(1.0 + math.log(c)) * idf[i] for i, c in counts.items()]
+        # The norm by numpy's dot product, as ``scores_many`` and scikit-learn sum it.
+        array = np.array(weights)
+        norm = float(np.sqrt(array @ array))
+        return [(i, w / norm) for i, w in zip(counts, weights, strict=True)]
 
     def scores_many(self, texts: Sequence[str]) -> F64:
         """Cosine similarity of each text with every offering, (P, N).
@@ -125,14 +146,14 @@ class TextIndex:
 
     def overlap_terms(self, index: I64, weights: F64, j: int, limit: int = 3) -> list[str]:
         """The query terms that contribute most to its similarity with offering ``j``."""
-        if index.size == 0:
-            return []
-        if self.columns is not None:
-            column = self.columns[index, j]
-        else:
-            column = np.asarray(self.columns_sparse[index, j].todense()).ravel()
-        overlap = (weights * column).tolist()
-        # A stable sort on -overlap, in Python: a handful of terms sort faster than an argsort.
-        order = sorted(range(len(overlap)), key=lambda i: -overlap[i])[:limit]
-        terms = index.tolist()
-        return [str(self.terms[terms[i]]) for i in order if overlap[i] > 0]
+        return self.shared_terms(list(zip(index.tolist(), weights.tolist(), strict=True)), j,
+                                 limit)
+
+    def shared_terms(self, query: list[tuple[int, float]], j: int, limit: int = 3) -> list[str]:
+        """``overlap_terms`` of a ``query_terms`` answer: the terms with a positive product,
+        largest first (equal ones in the query's order)."""
+        mine = self.offering_terms[j]
+        overlap = [(-product, k, t) for k, (t, w) in enumerate(query)
+                   if t in mine and (product := w * mine[t]) > 0]
+        overlap.sort()
+        return [str(self.terms[t]) for _, _, t in overlap[:limit]]
