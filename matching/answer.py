@@ -65,7 +65,9 @@ class Explainer:
     # Per offering: (position in ``SIGNALS``, weight, name) of each signal that can give it a
     # sentence (the others are never worth stating).
     speaking: tuple[tuple[tuple[int, float, str], ...], ...]
-    requires: tuple[tuple[Requirement, ...], ...]  # per offering
+    # Per offering: which of ``HELD_REQUIREMENTS`` it requires (bit i: the i-th), and its next
+    # steps by the bits of those the profile holds.
+    prerequisites: tuple[tuple[int, dict[int, tuple[str, ...]]], ...]
     # Per offering: its entry for each combination of the profile-free rules that can exclude
     # it, by the combination's bits (bit i: ``RULES[i]``).
     fixed_not_eligible: tuple[dict[int, NotEligible], ...]
@@ -84,7 +86,7 @@ class Explainer:
                 tuple((i, weights[i], name) for i, name in enumerate(SIGNALS) if name in n.speaks)
                 for n in notes
             ),
-            requires=tuple(tuple(o.constraints.requires) for o in offerings),
+            prerequisites=tuple(_prerequisites(o.constraints.requires) for o in offerings),
             fixed_not_eligible=tuple(_fixed_not_eligible(o, table.ids[j])
                                      for j, o in enumerate(offerings)),
         )
@@ -112,7 +114,7 @@ class Explainer:
         facts = ProfileFacts(profile, batch.signals.implied_needs[row], self.table)
         met = held_requirements(profile.iec, profile.gstin, profile.udyam_number,
                                 profile.sales_channels)
-        held = {req for req, ok in zip(HELD_REQUIREMENTS, met, strict=True) if ok}
+        held = sum(1 << i for i, ok in enumerate(met) if ok)  # bit i: HELD_REQUIREMENTS[i]
         # Every head-post-office offering goes to the same place: worked out on first need.
         hpo: tuple[RecommendedPlace | None, str | None] | None = None
         out = []
@@ -134,11 +136,12 @@ class Explainer:
             strong = [(-c, name) for i, weight, name in self.speaking[j]
                       if (c := v[i] * weight) >= MIN_CONTRIBUTION]
             strong.sort()
+            required, steps = self.prerequisites[j]
             out.append(Recommendation(
                 position + 1, offering.id, offering.name, offering.provider,
                 notes.category, round(scores[position], 4),
                 tuple(reasons_for(notes, facts, [name for _, name in strong], location_text)),
-                tuple([NEXT_STEPS[r] for r in self.requires[j] if r not in held]),
+                steps[held & required],
                 location, offering.next_step,
             ))
         return tuple(out)
@@ -193,6 +196,21 @@ class Explainer:
                                                          **worded)),
             ))
         return tuple(out)
+
+
+def _prerequisites(
+    requires: Sequence[Requirement],
+) -> tuple[int, dict[int, tuple[str, ...]]]:
+    """Which of ``HELD_REQUIREMENTS`` an offering ``requires`` (bit i: the i-th), and its next
+    steps for each combination of those a profile can hold, by the combination's bits."""
+    bits = [1 << HELD_REQUIREMENTS.index(r) if r in HELD_REQUIREMENTS else 0 for r in requires]
+    required = sum(set(bits))
+    steps = {
+        held: tuple([NEXT_STEPS[r] for r, bit in zip(requires, bits, strict=True)
+                     if not bit & held])
+        for held in range(1 << len(HELD_REQUIREMENTS)) if held & required == held
+    }
+    return required, steps
 
 
 def _fixed_not_eligible(offering: Offering, offering_id: str) -> dict[int, NotEligible]:

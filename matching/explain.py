@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from catalog.countries import country_name
-from catalog.schema import Offering
+from catalog.schema import Caveat, Offering
 from catalog.vocab import Need, SalesChannel, Sector
 from matching.features import _CHANNEL_INDEX, CHANNELS, F32, NEEDS, OfferingTable
 from matching.profile import EnterpriseProfile
@@ -119,6 +119,8 @@ class OfferingNotes:
     weight_limit: str | None  # the tail of the weight sentence (None: no weight limit)
     contract: bool
     category: str  # its category's value
+    caveats: tuple[Caveat, ...]
+    rural_only: bool
     general: str  # the sentence when nothing else is said
 
     @classmethod
@@ -146,6 +148,7 @@ class OfferingNotes:
             destinations=None if c.destinations == "all" else frozenset(c.destinations),
             international=c.scope == "international", weight_limit=weight_limit,
             contract=bool(table.contract[j]), category=offering.category.value,
+            caveats=offering.caveats, rural_only=c.rural_only,
             general="a general fit: it serves "
             + ", ".join(need_words(f) for f in offering.features[:3]),
         )
@@ -162,6 +165,7 @@ class ProfileFacts:
         self._query: list[tuple[int, float]] | None = None
         self._implied = implied  # strength of each need implied by the facts, in NEEDS order
         self._causes: dict[Need, str | None] | None = None
+        self._reaches: str | None = None
 
     def causes(self) -> dict[Need, str | None]:
         """Why the facts imply each need they imply and the profile did not tick (None:
@@ -174,6 +178,12 @@ class ProfileFacts:
                 if strength > 0 and need not in ticked
             }
         return self._causes
+
+    def reaches(self) -> str:
+        """The destination sentence of the offerings that reach every country."""
+        if self._reaches is None:
+            self._reaches = f"reaches your destinations: {_countries(self.profile.destinations)}"
+        return self._reaches
 
     def query(self) -> list[tuple[int, float]]:
         """The products' terms. Reasons name only the words the enterprise wrote, not the
@@ -197,13 +207,13 @@ def reasons_for(
             reasons.append(sentence)
     if location_text:
         reasons.append(location_text)
-    p, offering = facts.profile, notes.offering
-    if offering.caveats and p.destinations:
-        for caveat in offering.caveats:
-            hit = tuple(d for d in caveat.destinations if d in p.destinations)
+    p = facts.profile
+    if notes.caveats and p.destinations:
+        for caveat in notes.caveats:
+            hit = tuple([d for d in caveat.destinations if d in p.destinations])
             if hit:
                 reasons.append(f"{_countries(hit)}: {caveat.text}")
-    if offering.constraints.rural_only and p.rural is None:
+    if notes.rural_only and p.rural is None:
         reasons.append("for people living in rural areas: confirm that yours is a rural address")
     if not reasons:
         reasons.append(notes.general)
@@ -211,17 +221,13 @@ def reasons_for(
 
 
 def _needs(n: OfferingNotes, f: ProfileFacts) -> str | None:
-    matched = [need_words(need) for need in f.profile.needs if need in n.features]
+    matched = [_NEED_WORDS[need] for need in f.profile.needs if need in n.features]
     return f"serves what you asked for: {', '.join(matched)}" if matched else None
 
 
 def _implied(n: OfferingNotes, f: ProfileFacts) -> str | None:
-    causes: list[str] = []
     implied = f.causes()
-    for need in n.offering.features:
-        cause = implied.get(need)
-        if cause and cause not in causes:
-            causes.append(cause)
+    causes = list(dict.fromkeys([c for need in n.offering.features if (c := implied.get(need))]))
     return f"{'; '.join(causes[:2])}: it handles that" if causes else None
 
 
@@ -241,11 +247,11 @@ def _channel(n: OfferingNotes, f: ProfileFacts) -> str | None:
 
 
 def _destination(n: OfferingNotes, f: ProfileFacts) -> str | None:
-    mine = f.profile.destinations
     if n.destinations is None:
-        return f"reaches your destinations: {_countries(mine)}"
+        return f.reaches()
     made_for = n.destinations
-    return f"made for shipments to {_countries(tuple(d for d in mine if d in made_for))}"
+    mine = tuple([d for d in f.profile.destinations if d in made_for])
+    return f"made for shipments to {_countries(mine)}"
 
 
 def _weight(n: OfferingNotes, f: ProfileFacts) -> str | None:

@@ -108,11 +108,13 @@ class PlaceIndex:
         places = offering.location.places
         located = [p for p in places if p.has_coordinates]
         if located and not np.isnan(fixed_km):
-            km_each = [
-                float(haversine_km(lat, lon, float(p.latitude or 0), float(p.longitude or 0)))
-                for p in located
-            ]
-            nearest = located[km_each.index(min(km_each))]
+            nearest = located[0]
+            if len(located) > 1:
+                km_each = [
+                    float(haversine_km(lat, lon, float(p.latitude or 0), float(p.longitude or 0)))
+                    for p in located
+                ]
+                nearest = located[km_each.index(min(km_each))]
             return (
                 RecommendedPlace(nearest.name, nearest.pincode, round(fixed_km, 1),
                                  offering.location.note),

@@ -84,7 +84,11 @@ class TextIndex:
 
     def query_terms(self, text: str) -> list[tuple[int, float]]:
         """``query`` as plain (term column, weight) pairs, in the text's order."""
-        counts = Counter(map(self.vocabulary.get, words(text), repeat(-1)))
+        # ``words`` without its stop-word filter (no stop word is in the vocabulary), counted
+        # in a plain dict (for a handful of words, cheaper than a Counter).
+        counts: dict[int, int] = {}
+        for i in map(self.vocabulary.get, _WORD.findall(text.lower()), repeat(-1)):
+            counts[i] = counts.get(i, 0) + 1
         counts.pop(-1, None)  # unknown words
         if not counts:
             return []
@@ -92,7 +96,7 @@ class TextIndex:
         weights = [(1.0 + math.log(c)) * idf[i] for i, c in counts.items()]
         # The norm by numpy's dot product, as ``scores_many`` and scikit-learn sum it.
         array = np.array(weights)
-        norm = float(np.sqrt(array @ array))
+        norm = math.sqrt(array @ array)
         return [(i, w / norm) for i, w in zip(counts, weights, strict=True)]
 
     def scores_many(self, texts: Sequence[str]) -> F64:
