@@ -20,7 +20,14 @@ from catalog.vocab import LocationKind, Requirement
 from matching import diversity
 from matching.eligibility import NEXT_STEPS, PROFILE_FREE_RULES, RULES, not_eligible_reasons
 from matching.encoding import ProfileArrays
-from matching.explain import MIN_CONTRIBUTION, OfferingNotes, ProfileFacts, reasons_for
+from matching.explain import (
+    MIN_CONTRIBUTION,
+    SENTENCES,
+    OfferingNotes,
+    ProfileFacts,
+    Sentence,
+    reasons_for,
+)
 from matching.features import F64, HELD_REQUIREMENTS, I64, Bool, OfferingTable, held_requirements
 from matching.places import PlaceIndex
 from matching.profile import EnterpriseProfile
@@ -62,9 +69,9 @@ class Explainer:
     weight_vector: F64  # signal weights in ``SIGNALS`` order
     model_version: str
     notes: tuple[OfferingNotes, ...]  # per offering
-    # Per offering: (position in ``SIGNALS``, weight, name) of each signal that can give it a
-    # sentence (the others are never worth stating).
-    speaking: tuple[tuple[tuple[int, float, str], ...], ...]
+    # Per offering: (position in ``SIGNALS``, weight, name, sentence) of each signal that can
+    # give it a sentence (the others are never worth stating).
+    speaking: tuple[tuple[tuple[int, float, str, Sentence], ...], ...]
     # Per offering: which of ``HELD_REQUIREMENTS`` it requires (bit i: the i-th), and its next
     # steps by the bits of those the profile holds.
     prerequisites: tuple[tuple[int, dict[int, tuple[str, ...]]], ...]
@@ -83,7 +90,8 @@ class Explainer:
         return cls(
             table, places, weight_vector, model_version, notes,
             speaking=tuple(
-                tuple((i, weights[i], name) for i, name in enumerate(SIGNALS) if name in n.speaks)
+                tuple((i, weights[i], name, SENTENCES[name]) for i, name in enumerate(SIGNALS)
+                      if name in n.speaks)
                 for n in notes
             ),
             prerequisites=tuple(_prerequisites(o.constraints.requires) for o in offerings),
@@ -133,14 +141,14 @@ class Explainer:
                 location, location_text = None, None
             # The signals worth a sentence, strongest first (equal contributions by name).
             v = values[position]
-            strong = [(-c, name) for i, weight, name in self.speaking[j]
+            strong = [(-c, name, sentence) for i, weight, name, sentence in self.speaking[j]
                       if (c := v[i] * weight) >= MIN_CONTRIBUTION]
             strong.sort()
             required, steps = self.prerequisites[j]
             out.append(Recommendation(
                 position + 1, offering.id, offering.name, offering.provider,
                 notes.category, round(scores[position], 4),
-                tuple(reasons_for(notes, facts, [name for _, name in strong], location_text)),
+                tuple(reasons_for(notes, facts, [s for _, _, s in strong], location_text)),
                 steps[held & required],
                 location, offering.next_step,
             ))

@@ -144,7 +144,7 @@ class OfferingNotes:
             cannot.add("weight")
         return cls(
             offering=offering, j=j, features=frozenset(offering.features),
-            speaks=frozenset(_SENTENCES) - cannot, channels=channels,
+            speaks=frozenset(SENTENCES) - cannot, channels=channels,
             destinations=None if c.destinations == "all" else frozenset(c.destinations),
             international=c.scope == "international", weight_limit=weight_limit,
             contract=bool(table.contract[j]), category=offering.category.value,
@@ -193,16 +193,21 @@ class ProfileFacts:
         return self._query
 
 
+# The sentence of a signal for an offering and a profile (None: nothing worth saying).
+Sentence = Callable[[OfferingNotes, ProfileFacts], str | None]
+
+
 def reasons_for(
-    notes: OfferingNotes, facts: ProfileFacts, signals: Sequence[str], location_text: str | None,
+    notes: OfferingNotes, facts: ProfileFacts, sentences: Sequence[Sentence],
+    location_text: str | None,
 ) -> list[str]:
-    """Reasons for one recommended offering: ``signals`` are the ones strong enough to state
-    (among ``notes.speaks``), strongest first."""
+    """Reasons for one recommended offering: ``sentences`` are those of the signals strong
+    enough to state (among ``notes.speaks``; see ``SENTENCES``), strongest first."""
     reasons: list[str] = []
-    for signal in signals:
+    for write in sentences:
         if len(reasons) == MAX_SIGNAL_REASONS:
             break
-        sentence = _SENTENCES[signal](notes, facts)
+        sentence = write(notes, facts)
         if sentence and sentence not in reasons:
             reasons.append(sentence)
     if location_text:
@@ -275,7 +280,7 @@ def _volume(n: OfferingNotes, f: ProfileFacts) -> str | None:
 
 
 # The sentence of each signal that can have one (see ``_SILENT`` for the others).
-_SENTENCES: dict[str, Callable[[OfferingNotes, ProfileFacts], str | None]] = {
+SENTENCES: dict[str, Sentence] = {
     "needs": _needs,
     "implied": _implied,
     "text": _text,
