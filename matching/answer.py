@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, count
 from typing import Any
 
 import numpy as np
@@ -126,10 +126,10 @@ class Explainer:
         # Every head-post-office offering goes to the same place: worked out on first need.
         hpo: tuple[RecommendedPlace | None, str | None] | None = None
         out = []
-        for position, j in enumerate(picked.tolist()):
+        for rank, j, v, score in zip(count(1), picked.tolist(), values, scores):
             notes = self.notes[j]
             offering = notes.offering
-            kind = offering.location.kind
+            kind = notes.kind
             if kind is LocationKind.HEAD_POST_OFFICE:
                 if hpo is None:
                     hpo = self.places.head_post_office(int(batch.hpo_index[row]),
@@ -140,14 +140,13 @@ class Explainer:
             else:
                 location, location_text = None, None
             # The signals worth a sentence, strongest first (equal contributions by name).
-            v = values[position]
             strong = [(-c, name, sentence) for i, weight, name, sentence in self.speaking[j]
                       if (c := v[i] * weight) >= MIN_CONTRIBUTION]
             strong.sort()
             required, steps = self.prerequisites[j]
             out.append(Recommendation(
-                position + 1, offering.id, offering.name, offering.provider,
-                notes.category, round(scores[position], 4),
+                rank, offering.id, offering.name, offering.provider, notes.category,
+                round(score, 4),
                 tuple(reasons_for(notes, facts, [s for _, _, s in strong], location_text)),
                 steps[held & required],
                 location, offering.next_step,

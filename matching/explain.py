@@ -14,7 +14,7 @@ from functools import cache
 
 from catalog.countries import country_name
 from catalog.schema import Caveat, Offering
-from catalog.vocab import Need, SalesChannel, Sector
+from catalog.vocab import LocationKind, Need, SalesChannel, Sector
 from matching.features import _CHANNEL_INDEX, CHANNELS, F32, NEEDS, OfferingTable
 from matching.profile import EnterpriseProfile
 
@@ -119,6 +119,7 @@ class OfferingNotes:
     weight_limit: str | None  # the tail of the weight sentence (None: no weight limit)
     contract: bool
     category: str  # its category's value
+    kind: LocationKind  # where it is had
     caveats: tuple[Caveat, ...]
     rural_only: bool
     general: str  # the sentence when nothing else is said
@@ -148,6 +149,7 @@ class OfferingNotes:
             destinations=None if c.destinations == "all" else frozenset(c.destinations),
             international=c.scope == "international", weight_limit=weight_limit,
             contract=bool(table.contract[j]), category=offering.category.value,
+            kind=offering.location.kind,
             caveats=offering.caveats, rural_only=c.rural_only,
             general="a general fit: it serves "
             + ", ".join(need_words(f) for f in offering.features[:3]),

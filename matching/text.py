@@ -42,14 +42,16 @@ class TextIndex:
     offerings: sparse.csr_matrix  # (N, V), rows l2-normalised
     columns: F64 | None  # (V, N) dense transpose when small enough
     columns_sparse: sparse.csr_matrix  # (V, N)
-    # Plain-Python copies for the per-profile sentences (a few terms: no numpy calls): idf by
-    # term column, and each offering's nonzero weights by term column.
+    # Plain-Python copies for the per-profile sentences (a few terms: no numpy calls): idf and
+    # term by column, and each offering's nonzero weights by term column.
     idf_list: list[float] = field(init=False, repr=False, compare=False)
+    term_list: list[str] = field(init=False, repr=False, compare=False)
     offering_terms: tuple[dict[int, float], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         rows = self.offerings
         object.__setattr__(self, "idf_list", self.idf.tolist())
+        object.__setattr__(self, "term_list", [str(t) for t in self.terms])
         object.__setattr__(self, "offering_terms", tuple(
             dict(zip(rows.indices[lo:hi].tolist(), rows.data[lo:hi].tolist(), strict=True))
             for lo, hi in zip(rows.indptr[:-1].tolist(), rows.indptr[1:].tolist(), strict=True)
@@ -94,9 +96,13 @@ class TextIndex:
             return []
         idf = self.idf_list
         weights = [(1.0 + math.log(c)) * idf[i] for i, c in counts.items()]
-        # The norm by numpy's dot product, as ``scores_many`` and scikit-learn sum it.
-        array = np.array(weights)
-        norm = math.sqrt(array @ array)
+        # The norm by numpy's dot product, as ``scores_many`` and scikit-learn sum it (of one
+        # term that product is its square, the same in plain Python).
+        if len(weights) == 1:
+            norm = math.sqrt(weights[0] * weights[0])
+        else:
+            array = np.array(weights)
+            norm = math.sqrt(array @ array)
         return [(i, w / norm) for i, w in zip(counts, weights, strict=True)]
 
     def scores_many(self, texts: Sequence[str]) -> F64:
@@ -160,4 +166,5 @@ class TextIndex:
         overlap = [(-product, k, t) for k, (t, w) in enumerate(query)
                    if t in mine and (product := w * mine[t]) > 0]
         overlap.sort()
-        return [str(self.terms[t]) for _, _, t in overlap[:limit]]
+        names = self.term_list
+        return [names[t] for _, _, t in overlap[:limit]]
