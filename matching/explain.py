@@ -166,18 +166,18 @@ class ProfileFacts:
         self.table = table
         self._query: list[tuple[int, float]] | None = None
         self._implied = implied  # strength of each need implied by the facts, in NEEDS order
-        self._causes: dict[Need, str | None] | None = None
+        self._causes: dict[Need, str] | None = None
         self._reaches: str | None = None
 
-    def causes(self) -> dict[Need, str | None]:
-        """Why the facts imply each need they imply and the profile did not tick (None:
-        nothing the profile said says why)."""
+    def causes(self) -> dict[Need, str]:
+        """Why the facts imply each need they imply and the profile did not tick (only the
+        needs for which something the profile said says why)."""
         if self._causes is None:
             ticked = self.profile.needs
             self._causes = {
-                need: _cause(need, self)
+                need: cause
                 for need, strength in zip(NEEDS, self._implied.tolist(), strict=True)
-                if strength > 0 and need not in ticked
+                if strength > 0 and need not in ticked and (cause := _cause(need, self))
             }
         return self._causes
 
@@ -234,6 +234,8 @@ def _needs(n: OfferingNotes, f: ProfileFacts) -> str | None:
 
 def _implied(n: OfferingNotes, f: ProfileFacts) -> str | None:
     implied = f.causes()
+    if not implied:
+        return None
     causes = list(dict.fromkeys([c for need in n.offering.features if (c := implied.get(need))]))
     return f"{'; '.join(causes[:2])}: it handles that" if causes else None
 
