@@ -133,8 +133,8 @@ class Explainer:
             kind = notes.kind
             if kind is LocationKind.HEAD_POST_OFFICE:
                 if hpo is None:
-                    hpo = self.places.head_post_office(int(batch.hpo_index[row]),
-                                                       float(batch.hpo_km[row]))
+                    hpo = self.places.head_post_office(batch.hpo_index.item(row),
+                                                       batch.hpo_km.item(row))
                 location, location_text = hpo
             elif kind is LocationKind.FIXED:
                 location, location_text = self._fixed_place(batch, row, offering, j)
@@ -159,10 +159,10 @@ class Explainer:
     ) -> tuple[RecommendedPlace | None, str | None]:
         """The place of a fixed-place offering and its sentence."""
         return self.places.location(
-            offering, int(batch.hpo_index[row]), float(batch.hpo_km[row]),
-            float(batch.fixed_km[row, j]), float(batch.latitude[row]),
-            float(batch.longitude[row]),
-            batch.districts[row] if batch.fixed_near[row, j] else None,
+            offering, batch.hpo_index.item(row), batch.hpo_km.item(row),
+            batch.fixed_km.item(row, j), float(batch.latitude.item(row)),
+            float(batch.longitude.item(row)),
+            batch.districts[row] if batch.fixed_near.item(row, j) else None,
         )
 
     def _not_eligible(
@@ -173,7 +173,7 @@ class Explainer:
         table = self.table
         eligible = batch.eligible[row]
         relevance = batch.relevance[row]
-        excluded = np.flatnonzero(~eligible)
+        excluded = (~eligible).nonzero()[0]
         if excluded.size == 0:
             return ()
         if excluded.size > NOT_ELIGIBLE_MAX:
@@ -196,7 +196,7 @@ class Explainer:
                 worded = {
                     "weight": float(profile.typical_weight_kg or 0),
                     "value": float(profile.typical_value_inr or 0),
-                    "destinations": profile.destinations, "state": int(batch.arrays.state[row]),
+                    "destinations": profile.destinations, "state": batch.arrays.state.item(row),
                     "parcels": float(max(profile.monthly_domestic_parcels or 0,
                                          profile.monthly_international_parcels or 0)),
                 }

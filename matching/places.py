@@ -7,6 +7,7 @@ ranking only looks values up.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -107,7 +108,7 @@ class PlaceIndex:
             return None, None
         places = offering.location.places
         located = [p for p in places if p.has_coordinates]
-        if located and not np.isnan(fixed_km):
+        if located and not math.isnan(fixed_km):
             nearest = located[0]
             if len(located) > 1:
                 km_each = [
