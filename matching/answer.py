@@ -181,9 +181,9 @@ class Explainer:
                 np.where(eligible, -np.inf, relevance)[None, :], NOT_ELIGIBLE_MAX
             )[0]
         else:
-            excluded = excluded.take(np.lexsort((excluded, -relevance.take(excluded))))
-        # The rules that failed.
-        codes = (_RULE_BITS @ batch.fails[:, row].take(excluded, axis=1)).tolist()
+            # lexsort is stable: equal relevance keeps catalogue order.
+            excluded = excluded.take(np.lexsort((-relevance.take(excluded),)))
+        codes = _RULE_BITS.dot(batch.fails[:, row].take(excluded, axis=1)).tolist()  # failed rules
         fixed = self.fixed_not_eligible
         out = []
         worded: dict[str, Any] | None = None  # the profile's values the reasons quote
