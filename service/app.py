@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -78,7 +77,6 @@ def create_app(
         app.state.ranking_batcher = batcher
         if runtime is None:
             _freeze_start_up_objects()
-            sys.setswitchinterval(settings.switch_interval_ms / 1000)
         watcher = None
         if settings.catalog_refresh_seconds > 0:
             watcher = asyncio.create_task(_watch_catalog(app, settings.catalog_refresh_seconds))

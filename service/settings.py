@@ -45,11 +45,6 @@ class Settings(BaseSettings):
     ranking_threads: int = Field(default=1, ge=1, le=64)
     # Rankings that may wait per process; more are answered 503 with Retry-After.
     ranking_queue: int = Field(default=256, ge=1, le=100_000)
-    # How long a thread may run Python before the interpreter makes it hand over to another
-    # waiting thread (``sys.setswitchinterval``; Python's default is 5 ms). Set by a serving
-    # process (see ``service.app``): at 5 ms the ranking thread is interrupted in the middle
-    # of its batches and the two threads hand the interpreter back and forth.
-    switch_interval_ms: float = Field(default=20.0, ge=1.0, le=100.0)
     # How often each process checks for a newer catalogue version (0: only at start-up).
     catalog_refresh_seconds: float = Field(default=30.0, ge=0)
     secret_key: str = Field(
