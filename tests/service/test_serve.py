@@ -54,6 +54,15 @@ def test_serve_migrates_loads_and_answers(tmp_path: Path) -> None:
                 break
             time.sleep(0.5)
         assert status == 200, log.read_text()
+        if len(os.sched_getaffinity(0)) >= 2:  # the serving process keeps to one CPU
+            allowed = {
+                line.split(":", 1)[1].strip()
+                for task in Path(f"/proc/{server.pid}/task").iterdir()
+                for line in (task / "status").read_text().splitlines()
+                if line.startswith("Cpus_allowed_list")
+            }
+            assert len(allowed) == 1, allowed
+            assert allowed.pop().isdigit()
         status, listing = _get(base + "/v1/offerings?category=export_facilitation")
         assert status == 200
         assert {"dnk", "ibc-mumbai"} <= {o["id"] for o in listing["offerings"]}  # type: ignore[attr-defined, index]
