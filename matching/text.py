@@ -119,8 +119,9 @@ class TextIndex:
         counts: list[int] = []
         vocabulary = self.vocabulary
         for u, text in enumerate(unique):
+            # Raw words: the stop words ``words`` drops are not in the vocabulary either.
             for column, count in Counter(
-                i for i in map(vocabulary.get, words(text)) if i is not None
+                i for i in map(vocabulary.get, _WORD.findall(text.lower())) if i is not None
             ).items():
                 rows.append(u)
                 cols.append(column)

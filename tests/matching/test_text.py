@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from matching import text
 from matching.text import TextIndex, words
@@ -48,3 +48,10 @@ def test_overlap_terms_name_the_shared_words() -> None:
     terms, weights = index.query("silver parcel for germany")
     assert set(index.overlap_terms(terms, weights, 0)) == {"silver", "parcel"}
     assert index.overlap_terms(terms, weights, 2) == []
+
+
+def test_no_stop_word_in_the_vocabulary() -> None:
+    # Queries look raw words up in the vocabulary, relying on this.
+    index = TextIndex.fit([*DOCS, "the tea of the hills and the books for them"])
+    assert not set(index.vocabulary) & ENGLISH_STOP_WORDS
+    assert index.scores_many(["the tea"]).tolist() == index.scores_many(["tea"]).tolist()
