@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -77,21 +76,20 @@ class TextIndex:
             columns_sparse=transposed,
         )
 
-    def query(self, text: str) -> tuple[I64, F64]:
-        """Term columns and l2-normalised weights of ``text`` (empty when no term is known);
-        used to name the terms behind a match."""
-        terms = self.query_terms(text)
-        return (np.array([t for t, _ in terms], dtype=np.int64),
-                np.array([w for _, w in terms], dtype=np.float64))
+    def _counts(self, text: str) -> dict[int, int]:
+        """Vocabulary column -> count of the known words of ``text``, in first-seen order.
 
-    def query_terms(self, text: str) -> list[tuple[int, float]]:
-        """``query`` as plain (term column, weight) pairs, in the text's order."""
-        # ``words`` without its stop-word filter (no stop word is in the vocabulary), counted
-        # in a plain dict (for a handful of words, cheaper than a Counter).
+        ``words`` without its stop-word filter: no stop word is in the vocabulary."""
         counts: dict[int, int] = {}
         for i in map(self.vocabulary.get, _WORD.findall(text.lower()), repeat(-1)):
             counts[i] = counts.get(i, 0) + 1
         counts.pop(-1, None)  # unknown words
+        return counts
+
+    def query_terms(self, text: str) -> list[tuple[int, float]]:
+        """Term columns and l2-normalised weights of ``text``, in the text's order (empty
+        when no term is known); used to name the terms behind a match."""
+        counts = self._counts(text)
         if not counts:
             return []
         idf = self.idf_list
@@ -117,37 +115,32 @@ class TextIndex:
         rows: list[int] = []
         cols: list[int] = []
         counts: list[int] = []
-        vocabulary = self.vocabulary
         for u, text in enumerate(unique):
-            # Raw words: the stop words ``words`` drops are not in the vocabulary either.
-            for column, count in Counter(
-                i for i in map(vocabulary.get, _WORD.findall(text.lower())) if i is not None
-            ).items():
+            for column, count in self._counts(text).items():
                 rows.append(u)
                 cols.append(column)
                 counts.append(count)
         n = self.offerings.shape[0]
         out = np.zeros((len(unique), n), dtype=np.float64)
-        if counts and len(unique) == 1:  # one text: the same sums without the block set-up
-            col = np.array(cols, dtype=np.int64)
-            weight = (1.0 + np.log(np.array(counts, dtype=np.float64))) * self.idf[col]
-            weight /= np.sqrt(np.bincount(np.zeros(col.size, dtype=np.int64), weight * weight))
+        if not counts:
+            return out[codes]
+        row = np.array(rows, dtype=np.int64)
+        col = np.array(cols, dtype=np.int64)
+        weight = (1.0 + np.log(np.array(counts, dtype=np.float64))) * self.idf[col]
+        weight /= np.sqrt(np.bincount(row, weight * weight, minlength=len(unique)))[row]
+        if len(unique) == 1:  # one text: the same sums without the block set-up
             out[0] = np.add.reduceat(self._columns_of(col) * weight[:, None], [0], axis=0)[0]
-        elif counts:
-            row = np.array(rows, dtype=np.int64)
-            col = np.array(cols, dtype=np.int64)
-            weight = (1.0 + np.log(np.array(counts, dtype=np.float64))) * self.idf[col]
-            weight /= np.sqrt(np.bincount(row, weight * weight, minlength=len(unique)))[row]
-            starts = np.flatnonzero(np.concatenate(([True], row[1:] != row[:-1])))
-            bounds = np.append(starts, row.size)
-            # Blocks of whole texts keep the (terms x N) products to about BLOCK_CELLS.
-            per_block = max(1, BLOCK_CELLS // max(8 * n, 1))
-            for first in range(0, starts.size, per_block):
-                last = min(first + per_block, starts.size)
-                lo, hi = int(bounds[first]), int(bounds[last])
-                terms = self._columns_of(col[lo:hi]) * weight[lo:hi, None]
-                heads = starts[first:last]
-                out[row[heads]] = np.add.reduceat(terms, heads - lo, axis=0)
+            return out[codes]
+        starts = np.flatnonzero(np.concatenate(([True], row[1:] != row[:-1])))
+        bounds = np.append(starts, row.size)
+        # Blocks of whole texts keep the (terms x N) products to about BLOCK_CELLS.
+        per_block = max(1, BLOCK_CELLS // max(8 * n, 1))
+        for first in range(0, starts.size, per_block):
+            last = min(first + per_block, starts.size)
+            lo, hi = int(bounds[first]), int(bounds[last])
+            terms = self._columns_of(col[lo:hi]) * weight[lo:hi, None]
+            heads = starts[first:last]
+            out[row[heads]] = np.add.reduceat(terms, heads - lo, axis=0)
         return out[codes]
 
     def _columns_of(self, index: I64) -> F64:
@@ -155,14 +148,10 @@ class TextIndex:
             return self.columns[index]
         return np.asarray(self.columns_sparse[index].todense(), dtype=np.float64)
 
-    def overlap_terms(self, index: I64, weights: F64, j: int, limit: int = 3) -> list[str]:
-        """The query terms that contribute most to its similarity with offering ``j``."""
-        return self.shared_terms(list(zip(index.tolist(), weights.tolist(), strict=True)), j,
-                                 limit)
-
     def shared_terms(self, query: list[tuple[int, float]], j: int, limit: int = 3) -> list[str]:
-        """``overlap_terms`` of a ``query_terms`` answer: the terms with a positive product,
-        largest first (equal ones in the query's order)."""
+        """The terms of a ``query_terms`` answer that contribute most to its similarity with
+        offering ``j``: those with a positive product, largest first (equal ones in the query's
+        order)."""
         mine = self.offering_terms[j]
         overlap = [(-product, k, t) for k, (t, w) in enumerate(query)
                    if t in mine and (product := w * mine[t]) > 0]

@@ -43,11 +43,12 @@ def test_sparse_path_and_small_blocks_agree(monkeypatch: pytest.MonkeyPatch) -> 
     assert np.array_equal(np.array(alone), index.scores_many(QUERIES))
 
 
-def test_overlap_terms_name_the_shared_words() -> None:
+def test_shared_terms_name_the_shared_words() -> None:
     index = TextIndex.fit(DOCS)
-    terms, weights = index.query("silver parcel for germany")
-    assert set(index.overlap_terms(terms, weights, 0)) == {"silver", "parcel"}
-    assert index.overlap_terms(terms, weights, 2) == []
+    query = index.query_terms("silver parcel for germany")
+    assert set(index.shared_terms(query, 0)) == {"silver", "parcel"}
+    assert index.shared_terms(query, 2) == []
+    assert index.query_terms("nothing known") == []
 
 
 def test_no_stop_word_in_the_vocabulary() -> None:
