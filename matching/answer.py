@@ -130,7 +130,7 @@ class Explainer:
         for rank, j, v, score in zip(count(1), picked, values, scores):
             notes = self.notes[j]
             offering = notes.offering
-            kind = notes.kind
+            kind = offering.location.kind
             if kind is LocationKind.HEAD_POST_OFFICE:
                 if hpo is None:
                     hpo = self.places.head_post_office(batch.hpo_index.item(row),
@@ -146,7 +146,7 @@ class Explainer:
             strong.sort()
             required, steps = self.prerequisites[j]
             out.append(Recommendation(
-                rank, offering.id, offering.name, offering.provider, notes.category,
+                rank, offering.id, offering.name, offering.provider, offering.category.value,
                 round(score, 4),
                 tuple(reasons_for(notes, facts, [s for _, _, s in strong], location_text)),
                 steps[held & required],

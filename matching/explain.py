@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from catalog.countries import country_name
-from catalog.schema import Caveat, Offering
-from catalog.vocab import LocationKind, Need, SalesChannel, Sector
+from catalog.schema import Offering
+from catalog.vocab import Need, SalesChannel, Sector
 from matching.features import _CHANNEL_INDEX, CHANNELS, F32, NEEDS, OfferingTable
 from matching.profile import EnterpriseProfile
 
@@ -118,10 +118,6 @@ class OfferingNotes:
     international: bool
     weight_limit: str | None  # the tail of the weight sentence (None: no weight limit)
     contract: bool
-    category: str  # its category's value
-    kind: LocationKind  # where it is had
-    caveats: tuple[Caveat, ...]
-    rural_only: bool
     general: str  # the sentence when nothing else is said
 
     @classmethod
@@ -148,9 +144,7 @@ class OfferingNotes:
             speaks=frozenset(SENTENCES) - cannot, channels=channels,
             destinations=None if c.destinations == "all" else frozenset(c.destinations),
             international=c.scope == "international", weight_limit=weight_limit,
-            contract=bool(table.contract[j]), category=offering.category.value,
-            kind=offering.location.kind,
-            caveats=offering.caveats, rural_only=c.rural_only,
+            contract=bool(table.contract[j]),
             general="a general fit: it serves "
             + ", ".join(need_words(f) for f in offering.features[:3]),
         )
@@ -215,12 +209,13 @@ def reasons_for(
     if location_text:
         reasons.append(location_text)
     p = facts.profile
-    if notes.caveats and p.destinations:
-        for caveat in notes.caveats:
+    offering = notes.offering
+    if offering.caveats and p.destinations:
+        for caveat in offering.caveats:
             hit = tuple([d for d in caveat.destinations if d in p.destinations])
             if hit:
                 reasons.append(f"{_countries(hit)}: {caveat.text}")
-    if notes.rural_only and p.rural is None:
+    if offering.constraints.rural_only and p.rural is None:
         reasons.append("for people living in rural areas: confirm that yours is a rural address")
     if not reasons:
         reasons.append(notes.general)
