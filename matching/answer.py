@@ -69,9 +69,11 @@ class Explainer:
     weight_vector: F64  # signal weights in ``SIGNALS`` order
     model_version: str
     notes: tuple[OfferingNotes, ...]  # per offering
-    # Per offering: (position in ``SIGNALS``, weight, name, sentence) of each signal that can
-    # give it a sentence (the others are never worth stating).
-    speaking: tuple[tuple[tuple[int, float, str, Sentence], ...], ...]
+    # The signals in name order (how equal contributions are ordered): their positions in
+    # ``SIGNALS``, their sentences, and which offerings each can give a sentence (N, signals).
+    by_name: npt.NDArray[np.int64]
+    sentences: tuple[Sentence, ...]
+    speaks: Bool
     # Per offering: which of ``HELD_REQUIREMENTS`` it requires (bit i: the i-th), and its next
     # steps by the bits of those the profile holds.
     prerequisites: tuple[tuple[int, dict[int, tuple[str, ...]]], ...]
@@ -86,48 +88,49 @@ class Explainer:
         """Prepare what does not depend on the profile."""
         offerings = table.offerings
         notes = tuple(OfferingNotes.build(o, j, table) for j, o in enumerate(offerings))
-        weights = weight_vector.tolist()
+        names = sorted(SIGNALS)
         return cls(
             table, places, weight_vector, model_version, notes,
-            speaking=tuple(
-                tuple((i, weights[i], name, SENTENCES[name]) for i, name in enumerate(SIGNALS)
-                      if name in n.speaks)
-                for n in notes
-            ),
+            by_name=np.array([SIGNALS.index(name) for name in names], dtype=np.int64),
+            sentences=tuple(SENTENCES.get(name, _silent) for name in names),
+            speaks=np.array([[name in n.speaks for name in names] for n in notes], dtype=bool)
+            .reshape(len(notes), len(names)),
             prerequisites=tuple(_prerequisites(o.constraints.requires) for o in offerings),
             fixed_not_eligible=tuple(_fixed_not_eligible(o, table.ids[j])
                                      for j, o in enumerate(offerings)),
         )
 
-    def ranking(
-        self, batch: BatchArrays, row: int, profile: EnterpriseProfile,
-        chosen: npt.NDArray[np.int64],
-    ) -> Ranking:
-        """The ranking of the batch's profile ``row`` (``chosen``: its picks, -1 padded)."""
-        return Ranking(
-            recommendations=self._recommendations(batch, row, profile, chosen),
-            not_eligible=self._not_eligible(batch, row, profile),
-            model_version=self.model_version,
-        )
+    def rankings(
+        self, batch: BatchArrays, profiles: Sequence[EnterpriseProfile],
+        chosen: Sequence[npt.NDArray[np.int64]],
+    ) -> list[Ranking]:
+        """The rankings of the batch's profiles (``chosen``: each one's picks, -1 padded)."""
+        picks = _Picks.gather(self, batch, chosen)
+        return [
+            Ranking(
+                recommendations=self._recommendations(batch, row, profile, picks),
+                not_eligible=self._not_eligible(batch, row, profile),
+                model_version=self.model_version,
+            )
+            for row, profile in enumerate(profiles)
+        ]
 
     def _recommendations(
-        self, batch: BatchArrays, row: int, profile: EnterpriseProfile,
-        chosen: npt.NDArray[np.int64],
+        self, batch: BatchArrays, row: int, profile: EnterpriseProfile, picks: _Picks,
     ) -> tuple[Recommendation, ...]:
-        picked = [j for j in chosen.tolist() if j >= 0]  # (a plain list: indexes cheaply)
+        picked = picks.offerings[row]
         if not picked:
             return ()
-        # Per pick, in SIGNALS order (``take``: the cheapest gather of a few columns).
-        values = batch.signals.stack[:, row].take(picked, axis=1).T.tolist()
-        scores = batch.scores[row].take(picked).tolist()
-        facts = ProfileFacts(profile, batch.signals.implied_needs[row], self.table)
+        facts = ProfileFacts(profile, picks.implied[row], self.table)
         met = held_requirements(profile.iec, profile.gstin, profile.udyam_number,
                                 profile.sales_channels)
         held = sum(1 << i for i, ok in enumerate(met) if ok)  # bit i: HELD_REQUIREMENTS[i]
         # Every head-post-office offering goes to the same place: worked out on first need.
         hpo: tuple[RecommendedPlace | None, str | None] | None = None
+        sentences = self.sentences
         out = []
-        for rank, j, v, score in zip(count(1), picked, values, scores):
+        for rank, j, score, order, strong in zip(count(1), picked, picks.scores[row],
+                                                 picks.order[row], picks.strong[row]):
             notes = self.notes[j]
             offering = notes.offering
             kind = offering.location.kind
@@ -140,15 +143,12 @@ class Explainer:
                 location, location_text = self._fixed_place(batch, row, offering, j)
             else:
                 location, location_text = None, None
-            # The signals worth a sentence, strongest first (equal contributions by name).
-            strong = [(-c, name, sentence) for i, weight, name, sentence in self.speaking[j]
-                      if (c := v[i] * weight) >= MIN_CONTRIBUTION]
-            strong.sort()
             required, steps = self.prerequisites[j]
             out.append(Recommendation(
                 rank, offering.id, offering.name, offering.provider, offering.category.value,
                 round(score, 4),
-                tuple(reasons_for(notes, facts, [s for _, _, s in strong], location_text)),
+                tuple(reasons_for(notes, facts, [sentences[i] for i in order[:strong]],
+                                  location_text)),
                 steps[held & required],
                 location, offering.next_step,
             ))
@@ -205,6 +205,50 @@ class Explainer:
                                                          **worded)),
             ))
         return tuple(out)
+
+
+def _silent(notes: OfferingNotes, facts: ProfileFacts) -> None:
+    """The sentence of a signal that has none (never called: no offering ``speaks`` it)."""
+
+
+@dataclass(frozen=True)
+class _Picks:
+    """What the explanations read per pick, gathered for the whole batch in a few array steps
+    and turned into plain lists once (row b: the batch's profile b, in rank order)."""
+
+    offerings: list[list[int]]  # the picks
+    scores: list[list[float]]
+    # The signals worth a sentence for each pick: ``order[b][t][:strong[b][t]]`` are their
+    # positions in the explainer's name order, largest weighted value first (equal values by
+    # name); those below ``MIN_CONTRIBUTION`` or without a sentence for the offering excluded.
+    order: list[list[list[int]]]
+    strong: list[list[int]]
+    implied: list[list[float]]  # per profile, in NEEDS order
+
+    @classmethod
+    def gather(
+        cls, explainer: Explainer, batch: BatchArrays, chosen: Sequence[npt.NDArray[np.int64]]
+    ) -> _Picks:
+        width = max(len(c) for c in chosen)
+        padded = np.full((len(chosen), width), -1, dtype=np.int64)
+        for b, c in enumerate(chosen):
+            padded[b, :len(c)] = c
+        taken = padded >= 0
+        columns = np.where(taken, padded, 0)
+        rows = np.arange(len(chosen))[:, None]
+        # (B, K, signals in name order): each signal's weighted value for each pick.
+        stack = batch.signals.stack[explainer.by_name]
+        values = stack[:, rows, columns].transpose(1, 2, 0)
+        contribution = values * explainer.weight_vector[explainer.by_name]
+        worth = (contribution >= MIN_CONTRIBUTION) & explainer.speaks[columns]
+        order = np.argsort(np.where(worth, -contribution, np.inf), axis=2, kind="stable")
+        return cls(
+            offerings=[[j for j in c if j >= 0] for c in padded.tolist()],
+            scores=batch.scores[rows, columns].tolist(),
+            order=order.tolist(),
+            strong=worth.sum(axis=2).tolist(),
+            implied=batch.signals.implied_needs.tolist(),
+        )
 
 
 def _prerequisites(

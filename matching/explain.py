@@ -15,7 +15,7 @@ from functools import cache
 from catalog.countries import country_name
 from catalog.schema import Offering
 from catalog.vocab import Need, SalesChannel, Sector
-from matching.features import _CHANNEL_INDEX, CHANNELS, F32, NEEDS, OfferingTable
+from matching.features import _CHANNEL_INDEX, CHANNELS, NEEDS, OfferingTable
 from matching.profile import EnterpriseProfile
 
 MIN_CONTRIBUTION = 0.015  # weighted signal value below which a signal is not worth a sentence
@@ -154,7 +154,9 @@ class ProfileFacts:
     """What the reasons need from one profile alone, each worked out at most once per ranking
     (and only when a reason needs it)."""
 
-    def __init__(self, profile: EnterpriseProfile, implied: F32, table: OfferingTable) -> None:
+    def __init__(
+        self, profile: EnterpriseProfile, implied: list[float], table: OfferingTable
+    ) -> None:
         self.profile = profile
         self.channels = [c for c in profile.sales_channels if c in _CHANNEL_NAMES]
         self.table = table
@@ -170,7 +172,7 @@ class ProfileFacts:
             ticked = self.profile.needs
             self._causes = {
                 need: cause
-                for need, strength in zip(NEEDS, self._implied.tolist(), strict=True)
+                for need, strength in zip(NEEDS, self._implied, strict=True)
                 if strength > 0 and need not in ticked and (cause := _cause(need, self))
             }
         return self._causes

@@ -205,8 +205,7 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         batch = self._arrays(parsed)
         chosen = self._choose(batch.scores, ks)
         explainer: Explainer = self.explainer_
-        return [explainer.ranking(batch, row, profile, chosen[row])
-                for row, profile in enumerate(parsed)]
+        return explainer.rankings(batch, parsed, chosen)
 
     def _arrays(self, profiles: list[EnterpriseProfile]) -> BatchArrays:
         """Encoding, rules, signals and scores of ``profiles``, each row bit-identical to the
