@@ -77,6 +77,9 @@ class Explainer:
     # Per offering: which of ``HELD_REQUIREMENTS`` it requires (bit i: the i-th), and its next
     # steps by the bits of those the profile holds.
     prerequisites: tuple[tuple[int, dict[int, tuple[str, ...]]], ...]
+    # Per offering: what each of its recommendations copies from it (id, name, provider,
+    # category, next step), read once.
+    copied: tuple[tuple[str, str, str, str, str | None], ...]
     # Per offering: its entry for each combination of the profile-free rules that can exclude
     # it, by the combination's bits (bit i: ``RULES[i]``).
     fixed_not_eligible: tuple[dict[int, NotEligible], ...]
@@ -96,6 +99,8 @@ class Explainer:
             speaks=np.array([[name in n.speaks for name in names] for n in notes], dtype=bool)
             .reshape(len(notes), len(names)),
             prerequisites=tuple(_prerequisites(o.constraints.requires) for o in offerings),
+            copied=tuple((o.id, o.name, o.provider, o.category.value, o.next_step)
+                         for o in offerings),
             fixed_not_eligible=tuple(_fixed_not_eligible(o, table.ids[j])
                                      for j, o in enumerate(offerings)),
         )
@@ -144,13 +149,12 @@ class Explainer:
             else:
                 location, location_text = None, None
             required, steps = self.prerequisites[j]
+            offering_id, name, provider, category, next_step = self.copied[j]
             out.append(Recommendation(
-                rank, offering.id, offering.name, offering.provider, offering.category.value,
-                round(score, 4),
+                rank, offering_id, name, provider, category, round(score, 4),
                 tuple(reasons_for(notes, facts, [sentences[i] for i in order[:strong]],
                                   location_text)),
-                steps[held & required],
-                location, offering.next_step,
+                steps[held & required], location, next_step,
             ))
         return tuple(out)
 

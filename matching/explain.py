@@ -233,8 +233,15 @@ def _implied(n: OfferingNotes, f: ProfileFacts) -> str | None:
     implied = f.causes()
     if not implied:
         return None
-    causes = list(dict.fromkeys([c for need in n.offering.features if (c := implied.get(need))]))
-    return f"{'; '.join(causes[:2])}: it handles that" if causes else None
+    first = None  # the first two different causes of the offering's needs, in its order
+    for need in n.offering.features:
+        cause = implied.get(need)
+        if cause is None or cause == first:
+            continue
+        if first is not None:
+            return f"{first}; {cause}: it handles that"
+        first = cause
+    return f"{first}: it handles that" if first is not None else None
 
 
 def _text(n: OfferingNotes, f: ProfileFacts) -> str | None:
