@@ -114,7 +114,7 @@ class Explainer:
         return [
             Ranking(
                 recommendations=self._recommendations(batch, row, profile, picks),
-                not_eligible=self._not_eligible(batch, row, profile),
+                not_eligible=self._not_eligible(batch, row, profile, picks),
                 model_version=self.model_version,
             )
             for row, profile in enumerate(profiles)
@@ -170,28 +170,15 @@ class Explainer:
         )
 
     def _not_eligible(
-        self, batch: BatchArrays, row: int, profile: EnterpriseProfile
+        self, batch: BatchArrays, row: int, profile: EnterpriseProfile, picks: _Picks
     ) -> tuple[NotEligible, ...]:
         """The excluded offerings that would have ranked highest (at most
         ``NOT_ELIGIBLE_MAX``; every one on a catalogue that small), most relevant first."""
         table = self.table
-        eligible = batch.eligible[row]
-        relevance = batch.relevance[row]
-        excluded = (~eligible).nonzero()[0]
-        if excluded.size == 0:
-            return ()
-        if excluded.size > NOT_ELIGIBLE_MAX:
-            excluded = diversity.candidates(
-                np.where(eligible, -np.inf, relevance)[None, :], NOT_ELIGIBLE_MAX
-            )[0]
-        else:
-            # lexsort is stable: equal relevance keeps catalogue order.
-            excluded = excluded.take(np.lexsort((-relevance.take(excluded),)))
-        codes = _RULE_BITS.dot(batch.fails[:, row].take(excluded, axis=1)).tolist()  # failed rules
         fixed = self.fixed_not_eligible
         out = []
         worded: dict[str, Any] | None = None  # the profile's values the reasons quote
-        for j, code in zip(excluded.tolist(), codes, strict=True):
+        for j, code in zip(picks.excluded[row], picks.failed[row], strict=True):
             known = fixed[j].get(code)
             if known is not None:
                 out.append(known)
@@ -228,6 +215,11 @@ class _Picks:
     order: list[list[list[int]]]
     strong: list[list[int]]
     implied: list[list[float]]  # per profile, in NEEDS order
+    # The excluded offerings that would rank highest (at most ``NOT_ELIGIBLE_MAX``), most
+    # relevant first (equal relevance in catalogue order), and the rules each failed (bit i:
+    # ``RULES[i]``).
+    excluded: list[list[int]]
+    failed: list[list[int]]
 
     @classmethod
     def gather(
@@ -246,12 +238,19 @@ class _Picks:
         contribution = values * explainer.weight_vector[explainer.by_name]
         worth = (contribution >= MIN_CONTRIBUTION) & explainer.speaks[columns]
         order = np.argsort(np.where(worth, -contribution, np.inf), axis=2, kind="stable")
+        excluded = diversity.candidates(
+            np.where(batch.eligible, -np.inf, batch.relevance), NOT_ELIGIBLE_MAX
+        )
+        failed = np.take_along_axis(np.tensordot(_RULE_BITS, batch.fails, axes=1), excluded, 1)
+        shown = np.minimum((~batch.eligible).sum(axis=1), excluded.shape[1]).tolist()
         return cls(
             offerings=[[j for j in c if j >= 0] for c in padded.tolist()],
             scores=batch.scores[rows, columns].tolist(),
             order=order.tolist(),
             strong=worth.sum(axis=2).tolist(),
             implied=batch.signals.implied_needs.tolist(),
+            excluded=[o[:n] for o, n in zip(excluded.tolist(), shown, strict=True)],
+            failed=[f[:n] for f, n in zip(failed.tolist(), shown, strict=True)],
         )
 
 

@@ -119,6 +119,7 @@ class OfferingNotes:
     weight_limit: str | None  # the tail of the weight sentence (None: no weight limit)
     contract: bool
     general: str  # the sentence when nothing else is said
+    conditional: bool  # it has caveats or is for rural areas only (said after the signals)
 
     @classmethod
     def build(cls, offering: Offering, j: int, table: OfferingTable) -> OfferingNotes:
@@ -145,6 +146,7 @@ class OfferingNotes:
             destinations=None if c.destinations == "all" else frozenset(c.destinations),
             international=c.scope == "international", weight_limit=weight_limit,
             contract=bool(table.contract[j]),
+            conditional=bool(offering.caveats) or offering.constraints.rural_only,
             general="a general fit: it serves "
             + ", ".join(need_words(f) for f in offering.features[:3]),
         )
@@ -203,22 +205,24 @@ def reasons_for(
     enough to state (among ``notes.speaks``; see ``SENTENCES``), strongest first."""
     reasons: list[str] = []
     for write in sentences:
-        if len(reasons) == MAX_SIGNAL_REASONS:
-            break
         sentence = write(notes, facts)
         if sentence and sentence not in reasons:
             reasons.append(sentence)
+            if len(reasons) == MAX_SIGNAL_REASONS:
+                break
     if location_text:
         reasons.append(location_text)
-    p = facts.profile
-    offering = notes.offering
-    if offering.caveats and p.destinations:
-        for caveat in offering.caveats:
-            hit = tuple([d for d in caveat.destinations if d in p.destinations])
-            if hit:
-                reasons.append(f"{_countries(hit)}: {caveat.text}")
-    if offering.constraints.rural_only and p.rural is None:
-        reasons.append("for people living in rural areas: confirm that yours is a rural address")
+    if notes.conditional:
+        p = facts.profile
+        offering = notes.offering
+        if offering.caveats and p.destinations:
+            for caveat in offering.caveats:
+                hit = tuple([d for d in caveat.destinations if d in p.destinations])
+                if hit:
+                    reasons.append(f"{_countries(hit)}: {caveat.text}")
+        if offering.constraints.rural_only and p.rural is None:
+            reasons.append(
+                "for people living in rural areas: confirm that yours is a rural address")
     if not reasons:
         reasons.append(notes.general)
     return reasons
