@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -93,6 +94,23 @@ def query_text(sector: Any, products: Any, needs: Any, first_time: bool) -> str:
     if first_time:
         parts.append("first time exporter")
     return " ".join(parts)
+
+
+PROFILE_FIELDS = (
+    "sector", "products", "needs", "first_time_exporter", "destinations", "rural", "iec",
+    "gstin", "udyam_number", "sales_channels", "size_class", "business_type",
+    "typical_weight_kg", "typical_value_inr", "monthly_domestic_parcels",
+    "monthly_international_parcels",
+)
+"""The ``EnterpriseProfile`` fields :func:`encode_profiles` reads."""
+_read_fields = attrgetter(*PROFILE_FIELDS)
+
+
+def profile_columns(profiles: Sequence[Any]) -> dict[str, Sequence[Any]]:
+    """The ``PROFILE_FIELDS`` of ``profiles`` (``EnterpriseProfile`` objects), column-wise, as
+    :func:`encode_profiles` takes them."""
+    columns = list(zip(*map(_read_fields, profiles), strict=True)) or [()] * len(PROFILE_FIELDS)
+    return dict(zip(PROFILE_FIELDS, columns, strict=True))
 
 
 def encode_profiles(

@@ -17,7 +17,7 @@ from catalog.geo import PincodeError
 from matching import diversity
 from matching.answer import BatchArrays, Explainer
 from matching.eligibility import check
-from matching.encoding import encode_profiles
+from matching.encoding import encode_profiles, profile_columns
 from matching.features import F64, OfferingTable, build_table
 from matching.places import PlaceIndex
 from matching.profile import EnterpriseProfile, ProfileError, parse_profile
@@ -211,20 +211,15 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         """Encoding, rules, signals and scores of ``profiles``, each row bit-identical to the
         same profile alone."""
         table: OfferingTable = self.table_
-        places = []
-        for profile in profiles:
-            try:
-                places.append(self.geography_.lookup(profile.pincode))
-            except PincodeError as exc:
-                raise ProfileError([{"field": "pincode", "message": exc.message}]) from exc
-        columns = {name: [getattr(p, name) for p in profiles]
-                   for name in EnterpriseProfile.model_fields}
-        lat = np.array([np.nan if p.latitude is None else p.latitude for p in places])
-        lon = np.array([np.nan if p.longitude is None else p.longitude for p in places])
-        districts = [p.district for p in places]
-        arrays = encode_profiles(columns, table, lat, lon, [p.state for p in places])
+        try:
+            places = self.geography_.lookup_many([p.pincode for p in profiles])
+        except PincodeError as exc:
+            raise ProfileError([{"field": "pincode", "message": exc.message}]) from exc
+        columns = profile_columns(profiles)
+        lat, lon, districts = places.latitude, places.longitude, places.district
+        arrays = encode_profiles(columns, table, lat, lon, places.state)
         hpo_index, hpo_km, fixed_km, fixed_near = self.places_.distances(
-            np.array([int(p.pincode) for p in profiles], dtype=np.int64), lat, lon, districts
+            places.numbers, lat, lon, districts
         )
         rules = check(table, arrays)
         fails, eligible = rules.fails, rules.eligible

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Self
+from typing import TYPE_CHECKING, Literal, NamedTuple, Self
 
 import numpy as np
 import numpy.typing as npt
@@ -66,6 +66,16 @@ class PinPlace:
         return self.latitude is not None and self.longitude is not None
 
 
+class PinColumns(NamedTuple):
+    """Where several known PIN codes are, column-wise (see :meth:`Geography.lookup_many`)."""
+
+    numbers: npt.NDArray[np.int64]  # the PIN codes as integers
+    latitude: npt.NDArray[np.float64]  # NaN where :meth:`Geography.lookup` gives None
+    longitude: npt.NDArray[np.float64]
+    state: list[str]
+    district: list[str]
+
+
 @dataclass(frozen=True, slots=True)
 class Facility:
     """A place an enterprise may have to go to, e.g. a head post office.
@@ -110,6 +120,7 @@ class Geography:
     def __init__(self, pins: pd.DataFrame, head_offices: pd.DataFrame) -> None:
         """Hold the tables built by ``catalog.geo.directory`` (use :meth:`load` instead)."""
         numbers = pins["pin"].to_numpy(dtype=np.int64)
+        self._numbers = numbers
         self._pincodes = numbers.astype("<U6")
         # PIN code -> row, as one dense array over 100000-999999 (3.6 MB): a batch lookup is a
         # single gather, 2.5 ms for 1,000,000 PIN codes against 87 ms with np.searchsorted.
@@ -127,6 +138,10 @@ class Geography:
         self._lat = pins["latitude"].to_numpy(dtype=np.float64)
         self._lon = pins["longitude"].to_numpy(dtype=np.float64)
         self._basis = pins["location_basis"].to_numpy(dtype=object)
+        # The coordinates as ``lookup`` gives them: both unknown when either is.
+        unlocated = np.isnan(self._lat) | np.isnan(self._lon)
+        self._located_lat = np.where(unlocated, np.nan, self._lat)
+        self._located_lon = np.where(unlocated, np.nan, self._lon)
         self._indexes = {
             LocationKind.HEAD_POST_OFFICE: _index(head_offices, LocationKind.HEAD_POST_OFFICE)
         }
@@ -206,6 +221,24 @@ class Geography:
             latitude=lat if located else None,
             longitude=lon if located else None,
             location_basis=self._basis[i] if located else "none",
+        )
+
+    def lookup_many(self, pincodes: Iterable[str]) -> PinColumns:
+        """The places of ``pincodes`` as :meth:`lookup` gives them, column-wise, in one gather
+        (no :class:`PinPlace` per PIN code).
+
+        Raises
+        ------
+        MalformedPincode, UnknownPincode
+            for the first PIN code :meth:`lookup` refuses, as it would.
+        """
+        rows = [self._row(normalise_pincode(pincode)) for pincode in pincodes]
+        return PinColumns(
+            numbers=self._numbers[rows],
+            latitude=self._located_lat[rows],
+            longitude=self._located_lon[rows],
+            state=self._state_names[self._state_codes[rows]].tolist(),
+            district=self._district_names[self._district_codes[rows]].tolist(),
         )
 
     def locate_many(self, pincodes: Iterable[object] | pd.Series) -> pd.DataFrame:
@@ -357,6 +390,7 @@ __all__ = [
     "Facility",
     "Geography",
     "MalformedPincode",
+    "PinColumns",
     "PinPlace",
     "PincodeError",
     "UnknownPincode",

@@ -268,6 +268,28 @@ def test_nearest_refuses_bad_arguments(geo: Geography) -> None:
         geo.nearest_many(HO, [1.0, 2.0], [1.0])
 
 
+# --- lookup_many ---------------------------------------------------------------------------
+
+
+def test_lookup_many_agrees_with_lookup(geo: Geography) -> None:
+    sample = [" 400 001", *np.random.default_rng(5).choice(geo.pincodes, 50).tolist()]
+    got = geo.lookup_many(sample)
+    places = [geo.lookup(pin) for pin in sample]
+    assert got.numbers.tolist() == [int(p.pincode) for p in places]
+    assert got.state == [p.state for p in places]
+    assert got.district == [p.district for p in places]
+    for lat, lon, place in zip(got.latitude, got.longitude, places, strict=True):
+        assert (lat, lon) == (place.latitude, place.longitude)
+    assert geo.lookup_many([]).numbers.size == 0
+
+
+def test_lookup_many_raises_for_the_first_bad_pincode(geo: Geography) -> None:
+    with pytest.raises(UnknownPincode):
+        geo.lookup_many(["400001", "999999", "40001"])
+    with pytest.raises(MalformedPincode):
+        geo.lookup_many(["400001", "40001", "999999"])
+
+
 # --- locate_many ---------------------------------------------------------------------------
 
 

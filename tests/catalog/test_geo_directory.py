@@ -106,6 +106,9 @@ def test_without_any_coordinates_the_place_has_none() -> None:
     assert place.longitude is None
     assert place.location_basis == "none"
     assert not place.has_coordinates
+    columns = geo.lookup_many(["110001"])
+    assert np.isnan(columns.latitude).all()
+    assert np.isnan(columns.longitude).all()
     located = geo.locate_many(["110001"])
     assert located["known"].tolist() == [True]
     assert np.isnan(located["latitude"].iloc[0])
