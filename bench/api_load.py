@@ -2,12 +2,18 @@
 
 For each ``--workers`` count (default: 1, then 2) starts ``dakmatch serve`` with that many
 uvicorn processes on loopback with a fresh SQLite database, waits until /readyz answers 200,
-then drives each endpoint with wrk (Debian package ``wrk``) at the same concurrency, one after
-the other in the same run against the same server, and prints throughput, p50 and p99 latency,
-the server's CPU time per request (user + system of its whole process tree, from /proc) and
-the ratio of the two throughputs. The POST rotates through six different profiles.
+then drives each endpoint with wrk (Debian package ``wrk``) at the same concurrency against the
+same server, and prints throughput, p50 and p99 latency, the server's CPU time per request
+(user + system of its whole process tree, from /proc) and the ratio of the two throughputs.
+The POST rotates through six different profiles.
 
-    python bench/api_load.py [--duration 15] [--connections 16] [--workers 1 2]
+The endpoints take turns: ``--rounds`` rounds, each driving the POST then ``/healthz`` for
+``duration / rounds`` seconds, so that both see the same moments of a shared, noisy machine
+(one endpoint measured after the other saw its speed drift by a quarter between minutes). Each
+round's ratio is printed; the table adds the rounds up (p50: the median of the rounds', p99: the
+highest).
+
+    python bench/api_load.py [--duration 15] [--rounds 3] [--connections 16] [--workers 1 2]
 
 Rate limits are switched off for the run (they would answer 429 to a load generator); request
 logging stays on at the default level, as in production.
@@ -213,8 +219,9 @@ def _wrk(
     return Result(name, rps, p50, p99, total, errors, cpu_s, wall_s)
 
 
-def _serve_and_measure(args: argparse.Namespace, workers: int) -> list[Result]:
-    """Start a server with ``workers`` processes, measure both endpoints, stop it."""
+def _serve_and_measure(args: argparse.Namespace, workers: int) -> list[list[Result]]:
+    """Start a server with ``workers`` processes, measure both endpoints in turns (one list
+    per round), stop it."""
     dakmatch = Path(sys.executable).parent / "dakmatch"
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
@@ -256,21 +263,39 @@ def _serve_and_measure(args: argparse.Namespace, workers: int) -> list[Result]:
             ]
             for name, url, lua in targets:
                 _wrk(name, url, lua, args, args.warmup, server.pid)
-            return [_wrk(name, url, lua, args, args.duration, server.pid)
-                    for name, url, lua in targets]
+            seconds = max(1, round(args.duration / args.rounds))
+            return [[_wrk(name, url, lua, args, seconds, server.pid) for name, url, lua in targets]
+                    for _ in range(args.rounds)]
         finally:
             server.terminate()
             server.wait(timeout=30)
             log.close()
 
 
-def _report(args: argparse.Namespace, workers: int, results: list[Result]) -> None:
-    rec, health = results
-    print(
-        f"\n{args.connections} concurrent clients, {args.duration} s each, "
-        f"{workers} uvicorn process(es), wrk with {args.threads} threads on the same machine "
-        f"({os.cpu_count()} logical CPUs)"
+def _combined(results: list[Result]) -> Result:
+    """The rounds of one endpoint as one run: requests and CPU added up, the median p50 and
+    the highest p99."""
+    p50s = sorted(r.p50_ms for r in results)
+    wall = sum(r.wall_s for r in results)
+    requests = sum(r.requests for r in results)
+    return Result(
+        results[0].name, requests / wall, p50s[len(p50s) // 2], max(r.p99_ms for r in results),
+        requests, sum(r.errors for r in results), sum(r.server_cpu_s for r in results), wall,
     )
+
+
+def _report(args: argparse.Namespace, workers: int, rounds: list[list[Result]]) -> list[Result]:
+    print(
+        f"\n{args.connections} concurrent clients, {len(rounds)} rounds of "
+        f"{rounds[0][0].wall_s:.0f} s per endpoint, {workers} uvicorn process(es), wrk with "
+        f"{args.threads} threads on the same machine ({os.cpu_count()} logical CPUs)"
+    )
+    for number, (rec, health) in enumerate(rounds, 1):
+        print(f"  round {number}: recommendations {rec.requests_per_second:.0f} req/s, "
+              f"healthz {health.requests_per_second:.0f} req/s, ratio "
+              f"{rec.requests_per_second / health.requests_per_second:.2f}")
+    results = [_combined([r[i] for r in rounds]) for i in range(len(rounds[0]))]
+    rec, health = results
     print(
         f"{'endpoint':<28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} "
         f"{'errors':>7} {'CPU ms/req':>10} {'cores':>6}"
@@ -283,11 +308,14 @@ def _report(args: argparse.Namespace, workers: int, results: list[Result]) -> No
     ratio = rec.requests_per_second / health.requests_per_second
     print(f"throughput ratio recommendations / healthz: {ratio:.2f} (target >= 0.5)")
     print(f"recommendations p99: {rec.p99_ms:.1f} ms (target <= 50 ms)")
+    return results
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=15, help="seconds per endpoint")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="turns per endpoint; each runs duration / rounds seconds")
     parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per endpoint")
     parser.add_argument("--connections", type=int, default=16, help="concurrent clients")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
@@ -297,10 +325,11 @@ def main() -> int:
     if shutil.which("wrk") is None:
         print("error: wrk is not installed (Debian: apt-get install -y wrk)", file=sys.stderr)
         return 1
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     failed = False
     for workers in args.workers:
-        results = _serve_and_measure(args, workers)
-        _report(args, workers, results)
+        results = _report(args, workers, _serve_and_measure(args, workers))
         failed = failed or any(r.errors for r in results)
     return 1 if failed else 0
 
