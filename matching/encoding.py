@@ -62,26 +62,28 @@ def _multi_hot(
 ) -> F32:
     """1 where a row lists an item (listed twice still 1), 0 elsewhere."""
     out = np.zeros((len(values), width), dtype=np.float32)
-    rows: list[int] = []
-    cols: list[int] = []
-    for r, items in enumerate(values):
-        if items is None or (isinstance(items, float) and math.isnan(items)):
-            continue
-        for item in items:
-            col = index.get(item)
-            if col is not None:
-                rows.append(r)
-                cols.append(col)
-    out[rows, cols] = 1.0
+    cells = [
+        r * width + c
+        for r, items in enumerate(values)
+        if items is not None and not (isinstance(items, float) and math.isnan(items))
+        for c in map(index.get, items) if c is not None
+    ]
+    out.reshape(-1)[cells] = 1.0
     return out
 
 
-def _numbers(values: Sequence[Any]) -> F64:
-    return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
+def _numbers(*columns: Sequence[Any]) -> F64:
+    """(columns, P): one row per column, None as NaN (one array: fewer numpy calls)."""
+    return np.array([[np.nan if v is None else float(v) for v in values] for values in columns],
+                    dtype=np.float64)
 
 
-def _codes(values: Sequence[Any], index: Mapping[Any, int]) -> I64:
-    return np.array([index.get(v, -1) if v is not None else -1 for v in values], dtype=np.int64)
+def _codes(*columns: tuple[Sequence[Any], Mapping[Any, int]]) -> I64:
+    """(columns, P): each value's index in its column's mapping, -1 unknown or None."""
+    return np.array(
+        [[index.get(v, -1) if v is not None else -1 for v in values] for values, index in columns],
+        dtype=np.int64,
+    )
 
 
 def query_text(sector: Any, products: Any, needs: Any, first_time: bool) -> str:
@@ -130,17 +132,17 @@ def encode_profiles(
         values = columns.get(name)
         return [default] * n if values is None else values
 
-    destinations = col("destinations", ())
-    country_index = {c: i for i, c in enumerate(table.countries[:-1])}
-    other = len(table.countries) - 1
-    dest = np.zeros((n, len(table.countries)), dtype=np.float32)
-    for r, codes in enumerate(destinations):
-        for code in codes if codes is not None and not isinstance(codes, float) else ():
-            dest[r, country_index.get(str(code), other)] += 1.0
-    first_time = np.array([bool(v) for v in col("first_time_exporter", False)], dtype=bool)
-    rural = np.array(
-        [np.nan if v is None or v != v else float(bool(v)) for v in col("rural")], dtype=np.float64
-    )
+    country_index = table.country_index
+    width, other = len(table.countries), len(table.countries) - 1
+    # Every listed destination as a (row, reach column) cell, counted once per listing.
+    cells = [
+        r * width + country_index.get(str(code), other)
+        for r, codes in enumerate(col("destinations", ()))
+        for code in (codes if codes is not None and not isinstance(codes, float) else ())
+    ]
+    dest = (np.bincount(np.array(cells, dtype=np.intp), minlength=n * width)
+            .astype(np.float32).reshape(n, width))
+    first_time = [bool(v) for v in col("first_time_exporter", False)]
     held = np.array(
         [
             held_requirements(*row)
@@ -151,29 +153,37 @@ def encode_profiles(
     ).reshape(n, len(HELD_REQUIREMENTS))
     sectors = col("sector")
     texts = [
-        query_text(s, p, nd, bool(ft))
+        query_text(s, p, nd, ft)
         for s, p, nd, ft in zip(
             sectors, col("products", ""), col("needs", ()), first_time, strict=True
         )
     ]
     text = table.text.scores_many(texts)
+    weight, value, domestic, international, rural = _numbers(
+        col("typical_weight_kg"), col("typical_value_inr"), col("monthly_domestic_parcels"),
+        col("monthly_international_parcels"),
+        [None if v is None or v != v else bool(v) for v in col("rural")],
+    )
+    sector, size, business, state = _codes(
+        (sectors, _SECTOR_INDEX), (col("size_class"), _SIZE_SEGMENT),
+        (col("business_type"), _BUSINESS_SEGMENT), (states, STATE_INDEX),
+    )
     return ProfileArrays(
         needs=_multi_hot(col("needs", ()), _NEED_INDEX, len(NEEDS)),
-        sector=_codes(sectors, _SECTOR_INDEX),
-        segment_size=_codes(col("size_class"), _SIZE_SEGMENT),
-        segment_business=_codes(col("business_type"), _BUSINESS_SEGMENT),
+        sector=sector,
+        segment_size=size,
+        segment_business=business,
         channels=_multi_hot(col("sales_channels", ()), _CHANNEL_INDEX, len(CHANNELS)),
         destinations=dest,
         n_destinations=dest.sum(axis=1).astype(np.float64),
-        weight=_numbers(col("typical_weight_kg")),
-        value=_numbers(col("typical_value_inr")),
-        domestic_parcels=_numbers(col("monthly_domestic_parcels")),
-        international_parcels=_numbers(col("monthly_international_parcels")),
-        first_time=first_time,
+        weight=weight,
+        value=value,
+        domestic_parcels=domestic,
+        international_parcels=international,
+        first_time=np.array(first_time, dtype=bool),
         rural=rural,
         held=held,
-        state=np.array([STATE_INDEX.get(s, -1) if isinstance(s, str) else -1 for s in states],
-                       dtype=np.int64),
+        state=state,
         latitude=latitude,
         longitude=longitude,
         text=text,

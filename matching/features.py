@@ -118,6 +118,7 @@ class OfferingTable:
     min_parcels: F64
     scope: npt.NDArray[np.int8]  # 0 any, 1 domestic, 2 international
     countries: tuple[str, ...]  # columns of ``reach`` (the last, "", stands for any other)
+    country_index: dict[str, int]  # named country -> its column of ``reach``
     reach: F32  # (countries + 1, N): 1 where the offering reaches that country
     specific_reach: Bool  # offering lists its countries (not "all")
     regions: Bool  # (states + 1, N); the last row, for an unknown state: offered in every state
@@ -226,6 +227,7 @@ def build_table(offerings: Sequence[Offering]) -> OfferingTable:
         ),
         scope=np.array([scope_code[o.constraints.scope] for o in offerings], dtype=np.int8),
         countries=(*countries, ""),
+        country_index=country_index,
         reach=reach,
         specific_reach=np.array([o.constraints.destinations != "all" for o in offerings]),
         regions=np.vstack([regions, regions.all(axis=0)]),

@@ -7,7 +7,6 @@ and the explanation reads the same values back to say which ones made an offerin
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -62,48 +61,56 @@ class Signals:
     remote: np.ndarray  # (P, N) a fixed-place offering with no place near the profile
 
 
-_MARKETPLACE_COLUMNS = [_CHANNEL_INDEX[c] for c in _MARKETPLACES]
-_COD_COLUMNS = [_CHANNEL_INDEX[c] for c in _COD_CHANNELS]
-
-
-def _zero(values: F64) -> F64:
-    """Unknown (NaN) counts and weights as 0."""
-    return np.where(np.isnan(values), 0.0, values)
+# What each fact about a profile implies: the needs and how strongly. The first facts are
+# computed one by one in ``implied_needs``, the rest are sales channels (any of those listed).
+_FACT_NEEDS: tuple[tuple[tuple[Need, float], ...], ...] = (
+    # exports: names a destination country
+    ((Need.INTERNATIONAL_SHIPPING, 1.0), (Need.CUSTOMS_CLEARANCE, 0.6),
+     (Need.EXPORT_DOCUMENTATION, 0.5)),
+    ((Need.EXPORT_DOCUMENTATION, 1.0), (Need.TRAINING, 0.8)),  # exports for the first time
+    ((Need.EXPORT_INCENTIVES, 0.5),),  # exports regularly (20 parcels a month and more)
+    ((Need.DOMESTIC_SHIPPING, 1.0), (Need.TRACKING, 0.3)),  # ships parcels in India
+    ((Need.PICKUP, 0.5),),  # 100 domestic parcels a month and more
+    ((Need.BULK_FREIGHT, 1.0),),  # heavy parcels, or a tonne a month
+    ((Need.SHIPMENT_INSURANCE, 0.5),),  # valuable parcels
+    ((Need.MARKETPLACE_INTEGRATION, 0.7),),
+    ((Need.CASH_ON_DELIVERY, 0.4),),
+    ((Need.GOVERNMENT_PROCUREMENT, 1.0),),
+    ((Need.MARKET_ACCESS, 0.6),),
+    ((Need.DIGITAL_PAYMENTS, 0.5),),
+)
+_CHANNEL_FACTS: tuple[tuple[SalesChannel, ...], ...] = (
+    _MARKETPLACES, _COD_CHANNELS, (SalesChannel.GEM,),
+    (SalesChannel.EXHIBITIONS, SalesChannel.B2B_BUYERS), (SalesChannel.OWN_SHOP,),
+)
+_FACT_STRENGTHS = np.zeros((len(_FACT_NEEDS), len(NEEDS)), dtype=np.float32)  # fact -> needs
+for _fact, _needs in enumerate(_FACT_NEEDS):
+    for _need, _strength in _needs:
+        _FACT_STRENGTHS[_fact, _NEED_INDEX[_need]] = _strength
+_CHANNEL_FACT_MEMBERS = np.zeros((len(_CHANNEL_INDEX), len(_CHANNEL_FACTS)), dtype=np.float32)
+for _fact, _channels in enumerate(_CHANNEL_FACTS):
+    _CHANNEL_FACT_MEMBERS[[_CHANNEL_INDEX[c] for c in _channels], _fact] = 1.0
 
 
 def implied_needs(p: ProfileArrays) -> F32:
     """Needs that follow from what a profile says it does (not what it asked for)."""
-    domestic_count = _zero(p.domestic_parcels)
-    weight = _zero(p.weight)
+    # Unknown (NaN) counts, weights and values compare False, as 0 would: every threshold is
+    # positive, and a NaN or 0 factor of the monthly weight keeps it under a tonne alike.
+    domestic = p.domestic_parcels
     exports = p.n_destinations > 0
-    first = p.first_time & exports
-    domestic = domestic_count > 0
-    channel = p.channels > 0
-    rules: list[tuple[Need, float, Any]] = [
-        (Need.INTERNATIONAL_SHIPPING, 1.0, exports),
-        (Need.CUSTOMS_CLEARANCE, 0.6, exports),
-        (Need.EXPORT_DOCUMENTATION, 0.5, exports),
-        (Need.EXPORT_DOCUMENTATION, 1.0, first),
-        (Need.TRAINING, 0.8, first),
-        (Need.EXPORT_INCENTIVES, 0.5,
-         exports & ~p.first_time & (_zero(p.international_parcels) >= 20)),
-        (Need.DOMESTIC_SHIPPING, 1.0, domestic),
-        (Need.TRACKING, 0.3, domestic),
-        (Need.PICKUP, 0.5, domestic_count >= 100),
-        (Need.BULK_FREIGHT, 1.0,
-         (weight >= BULK_KG) | (domestic_count * weight >= BULK_MONTHLY_KG)),
-        (Need.MARKETPLACE_INTEGRATION, 0.7, channel[:, _MARKETPLACE_COLUMNS].any(axis=1)),
-        (Need.CASH_ON_DELIVERY, 0.4, channel[:, _COD_COLUMNS].any(axis=1)),
-        (Need.GOVERNMENT_PROCUREMENT, 1.0, channel[:, _CHANNEL_INDEX[SalesChannel.GEM]]),
-        (Need.MARKET_ACCESS, 0.6, channel[:, _CHANNEL_INDEX[SalesChannel.EXHIBITIONS]]
-         | channel[:, _CHANNEL_INDEX[SalesChannel.B2B_BUYERS]]),
-        (Need.DIGITAL_PAYMENTS, 0.5, channel[:, _CHANNEL_INDEX[SalesChannel.OWN_SHOP]]),
-        (Need.SHIPMENT_INSURANCE, 0.5, _zero(p.value) >= HIGH_VALUE_INR),
-    ]
-    strengths = np.zeros((len(rules), len(NEEDS)), dtype=np.float32)  # rule -> its need
-    strengths[np.arange(len(rules)), [_NEED_INDEX[r[0]] for r in rules]] = [r[1] for r in rules]
-    fired = np.stack([r[2] for r in rules], axis=1)  # (P, rules)
-    out: F32 = (fired[:, :, None] * strengths[None]).max(axis=1)  # strongest rule per need
+    facts = np.stack([
+        exports,
+        p.first_time & exports,
+        exports & ~p.first_time & (p.international_parcels >= 20),
+        domestic > 0,
+        domestic >= 100,
+        (p.weight >= BULK_KG) | (domestic * p.weight >= BULK_MONTHLY_KG),
+        p.value >= HIGH_VALUE_INR,
+    ], axis=1)
+    # Counting a profile's channels in each group (0/1 sums, exact) tells whether it has any.
+    channel_facts = (p.channels @ _CHANNEL_FACT_MEMBERS) > 0
+    fired = np.concatenate([facts, channel_facts], axis=1)  # (P, facts)
+    out: F32 = (fired[:, :, None] * _FACT_STRENGTHS).max(axis=1)  # strongest fact per need
     return out
 
 
@@ -123,13 +130,16 @@ def _served_sum(values: F32, table: OfferingTable) -> F64:
 
 def _need_fit(profile_needs: F32, table: OfferingTable) -> F64:
     """Share of the profile's needs the offering serves (weighted by strength), blended with
-    the share of the offering's features that are among them."""
+    the share of the offering's features that are among them (a row per row of
+    ``profile_needs``)."""
     # Needs few offerings serve count more than needs most serve (an idf over offerings).
     weighted = profile_needs * table.need_idf
-    matched = _served_sum(weighted, table)
+    # Both sums in one product: each row's sums are exact, whatever rows come with it.
+    served = _served_sum(np.concatenate([weighted, profile_needs]), table)
+    matched = served[:len(profile_needs)]
     wanted = weighted.sum(axis=1, keepdims=True)
     coverage = np.divide(matched, wanted, out=np.zeros_like(matched), where=wanted > 0)
-    precision = _served_sum(profile_needs, table) / np.maximum(table.feature_count, 1.0)
+    precision = served[len(profile_needs):] / np.maximum(table.feature_count, 1.0)
     fit: F64 = COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * np.minimum(precision, 1.0)
     return fit
 

@@ -110,17 +110,20 @@ class TextIndex:
         one text or many, so a profile scores the same alone or in a batch.
         """
         unique: dict[str, int] = {}
-        codes = np.fromiter((unique.setdefault(t, len(unique)) for t in texts), dtype=np.int64,
-                            count=len(texts))
+        codes = [unique.setdefault(t, len(unique)) for t in texts]
         rows: list[int] = []
         cols: list[int] = []
         counts: list[int] = []
+        starts: list[int] = []  # where each text with a known term starts in ``cols``
         for u, text in enumerate(unique):
-            for column, count in self._counts(text).items():
+            found = self._counts(text)
+            if found:
+                starts.append(len(cols))
+            for column, count in found.items():
                 rows.append(u)
                 cols.append(column)
                 counts.append(count)
-        n = self.offerings.shape[0]
+        n = len(self.offering_terms)
         out = np.zeros((len(unique), n), dtype=np.float64)
         if not counts:
             return out[codes]
@@ -128,18 +131,15 @@ class TextIndex:
         col = np.array(cols, dtype=np.int64)
         weight = (1.0 + np.log(np.array(counts, dtype=np.float64))) * self.idf[col]
         weight /= np.sqrt(np.bincount(row, weight * weight, minlength=len(unique)))[row]
-        if len(unique) == 1:  # one text: the same sums without the block set-up
-            out[0] = np.add.reduceat(self._columns_of(col) * weight[:, None], [0], axis=0)[0]
-            return out[codes]
-        starts = np.flatnonzero(np.concatenate(([True], row[1:] != row[:-1])))
-        bounds = np.append(starts, row.size)
+        bounds = [*starts, len(cols)]
+        start = np.array(starts, dtype=np.int64)
         # Blocks of whole texts keep the (terms x N) products to about BLOCK_CELLS.
         per_block = max(1, BLOCK_CELLS // max(8 * n, 1))
-        for first in range(0, starts.size, per_block):
-            last = min(first + per_block, starts.size)
-            lo, hi = int(bounds[first]), int(bounds[last])
+        for first in range(0, len(starts), per_block):
+            last = min(first + per_block, len(starts))
+            lo, hi = bounds[first], bounds[last]
             terms = self._columns_of(col[lo:hi]) * weight[lo:hi, None]
-            heads = starts[first:last]
+            heads = start[first:last]
             out[row[heads]] = np.add.reduceat(terms, heads - lo, axis=0)
         return out[codes]
 
