@@ -29,7 +29,6 @@ RULES = (
     "rural",
     "volume",
 )
-_AT = {rule: i for i, rule in enumerate(RULES)}
 
 
 @dataclass(frozen=True)
@@ -48,33 +47,25 @@ class Eligibility:
 def check(table: OfferingTable, profiles: ProfileArrays) -> Eligibility:
     """Evaluate every rule for every (profile, offering) pair."""
     w = profiles.weight[:, None]
-    value = profiles.value[:, None]
-    parcels = np.where(
-        table.scope == 2,
-        profiles.international_parcels[:, None],
-        np.fmax(profiles.domestic_parcels, profiles.international_parcels)[:, None],
-    )
-    international = table.scope == 2
+    international = table.international
     exports = (profiles.n_destinations > 0)[:, None]
     size, business = profiles.segment_size, profiles.segment_business
     fails = np.empty((len(RULES), profiles.size, table.size), dtype=bool)
+    rule = dict(zip(RULES, fails, strict=True))  # each rule's (P, N) view, written in place
     # NaN (unknown) weights, values and parcel counts compare False: no rule fails on them.
-    fails[_AT["status"]] = ~table.active
-    fails[_AT["weight_high"]] = w > table.max_weight
-    fails[_AT["weight_low"]] = w < table.min_weight
-    fails[_AT["value"]] = value > table.max_value
-    fails[_AT["domestic_only"]] = international & ~exports
-    reached = profiles.destinations @ table.reach  # (P, N) destinations the offering reaches
-    fails[_AT["destinations"]] = international & exports & (reached == 0)
-    fails[_AT["region"]] = ~table.regions[profiles.state]  # state -1: the every-state row
-    fails[_AT["segment"]] = ~(  # segment -1: the all-False row
-        table.any_segment
-        | ((size < 0) & (business < 0))[:, None]
-        | table.segments[size]
-        | table.segments[business]
+    rule["status"][:] = ~table.active
+    np.greater(w, table.max_weight, out=rule["weight_high"])
+    np.less(w, table.min_weight, out=rule["weight_low"])
+    np.greater(profiles.value[:, None], table.max_value, out=rule["value"])
+    np.logical_and(international, ~exports, out=rule["domestic_only"])
+    np.logical_and(international & exports, profiles.reached == 0, out=rule["destinations"])
+    np.logical_not(table.regions[profiles.state], out=rule["region"])  # state -1: every state
+    np.logical_not(
+        table.any_segment | ((size < 0) & (business < 0))[:, None] | profiles.fits_segment,
+        out=rule["segment"],
     )
-    fails[_AT["rural"]] = table.rural_only & (profiles.rural == 0)[:, None]
-    fails[_AT["volume"]] = parcels < table.min_parcels
+    np.logical_and(table.rural_only, (profiles.rural == 0)[:, None], out=rule["rural"])
+    np.less(profiles.parcels, table.min_parcels, out=rule["volume"])
     return Eligibility(fails=fails)
 
 

@@ -51,6 +51,10 @@ class ProfileArrays:
     latitude: F64
     longitude: F64
     text: F64  # (P, N) cosine of the profile's text with each offering's
+    # (P, N) arrays both the rules and the signals read:
+    reached: F32  # destinations the offering reaches
+    parcels: F64  # monthly parcels the offering counts (international ones: abroad only)
+    fits_segment: Bool  # the offering names the profile's size class or business type
 
     @property
     def size(self) -> int:
@@ -168,6 +172,8 @@ def encode_profiles(
         (sectors, _SECTOR_INDEX), (col("size_class"), _SIZE_SEGMENT),
         (col("business_type"), _BUSINESS_SEGMENT), (states, STATE_INDEX),
     )
+    parcels = np.where(table.international, international[:, None],
+                       np.fmax(domestic, international)[:, None])
     return ProfileArrays(
         needs=_multi_hot(col("needs", ()), _NEED_INDEX, len(NEEDS)),
         sector=sector,
@@ -187,4 +193,7 @@ def encode_profiles(
         latitude=latitude,
         longitude=longitude,
         text=text,
+        reached=dest @ table.reach,
+        parcels=parcels,
+        fits_segment=table.segments[size] | table.segments[business],  # -1: all-False row
     )

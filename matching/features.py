@@ -117,6 +117,7 @@ class OfferingTable:
     max_value: F64
     min_parcels: F64
     scope: npt.NDArray[np.int8]  # 0 any, 1 domestic, 2 international
+    international: Bool  # scope == 2
     countries: tuple[str, ...]  # columns of ``reach`` (the last, "", stands for any other)
     country_index: dict[str, int]  # named country -> its column of ``reach``
     reach: F32  # (countries + 1, N): 1 where the offering reaches that country
@@ -215,6 +216,7 @@ def build_table(offerings: Sequence[Offering]) -> OfferingTable:
     place_kind = {LocationKind.ANYWHERE: 0, LocationKind.HEAD_POST_OFFICE: 1, LocationKind.FIXED: 2}
     scope_code = {"any": 0, "domestic": 1, "international": 2}
     needs_place = np.array([place_kind[o.location.kind] for o in offerings], dtype=np.int8)
+    scope = np.array([scope_code[o.constraints.scope] for o in offerings], dtype=np.int8)
     return OfferingTable(
         ids=tuple(o.id for o in offerings),
         offerings=tuple(offerings),
@@ -225,7 +227,8 @@ def build_table(offerings: Sequence[Offering]) -> OfferingTable:
         min_parcels=np.array(
             [limit(o.constraints.min_monthly_parcels, -math.inf) for o in offerings]
         ),
-        scope=np.array([scope_code[o.constraints.scope] for o in offerings], dtype=np.int8),
+        scope=scope,
+        international=scope == 2,
         countries=(*countries, ""),
         country_index=country_index,
         reach=reach,

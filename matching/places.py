@@ -38,7 +38,7 @@ class PlaceIndex:
     starts: I64  # where each owner's places start in lats/lons
     lats: F64
     lons: F64
-    district_places: dict[str, I64]  # district -> offerings with a place named after it
+    district_places: dict[str, list[int]]  # district -> offerings with a place named after it
     size: int
 
     @classmethod
@@ -60,12 +60,12 @@ class PlaceIndex:
             (j, " ".join(p.name.lower() for p in o.location.places))
             for j, o in enumerate(offerings) if o.location.kind is LocationKind.FIXED
         ]
-        near: dict[str, npt.NDArray[np.int64]] = {}
+        near: dict[str, list[int]] = {}
         for district in located["district"].dropna().astype(str).unique():
             word = re.compile(rf"\b{re.escape(district.lower())}\b")
             hits = [j for j, names in named if word.search(names)]
             if hits:
-                near[district] = np.array(hits, dtype=np.int64)
+                near[district] = hits
         owners, starts, lats, lons = _fixed_places(offerings)
         return cls(geography, numbers, np.asarray(index, dtype=np.int64),
                    np.asarray(km, dtype=np.float64), owners, starts, lats, lons, near,
@@ -89,11 +89,12 @@ class PlaceIndex:
                              self.lons[None, :])
             fixed[:, self.owners] = np.minimum.reduceat(d, self.starts, axis=1)
         near = np.zeros((numbers.size, self.size), dtype=bool)
-        if self.district_places:
-            for row, district in enumerate(districts):
-                hits = self.district_places.get(district) if isinstance(district, str) else None
-                if hits is not None:
-                    near[row, hits] = True
+        named, n = self.district_places, self.size
+        # One write for all profiles: the flat (row, offering) cells of their districts.
+        near.reshape(-1)[[
+            row * n + j for row, district in enumerate(districts)
+            if isinstance(district, str) for j in named.get(district, ())
+        ]] = True
         return index, km, fixed, near
 
     def location(

@@ -156,14 +156,8 @@ def _weight_fit(weight: F64, table: OfferingTable) -> F64:
 
 def _volume_fit(p: ProfileArrays, table: OfferingTable) -> F64:
     """Contract services suit regular shippers; counter services suit occasional ones."""
-    parcels = np.where(
-        table.scope == 2,
-        p.international_parcels[:, None],
-        np.fmax(p.domestic_parcels, p.international_parcels)[:, None],
-    )
-    level = np.clip(np.log10(1.0 + parcels) / 3.0, 0.0, 1.0)  # 1,000 a month and more -> 1
-    fit = np.where(table.contract, level,
-                   np.where(table.counter & ~table.contract, 1.0 - level, 0.0))
+    level = np.clip(np.log10(1.0 + p.parcels) / 3.0, 0.0, 1.0)  # 1,000 a month and more -> 1
+    fit = np.where(table.contract, level, np.where(table.counter, 1.0 - level, 0.0))
     result: F64 = np.where(np.isnan(fit), 0.0, fit)
     return result
 
@@ -180,21 +174,19 @@ def compute(
 
     Every profile's signals are bit-identical whichever profiles are computed with it."""
     implied = implied_needs(p)
-    covered = p.destinations @ table.reach
-    share = covered / np.maximum(p.n_destinations, 1.0)[:, None]
+    share = p.reached / np.maximum(p.n_destinations, 1.0)[:, None]
     near = 1.0 / (1.0 + hpo_km / NEAR_KM)
     fixed = np.fmax(1.0 / (1.0 + fixed_km / (NEAR_KM * 4)), np.where(fixed_near, 0.8, np.nan))
     distance = np.where(table.at_head_post_office, near[:, None],
                         np.where(table.at_fixed_place, fixed, 0.0))
     missing = (~p.held).astype(np.float32) @ table.requires_held_f32
-    fits_segment = table.segments[p.segment_size] | table.segments[p.segment_business]
     stack = np.empty((len(SIGNALS), p.size, table.size), dtype=np.float64)
     values = {name: stack[i] for i, name in enumerate(SIGNALS)}
     values["needs"][:] = _need_fit(p.needs, table)
     values["implied"][:] = _need_fit(implied, table)
     values["text"][:] = p.text
     values["sector"][:] = table.sector_score[p.sector]  # sector -1: the last, unknown, row
-    values["segment"][:] = ((table.targeted & fits_segment)
+    values["segment"][:] = ((table.targeted & p.fits_segment)
                             | (table.rural_only & (p.rural == 1)[:, None]))
     np.minimum(p.channels @ table.channel_affinity, 1.0, out=values["channel"])
     values["destination"][:] = share * table.destination_factor

@@ -138,10 +138,13 @@ class Geography:
         self._lat = pins["latitude"].to_numpy(dtype=np.float64)
         self._lon = pins["longitude"].to_numpy(dtype=np.float64)
         self._basis = pins["location_basis"].to_numpy(dtype=object)
-        # The coordinates as ``lookup`` gives them: both unknown when either is.
+        # For ``lookup_many``: the coordinates as ``lookup`` gives them (both unknown when
+        # either is), and each PIN code's state and district as plain lists.
         unlocated = np.isnan(self._lat) | np.isnan(self._lon)
         self._located_lat = np.where(unlocated, np.nan, self._lat)
         self._located_lon = np.where(unlocated, np.nan, self._lon)
+        self._state_of: list[str] = self._state_names[self._state_codes].tolist()
+        self._district_of: list[str] = self._district_names[self._district_codes].tolist()
         self._indexes = {
             LocationKind.HEAD_POST_OFFICE: _index(head_offices, LocationKind.HEAD_POST_OFFICE)
         }
@@ -237,8 +240,8 @@ class Geography:
             numbers=self._numbers[rows],
             latitude=self._located_lat[rows],
             longitude=self._located_lon[rows],
-            state=self._state_names[self._state_codes[rows]].tolist(),
-            district=self._district_names[self._district_codes[rows]].tolist(),
+            state=[self._state_of[i] for i in rows],
+            district=[self._district_of[i] for i in rows],
         )
 
     def locate_many(self, pincodes: Iterable[object] | pd.Series) -> pd.DataFrame:
