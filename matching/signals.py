@@ -182,8 +182,9 @@ def compute(
     missing = (~p.held).astype(np.float32) @ table.requires_held_f32
     stack = np.empty((len(SIGNALS), p.size, table.size), dtype=np.float64)
     values = {name: stack[i] for i, name in enumerate(SIGNALS)}
-    values["needs"][:] = _need_fit(p.needs, table)
-    values["implied"][:] = _need_fit(implied, table)
+    # Stated and implied needs fitted together (the rows do not depend on one another).
+    fits = _need_fit(np.concatenate([p.needs, implied]), table)
+    values["needs"][:], values["implied"][:] = fits[:p.size], fits[p.size:]
     values["text"][:] = p.text
     values["sector"][:] = table.sector_score[p.sector]  # sector -1: the last, unknown, row
     values["segment"][:] = ((table.targeted & p.fits_segment)
