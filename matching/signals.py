@@ -98,7 +98,7 @@ def implied_needs(p: ProfileArrays) -> F32:
     # positive, and a NaN or 0 factor of the monthly weight keeps it under a tonne alike.
     domestic = p.domestic_parcels
     exports = p.n_destinations > 0
-    facts = np.stack([
+    facts = np.array([  # (facts, P), turned below: np.stack costs more on small arrays
         exports,
         p.first_time & exports,
         exports & ~p.first_time & (p.international_parcels >= 20),
@@ -106,11 +106,12 @@ def implied_needs(p: ProfileArrays) -> F32:
         domestic >= 100,
         (p.weight >= BULK_KG) | (domestic * p.weight >= BULK_MONTHLY_KG),
         p.value >= HIGH_VALUE_INR,
-    ], axis=1)
+    ]).T
     # Counting a profile's channels in each group (0/1 sums, exact) tells whether it has any.
     channel_facts = (p.channels @ _CHANNEL_FACT_MEMBERS) > 0
     fired = np.concatenate([facts, channel_facts], axis=1)  # (P, facts)
-    out: F32 = (fired[:, :, None] * _FACT_STRENGTHS).max(axis=1)  # strongest fact per need
+    # The strongest fact per need (the ufunc itself: ndarray.max adds a Python wrapper).
+    out: F32 = np.maximum.reduce(fired[:, :, None] * _FACT_STRENGTHS, axis=1)
     return out
 
 
