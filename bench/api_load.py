@@ -144,6 +144,41 @@ def _tree_cpu_seconds(root: int) -> float:
     return sum(times.get(pid, 0.0) for pid in tree)
 
 
+def _claimed_cpus(root: int) -> set[int]:
+    """The CPUs that ``root`` or its child processes keep to (those confined to fewer than all
+    the CPUs this script may use; Linux /proc)."""
+    usable = os.sched_getaffinity(0)
+    claimed: set[int] = set()
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        ppid = re.search(r"^PPid:\s+(\d+)", text, re.M)
+        if status.parent.name != str(root) and (ppid is None or int(ppid.group(1)) != root):
+            continue
+        allowed = re.search(r"^Cpus_allowed_list:\s+(\S+)", text, re.M)
+        cpus: set[int] = set()
+        for part in allowed.group(1).split(",") if allowed else ():
+            first, _, last = part.partition("-")
+            cpus.update(range(int(first), int(last or first) + 1))
+        if cpus < usable:
+            claimed |= cpus
+    return claimed
+
+
+def _keep_off(server_cpus: set[int]) -> list[str]:
+    """``taskset`` for wrk onto the CPUs the server keeps off (none left: no prefix).
+
+    A serving process holds one CPU (``DAKMATCH_PIN_CPU``); left to the scheduler, wrk's
+    threads sometimes shared it, and the server's CPU per request rose by a third for the rest
+    of the run (both endpoints, unevenly), which made the ratio jump between runs."""
+    rest = sorted(os.sched_getaffinity(0) - server_cpus)
+    if not rest or shutil.which("taskset") is None:
+        return []
+    return ["taskset", "-c", ",".join(map(str, rest))]
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -194,6 +229,7 @@ def _wrk(
     server_pid: int,
 ) -> Result:
     command = [
+        *args.wrk_prefix,
         "wrk",
         f"-t{args.threads}",
         f"-c{args.connections}",
@@ -255,6 +291,7 @@ def _serve_and_measure(args: argparse.Namespace, workers: int) -> list[list[Resu
         )
         try:
             _wait_ready(base, 180, server, log_path)
+            args.wrk_prefix = _keep_off(_claimed_cpus(server.pid))
             for profile in PROFILES:
                 _check_post(base, json.dumps(profile).encode())
             targets = [
@@ -288,7 +325,8 @@ def _report(args: argparse.Namespace, workers: int, rounds: list[list[Result]]) 
     print(
         f"\n{args.connections} concurrent clients, {len(rounds)} rounds of "
         f"{rounds[0][0].wall_s:.0f} s per endpoint, {workers} uvicorn process(es), wrk with "
-        f"{args.threads} threads on the same machine ({os.cpu_count()} logical CPUs)"
+        f"{args.threads} threads on the same machine ({os.cpu_count()} logical CPUs; wrk on "
+        f"{'CPUs ' + args.wrk_prefix[-1] if args.wrk_prefix else 'any CPU'})"
     )
     for number, (rec, health) in enumerate(rounds, 1):
         print(f"  round {number}: recommendations {rec.requests_per_second:.0f} req/s, "
