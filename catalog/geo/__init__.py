@@ -9,6 +9,7 @@ from catalog.geo.geography import (
     Facility,
     Geography,
     LocationBasis,
+    PinColumns,
     PinPlace,
 )
 from catalog.geo.pincode import MalformedPincode, PincodeError, UnknownPincode, normalise_pincode
@@ -20,6 +21,7 @@ __all__ = [
     "Geography",
     "LocationBasis",
     "MalformedPincode",
+    "PinColumns",
     "PinPlace",
     "PincodeError",
     "UnknownPincode",
