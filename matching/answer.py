@@ -78,8 +78,8 @@ class Explainer:
     # steps by the bits of those the profile holds.
     prerequisites: tuple[tuple[int, dict[int, tuple[str, ...]]], ...]
     # Per offering: what each of its recommendations copies from it (id, name, provider,
-    # category, next step), read once.
-    copied: tuple[tuple[str, str, str, str, str | None], ...]
+    # category, next step) and its kind of place, read once.
+    copied: tuple[tuple[str, str, str, str, str | None, LocationKind], ...]
     # Per offering: its entry for each combination of the profile-free rules that can exclude
     # it, by the combination's bits (bit i: ``RULES[i]``).
     fixed_not_eligible: tuple[dict[int, NotEligible], ...]
@@ -99,8 +99,8 @@ class Explainer:
             speaks=np.array([[name in n.speaks for name in names] for n in notes], dtype=bool)
             .reshape(len(notes), len(names)),
             prerequisites=tuple(_prerequisites(o.constraints.requires) for o in offerings),
-            copied=tuple((o.id, o.name, o.provider, o.category.value, o.next_step)
-                         for o in offerings),
+            copied=tuple((o.id, o.name, o.provider, o.category.value, o.next_step,
+                          o.location.kind) for o in offerings),
             fixed_not_eligible=tuple(_fixed_not_eligible(o, table.ids[j])
                                      for j, o in enumerate(offerings)),
         )
@@ -136,34 +136,31 @@ class Explainer:
         out = []
         for rank, j, score, order, strong in zip(count(1), picked, picks.scores[row],
                                                  picks.order[row], picks.strong[row]):
-            notes = self.notes[j]
-            offering = notes.offering
-            kind = offering.location.kind
+            offering_id, name, provider, category, next_step, kind = self.copied[j]
             if kind is LocationKind.HEAD_POST_OFFICE:
                 if hpo is None:
                     hpo = self.places.head_post_office(batch.hpo_index.item(row),
                                                        batch.hpo_km.item(row))
                 location, location_text = hpo
             elif kind is LocationKind.FIXED:
-                location, location_text = self._fixed_place(batch, row, offering, j)
+                location, location_text = self._fixed_place(batch, row, j)
             else:
                 location, location_text = None, None
             required, steps = self.prerequisites[j]
-            offering_id, name, provider, category, next_step = self.copied[j]
             out.append(Recommendation(
                 rank, offering_id, name, provider, category, round(score, 4),
-                tuple(reasons_for(notes, facts, [sentences[i] for i in order[:strong]],
+                tuple(reasons_for(self.notes[j], facts, [sentences[i] for i in order[:strong]],
                                   location_text)),
                 steps[held & required], location, next_step,
             ))
         return tuple(out)
 
     def _fixed_place(
-        self, batch: BatchArrays, row: int, offering: Offering, j: int
+        self, batch: BatchArrays, row: int, j: int
     ) -> tuple[RecommendedPlace | None, str | None]:
-        """The place of a fixed-place offering and its sentence."""
+        """The place of fixed-place offering ``j`` and its sentence."""
         return self.places.location(
-            offering, batch.hpo_index.item(row), batch.hpo_km.item(row),
+            self.table.offerings[j], batch.hpo_index.item(row), batch.hpo_km.item(row),
             batch.fixed_km.item(row, j), float(batch.latitude.item(row)),
             float(batch.longitude.item(row)),
             batch.districts[row] if batch.fixed_near.item(row, j) else None,
@@ -237,7 +234,10 @@ class _Picks:
         values = stack[:, rows, columns].transpose(1, 2, 0)
         contribution = values * explainer.weight_vector[explainer.by_name]
         worth = (contribution >= MIN_CONTRIBUTION) & explainer.speaks[columns]
-        order = np.argsort(np.where(worth, -contribution, np.inf), axis=2, kind="stable")
+        strong = worth.sum(axis=2)
+        # Only the first ``strong`` of each pick's order are read: the widest is enough.
+        order = np.argsort(np.where(worth, -contribution, np.inf), axis=2, kind="stable")[
+            :, :, :max(int(strong.max()), 1)]
         excluded = diversity.candidates(
             np.where(batch.eligible, -np.inf, batch.relevance), NOT_ELIGIBLE_MAX
         )
@@ -247,7 +247,7 @@ class _Picks:
             offerings=[[j for j in c if j >= 0] for c in padded.tolist()],
             scores=batch.scores[rows, columns].tolist(),
             order=order.tolist(),
-            strong=worth.sum(axis=2).tolist(),
+            strong=strong.tolist(),
             implied=batch.signals.implied_needs.tolist(),
             excluded=[o[:n] for o, n in zip(excluded.tolist(), shown, strict=True)],
             failed=[f[:n] for f, n in zip(failed.tolist(), shown, strict=True)],

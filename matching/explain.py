@@ -111,7 +111,7 @@ class OfferingNotes:
 
     offering: Offering
     j: int  # its row in the table
-    features: frozenset[Need]
+    features: tuple[Need, ...]  # in the offering's order
     speaks: frozenset[str]  # the signals that can give it a sentence (for some profile)
     channels: frozenset[SalesChannel]  # the sales channels it works with
     destinations: frozenset[str] | None  # the countries it is made for (None: all)
@@ -141,7 +141,7 @@ class OfferingNotes:
         if weight_limit is None:
             cannot.add("weight")
         return cls(
-            offering=offering, j=j, features=frozenset(offering.features),
+            offering=offering, j=j, features=tuple(offering.features),
             speaks=frozenset(SENTENCES) - cannot, channels=channels,
             destinations=None if c.destinations == "all" else frozenset(c.destinations),
             international=c.scope == "international", weight_limit=weight_limit,
@@ -238,7 +238,7 @@ def _implied(n: OfferingNotes, f: ProfileFacts) -> str | None:
     if not implied:
         return None
     first = None  # the first two different causes of the offering's needs, in its order
-    for need in n.offering.features:
+    for need in n.features:
         cause = implied.get(need)
         if cause is None or cause == first:
             continue
