@@ -7,7 +7,7 @@ import math
 import numpy as np
 import numpy.typing as npt
 
-from matching.features import F32
+from matching.features import F32, F64
 
 I64 = npt.NDArray[np.int64]
 
@@ -30,12 +30,20 @@ def candidates(scores: npt.NDArray[np.floating], m: int) -> I64:
     return keep[None, :]
 
 
+def keep_factors(signature: F32, diversity: float) -> F64:
+    """(N, N): what is left of offering j's score (row i) once offering i is picked,
+    ``1 - diversity * cosine(i, j)``, in float64 (what :func:`select` would work out per pick)."""
+    similarity = (signature @ signature.T).astype(np.float32)
+    factors: F64 = 1.0 - diversity * similarity.astype(np.float64)
+    return factors
+
+
 def select(
     scores: npt.NDArray[np.floating],
     k: int,
     diversity: float,
     signature: F32,
-    similarity: F32 | None,
+    factors: F64 | None,
 ) -> I64:
     """Pick k offerings per row greedily by ``score * (1 - diversity * redundancy)``.
 
@@ -43,46 +51,46 @@ def select(
     already picked; the discount is relative, so a strong offering survives a weak duplicate
     while one near-identical to a pick drops behind the next distinct one. Scores of -inf
     (not eligible) are never picked; rows with fewer eligible offerings end in -1.
-    ``similarity`` is the precomputed (N, N) matrix when affordable.
+    ``factors`` are the precomputed :func:`keep_factors` when affordable (None: worked out
+    from the signatures per pick).
     """
     p, n = scores.shape
     m = min(n, max(3 * k, k + 10))
     cand = candidates(scores, m)
     if p == 1:
-        return _select_one(scores[0, cand[0]], cand[0], k, diversity, signature, similarity)
+        return _select_one(scores[0, cand[0]], cand[0], k, diversity, signature, factors)
     value = np.take_along_axis(scores, cand, axis=1)  # -inf: not eligible or already picked
+    # Every step picks one finite candidate of each row that has one left, so a row has picks
+    # for its first ``left`` steps; later steps' picks of a row are discarded at the end.
+    left = np.isfinite(value).sum(axis=1)
     keep = np.ones(cand.shape, dtype=np.float64)  # 1 - diversity * redundancy
-    chosen = np.full((p, k), -1, dtype=np.int64)
+    chosen = np.empty((p, k), dtype=np.int64)
     rows = np.arange(p)
-    for step in range(min(k, m)):
-        adjusted = value * keep
-        pick = adjusted.argmax(axis=1)
-        ok = np.isfinite(adjusted[rows, pick])
-        if not ok.any():
-            break
+    for step in range(min(k, int(left.max()))):
+        pick = (value * keep).argmax(axis=1)
         picked = cand[rows, pick]
-        chosen[ok, step] = picked[ok]
+        chosen[:, step] = picked
         value[rows, pick] = -np.inf
-        if similarity is not None:
-            sim = similarity[picked[:, None], cand]
-        else:
+        # Rows with nothing left only hold -inf, which no keep factor (> 0) changes.
+        if factors is not None:
+            np.minimum(keep, factors[picked[:, None], cand], out=keep)
+        else:  # in float64, as for one profile
             sim = np.einsum("pmd,pd->pm", signature[cand], signature[picked])
-        # In float64, as for one profile. Rows with nothing left only hold -inf, which no
-        # keep factor (> 0) changes.
-        np.minimum(keep, 1.0 - diversity * sim.astype(np.float64), out=keep)
+            np.minimum(keep, 1.0 - diversity * sim.astype(np.float64), out=keep)
+    chosen[np.arange(k) >= left[:, None]] = -1
     return chosen
 
 
 def _select_one(
     cand_scores: npt.NDArray[np.floating], cand: I64, k: int, diversity: float,
-    signature: F32, similarity: F32 | None,
+    signature: F32, factors: F64 | None,
 ) -> I64:
     """:func:`select` for one profile: the same greedy rule with fewer array operations."""
-    if similarity is not None:
-        pairwise = similarity[np.ix_(cand, cand)].astype(np.float64)
+    if factors is not None:
+        pairwise = factors[np.ix_(cand, cand)]
     else:
         vectors = signature[cand]
-        pairwise = (vectors @ vectors.T).astype(np.float64)
+        pairwise = 1.0 - diversity * (vectors @ vectors.T).astype(np.float64)
     value = np.array(cand_scores, dtype=np.float64)
     keep = np.ones(cand.size)  # 1 - diversity * redundancy
     chosen = np.full((1, k), -1, dtype=np.int64)
@@ -93,5 +101,5 @@ def _select_one(
             break
         chosen[0, step] = cand[pick]
         value[pick] = -math.inf
-        np.minimum(keep, 1.0 - diversity * pairwise[pick], out=keep)
+        np.minimum(keep, pairwise[pick], out=keep)
     return chosen

@@ -25,7 +25,7 @@ from matching.result import Ranking
 from matching.signals import SIGNALS, Signals, compute
 
 ALGORITHM = "signals-mmr-1"
-_SIMILARITY_MAX_N = 3000  # (N, N) float32 similarity kept in memory up to 36 MB
+_SIMILARITY_MAX_N = 3000  # (N, N) float64 keep factors kept in memory up to 72 MB
 _CHUNK = 8192  # rank_many works on this many profiles at a time (bounded memory)
 
 
@@ -111,8 +111,8 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         self.weights_ = weights
         self.weight_vector_ = np.array([weights[name] for name in SIGNALS])
         self.used_signals_ = np.flatnonzero(self.weight_vector_)  # signals with a weight
-        self.similarity_ = (
-            (table.signature @ table.signature.T).astype(np.float32)
+        self.keep_factors_ = (
+            diversity.keep_factors(table.signature, self.diversity)
             if table.size <= _SIMILARITY_MAX_N else None
         )
         self.places_ = PlaceIndex.build(table.offerings, geography)
@@ -238,14 +238,14 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         chosen: list[npt.NDArray[np.int64]] = [np.empty(0, dtype=np.int64)] * len(ks)
         for k in sorted(set(ks)):
             rows = [i for i, n in enumerate(ks) if n == k]
-            if self.similarity_ is None:
+            if self.keep_factors_ is None:
                 # Without the matrix, a block of rows computes similarities with einsum and
                 # one row with a matrix product: pick one row at a time to stay identical.
                 picks = [diversity.select(scores[i:i + 1], k, self.diversity, table.signature,
                                           None)[0] for i in rows]
             else:
                 picks = list(diversity.select(scores[rows], k, self.diversity,
-                                              table.signature, self.similarity_))
+                                              table.signature, self.keep_factors_))
             for i, pick in zip(rows, picks, strict=True):
                 chosen[i] = pick
         return chosen
@@ -293,7 +293,8 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         _, hpo_km, fixed_km, fixed_near = self.places_.distances(numbers, lat, lon, districts)
         eligible = check(table, arrays).eligible
         scores = self._score(compute(arrays, table, hpo_km, fixed_km, fixed_near), eligible)
-        chosen = diversity.select(scores, k, self.diversity, table.signature, self.similarity_)
+        chosen = diversity.select(scores, k, self.diversity, table.signature,
+                                  self.keep_factors_)
         rows, ranks = np.nonzero(chosen >= 0)
         picked = chosen[rows, ranks]
         return pd.DataFrame({
