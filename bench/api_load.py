@@ -226,10 +226,10 @@ def _ms(text: str) -> float:
 
 def _wrk(
     name: str, url: str, script: Path | None, args: argparse.Namespace, seconds: int,
-    server_pid: int,
+    server_pid: int, prefix: list[str],
 ) -> Result:
     command = [
-        *args.wrk_prefix,
+        *prefix,
         "wrk",
         f"-t{args.threads}",
         f"-c{args.connections}",
@@ -255,9 +255,11 @@ def _wrk(
     return Result(name, rps, p50, p99, total, errors, cpu_s, wall_s)
 
 
-def _serve_and_measure(args: argparse.Namespace, workers: int) -> list[list[Result]]:
+def _serve_and_measure(
+    args: argparse.Namespace, workers: int
+) -> tuple[list[list[Result]], list[str]]:
     """Start a server with ``workers`` processes, measure both endpoints in turns (one list
-    per round), stop it."""
+    per round), stop it; also the command prefix wrk ran under."""
     dakmatch = Path(sys.executable).parent / "dakmatch"
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
@@ -291,7 +293,7 @@ def _serve_and_measure(args: argparse.Namespace, workers: int) -> list[list[Resu
         )
         try:
             _wait_ready(base, 180, server, log_path)
-            args.wrk_prefix = _keep_off(_claimed_cpus(server.pid))
+            prefix = _keep_off(_claimed_cpus(server.pid))
             for profile in PROFILES:
                 _check_post(base, json.dumps(profile).encode())
             targets = [
@@ -299,10 +301,11 @@ def _serve_and_measure(args: argparse.Namespace, workers: int) -> list[list[Resu
                 ("GET /healthz", base + "/healthz", None),
             ]
             for name, url, lua in targets:
-                _wrk(name, url, lua, args, args.warmup, server.pid)
+                _wrk(name, url, lua, args, args.warmup, server.pid, prefix)
             seconds = max(1, round(args.duration / args.rounds))
-            return [[_wrk(name, url, lua, args, seconds, server.pid) for name, url, lua in targets]
-                    for _ in range(args.rounds)]
+            rounds = [[_wrk(name, url, lua, args, seconds, server.pid, prefix)
+                       for name, url, lua in targets] for _ in range(args.rounds)]
+            return rounds, prefix
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -321,12 +324,14 @@ def _combined(results: list[Result]) -> Result:
     )
 
 
-def _report(args: argparse.Namespace, workers: int, rounds: list[list[Result]]) -> list[Result]:
+def _report(
+    args: argparse.Namespace, workers: int, rounds: list[list[Result]], prefix: list[str]
+) -> list[Result]:
     print(
         f"\n{args.connections} concurrent clients, {len(rounds)} rounds of "
         f"{rounds[0][0].wall_s:.0f} s per endpoint, {workers} uvicorn process(es), wrk with "
         f"{args.threads} threads on the same machine ({os.cpu_count()} logical CPUs; wrk on "
-        f"{'CPUs ' + args.wrk_prefix[-1] if args.wrk_prefix else 'any CPU'})"
+        f"{'CPUs ' + prefix[-1] if prefix else 'any CPU'})"
     )
     for number, (rec, health) in enumerate(rounds, 1):
         print(f"  round {number}: recommendations {rec.requests_per_second:.0f} req/s, "
@@ -367,7 +372,7 @@ def main() -> int:
         parser.error("--rounds must be at least 1")
     failed = False
     for workers in args.workers:
-        results = _report(args, workers, _serve_and_measure(args, workers))
+        results = _report(args, workers, *_serve_and_measure(args, workers))
         failed = failed or any(r.errors for r in results)
     return 1 if failed else 0
 

@@ -28,7 +28,7 @@ from matching.explain import (
     Sentence,
     reasons_for,
 )
-from matching.features import F64, HELD_REQUIREMENTS, I64, Bool, OfferingTable, held_requirements
+from matching.features import F64, HELD_REQUIREMENTS, I64, Bool, OfferingTable
 from matching.places import PlaceIndex
 from matching.profile import EnterpriseProfile
 from matching.result import NotEligible, Ranking, Recommendation, RecommendedPlace
@@ -36,6 +36,7 @@ from matching.signals import SIGNALS, Signals
 
 NOT_ELIGIBLE_MAX = 50  # excluded offerings listed per ranking (all of them on the real one)
 _RULE_BITS = np.array([1 << i for i in range(len(RULES))], dtype=np.int64)  # bit i: RULES[i]
+_HELD_BITS = np.array([1 << i for i in range(len(HELD_REQUIREMENTS))], dtype=np.int64)
 # The rules of each combination of their bits, in ``RULES`` order.
 _RULES_OF = [[rule for i, rule in enumerate(RULES) if code >> i & 1]
              for code in range(1 << len(RULES))]
@@ -127,9 +128,7 @@ class Explainer:
         if not picked:
             return ()
         facts = ProfileFacts(profile, picks.implied[row], self.table)
-        met = held_requirements(profile.iec, profile.gstin, profile.udyam_number,
-                                profile.sales_channels)
-        held = sum(1 << i for i, ok in enumerate(met) if ok)  # bit i: HELD_REQUIREMENTS[i]
+        held = picks.held[row]
         # Every head-post-office offering goes to the same place: worked out on first need.
         hpo: tuple[RecommendedPlace | None, str | None] | None = None
         sentences = self.sentences
@@ -212,6 +211,7 @@ class _Picks:
     order: list[list[list[int]]]
     strong: list[list[int]]
     implied: list[list[float]]  # per profile, in NEEDS order
+    held: list[int]  # per profile, which of ``HELD_REQUIREMENTS`` it holds (bit i: the i-th)
     # The excluded offerings that would rank highest (at most ``NOT_ELIGIBLE_MAX``), most
     # relevant first (equal relevance in catalogue order), and the rules each failed (bit i:
     # ``RULES[i]``).
@@ -249,6 +249,7 @@ class _Picks:
             order=order.tolist(),
             strong=strong.tolist(),
             implied=batch.signals.implied_needs.tolist(),
+            held=batch.arrays.held.dot(_HELD_BITS).tolist(),
             excluded=[o[:n] for o, n in zip(excluded.tolist(), shown, strict=True)],
             failed=[f[:n] for f, n in zip(failed.tolist(), shown, strict=True)],
         )

@@ -228,7 +228,8 @@ class Geography:
 
     def lookup_many(self, pincodes: Iterable[str]) -> PinColumns:
         """The places of ``pincodes`` as :meth:`lookup` gives them, column-wise, in one gather
-        (no :class:`PinPlace` per PIN code).
+        (no :class:`PinPlace` per PIN code): for a batch of PIN codes that must be known (the
+        ranker's). :meth:`locate_many` is the vectorised one for many that may not be.
 
         Raises
         ------
