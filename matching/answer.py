@@ -21,12 +21,13 @@ from matching import diversity
 from matching.eligibility import NEXT_STEPS, PROFILE_FREE_RULES, RULES, not_eligible_reasons
 from matching.encoding import ProfileArrays
 from matching.explain import (
+    MAX_SIGNAL_REASONS,
     MIN_CONTRIBUTION,
     SENTENCES,
     OfferingNotes,
     ProfileFacts,
     Sentence,
-    reasons_for,
+    finish_reasons,
 )
 from matching.features import F64, HELD_REQUIREMENTS, I64, Bool, OfferingTable
 from matching.places import PlaceIndex
@@ -69,18 +70,17 @@ class Explainer:
     places: PlaceIndex
     weight_vector: F64  # signal weights in ``SIGNALS`` order
     model_version: str
-    notes: tuple[OfferingNotes, ...]  # per offering
     # The signals in name order (how equal contributions are ordered): their positions in
     # ``SIGNALS``, their sentences, and which offerings each can give a sentence (N, signals).
     by_name: npt.NDArray[np.int64]
     sentences: tuple[Sentence, ...]
     speaks: Bool
-    # Per offering: which of ``HELD_REQUIREMENTS`` it requires (bit i: the i-th), and its next
-    # steps by the bits of those the profile holds.
-    prerequisites: tuple[tuple[int, dict[int, tuple[str, ...]]], ...]
-    # Per offering: what each of its recommendations copies from it (id, name, provider,
-    # category, next step) and its kind of place, read once.
-    copied: tuple[tuple[str, str, str, str, str | None, LocationKind], ...]
+    # Per offering, read once: what each of its recommendations copies from it (id, name,
+    # provider, category, next step), its kind of place, its notes, which of
+    # ``HELD_REQUIREMENTS`` it requires (bit i: the i-th) and its next steps by the bits of
+    # those the profile holds.
+    copied: tuple[tuple[str, str, str, str, str | None, LocationKind, OfferingNotes, int,
+                        dict[int, tuple[str, ...]]], ...]
     # Per offering: its entry for each combination of the profile-free rules that can exclude
     # it, by the combination's bits (bit i: ``RULES[i]``).
     fixed_not_eligible: tuple[dict[int, NotEligible], ...]
@@ -94,14 +94,14 @@ class Explainer:
         notes = tuple(OfferingNotes.build(o, j, table) for j, o in enumerate(offerings))
         names = sorted(SIGNALS)
         return cls(
-            table, places, weight_vector, model_version, notes,
+            table, places, weight_vector, model_version,
             by_name=np.array([SIGNALS.index(name) for name in names], dtype=np.int64),
             sentences=tuple(SENTENCES.get(name, _silent) for name in names),
             speaks=np.array([[name in n.speaks for name in names] for n in notes], dtype=bool)
             .reshape(len(notes), len(names)),
-            prerequisites=tuple(_prerequisites(o.constraints.requires) for o in offerings),
             copied=tuple((o.id, o.name, o.provider, o.category.value, o.next_step,
-                          o.location.kind) for o in offerings),
+                          o.location.kind, n, *_prerequisites(o.constraints.requires))
+                         for o, n in zip(offerings, notes, strict=True)),
             fixed_not_eligible=tuple(_fixed_not_eligible(o, table.ids[j])
                                      for j, o in enumerate(offerings)),
         )
@@ -135,7 +135,8 @@ class Explainer:
         out = []
         for rank, j, score, order, strong in zip(count(1), picked, picks.scores[row],
                                                  picks.order[row], picks.strong[row]):
-            offering_id, name, provider, category, next_step, kind = self.copied[j]
+            (offering_id, name, provider, category, next_step, kind, notes, required,
+             steps) = self.copied[j]
             if kind is LocationKind.HEAD_POST_OFFICE:
                 if hpo is None:
                     hpo = self.places.head_post_office(batch.hpo_index.item(row),
@@ -145,11 +146,18 @@ class Explainer:
                 location, location_text = self._fixed_place(batch, row, j)
             else:
                 location, location_text = None, None
-            required, steps = self.prerequisites[j]
+            # The signals' sentences, strongest first (see ``reasons_for``, whose loop this
+            # is, written out: it runs for every pick).
+            reasons: list[str] = []
+            for i in order[:strong]:
+                sentence = sentences[i](notes, facts)
+                if sentence and sentence not in reasons:
+                    reasons.append(sentence)
+                    if len(reasons) == MAX_SIGNAL_REASONS:
+                        break
             out.append(Recommendation(
                 rank, offering_id, name, provider, category, round(score, 4),
-                tuple(reasons_for(self.notes[j], facts, [sentences[i] for i in order[:strong]],
-                                  location_text)),
+                tuple(finish_reasons(reasons, notes, facts, location_text)),
                 steps[held & required], location, next_step,
             ))
         return tuple(out)
@@ -158,9 +166,8 @@ class Explainer:
         self, batch: BatchArrays, row: int, j: int
     ) -> tuple[RecommendedPlace | None, str | None]:
         """The place of fixed-place offering ``j`` and its sentence."""
-        return self.places.location(
-            self.table.offerings[j], batch.hpo_index.item(row), batch.hpo_km.item(row),
-            batch.fixed_km.item(row, j), float(batch.latitude.item(row)),
+        return self.places.fixed_place(
+            j, batch.fixed_km.item(row, j), float(batch.latitude.item(row)),
             float(batch.longitude.item(row)),
             batch.districts[row] if batch.fixed_near.item(row, j) else None,
         )

@@ -210,6 +210,15 @@ def reasons_for(
             reasons.append(sentence)
             if len(reasons) == MAX_SIGNAL_REASONS:
                 break
+    return finish_reasons(reasons, notes, facts, location_text)
+
+
+def finish_reasons(
+    reasons: list[str], notes: OfferingNotes, facts: ProfileFacts, location_text: str | None,
+) -> list[str]:
+    """``reasons`` (the signals' sentences) followed by the place, the caveats that concern
+    the profile's destinations and the rural condition; the offering's general sentence when
+    nothing else is said."""
     if location_text:
         reasons.append(location_text)
     if notes.conditional:

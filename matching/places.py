@@ -38,8 +38,12 @@ class PlaceIndex:
     starts: I64  # where each owner's places start in lats/lons
     lats: F64
     lons: F64
-    district_places: dict[str, list[int]]  # district -> offerings with a place named after it
+    # district -> {offering: position of its first place named after the district}
+    district_places: dict[str, dict[int, int]]
     size: int
+    # Per offering (fixed-place ones; empty for the others): its places, the positions of
+    # those with coordinates, and its location note.
+    fixed: tuple[tuple[tuple[Any, ...], tuple[int, ...], str | None], ...]
 
     @classmethod
     def build(cls, offerings: Sequence[Offering], geography: Any) -> PlaceIndex:
@@ -57,19 +61,29 @@ class PlaceIndex:
             index = np.full(numbers.size, -1, dtype=np.int64)
             km = np.full(numbers.size, np.nan)
         named = [
-            (j, " ".join(p.name.lower() for p in o.location.places))
+            (j, [p.name.lower() for p in o.location.places])
             for j, o in enumerate(offerings) if o.location.kind is LocationKind.FIXED
         ]
-        near: dict[str, list[int]] = {}
+        near: dict[str, dict[int, int]] = {}
         for district in located["district"].dropna().astype(str).unique():
             word = re.compile(rf"\b{re.escape(district.lower())}\b")
-            hits = [j for j, names in named if word.search(names)]
+            # Named after it: the place names read together; where to go: the first place
+            # whose own name has it (the first place when only the names together do).
+            hits = {j: next((i for i, name in enumerate(names) if word.search(name)), 0)
+                    for j, names in named if word.search(" ".join(names))}
             if hits:
                 near[district] = hits
         owners, starts, lats, lons = _fixed_places(offerings)
+        fixed = tuple(
+            (tuple(o.location.places),
+             tuple(i for i, p in enumerate(o.location.places) if p.has_coordinates),
+             o.location.note)
+            if o.location.kind is LocationKind.FIXED else ((), (), None)
+            for o in offerings
+        )
         return cls(geography, numbers, np.asarray(index, dtype=np.int64),
                    np.asarray(km, dtype=np.float64), owners, starts, lats, lons, near,
-                   len(offerings))
+                   len(offerings), fixed)
 
     def distances(
         self, pincodes: I64, latitude: F64, longitude: F64, districts: Sequence[Any]
@@ -97,40 +111,33 @@ class PlaceIndex:
         ]] = True
         return index, km, fixed, near
 
-    def location(
-        self, offering: Offering, hpo_index: int, hpo_km: float, fixed_km: float, lat: float,
-        lon: float, district: str | None,
+    def fixed_place(
+        self, j: int, fixed_km: float, lat: float, lon: float, district: str | None,
     ) -> tuple[RecommendedPlace | None, str | None]:
-        """Where to go for ``offering`` and a sentence saying how far it is (None: anywhere)."""
-        kind = offering.location.kind
-        if kind is LocationKind.HEAD_POST_OFFICE:
-            return self.head_post_office(hpo_index, hpo_km)
-        if kind is not LocationKind.FIXED:
-            return None, None
-        places = offering.location.places
-        located = [p for p in places if p.has_coordinates]
+        """Where to go for fixed-place offering ``j`` and a sentence saying how far it is:
+        its nearest place with coordinates (``fixed_km`` away, NaN: none), else its place
+        named after the profile's ``district`` (None: none is), else its first place."""
+        places, located, note = self.fixed[j]
         if located and not math.isnan(fixed_km):
-            nearest = located[0]
+            nearest = places[located[0]]
             if len(located) > 1:
                 km_each = [
-                    float(haversine_km(lat, lon, float(p.latitude or 0), float(p.longitude or 0)))
-                    for p in located
+                    float(haversine_km(lat, lon, float(places[i].latitude or 0),
+                                       float(places[i].longitude or 0)))
+                    for i in located
                 ]
-                nearest = located[km_each.index(min(km_each))]
+                nearest = places[located[km_each.index(min(km_each))]]
             return (
-                RecommendedPlace(nearest.name, nearest.pincode, round(fixed_km, 1),
-                                 offering.location.note),
+                RecommendedPlace(nearest.name, nearest.pincode, round(fixed_km, 1), note),
                 f"{nearest.name} is {fixed_km:.0f} km away",
             )
         if district:
-            word = re.compile(rf"\b{re.escape(district.lower())}\b")
-            local = next((p for p in places if word.search(p.name.lower())), places[0])
+            local = places[self.district_places[district][j]]
             return (
-                RecommendedPlace(local.name, local.pincode, None, offering.location.note),
+                RecommendedPlace(local.name, local.pincode, None, note),
                 f"{local.name} is in your district ({district})",
             )
-        return RecommendedPlace(places[0].name, places[0].pincode, None,
-                                offering.location.note), None
+        return RecommendedPlace(places[0].name, places[0].pincode, None, note), None
 
     def head_post_office(
         self, hpo_index: int, hpo_km: float
