@@ -146,8 +146,7 @@ class Explainer:
                 location, location_text = self._fixed_place(batch, row, j)
             else:
                 location, location_text = None, None
-            # The signals' sentences, strongest first (see ``reasons_for``, whose loop this
-            # is, written out: it runs for every pick).
+            # The signals' sentences, strongest first, then what ``finish_reasons`` adds.
             reasons: list[str] = []
             for i in order[:strong]:
                 sentence = sentences[i](notes, facts)

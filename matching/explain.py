@@ -8,7 +8,7 @@ on the profile alone (its channels, its sector, its query terms) once per rankin
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -101,7 +101,7 @@ def _cause(need: Need, f: ProfileFacts) -> str | None:
 
 
 # Signals that never give a sentence of their own ("distance": the place sentence is always
-# added by reasons_for; "segment" and "prerequisites" are said by the rules and next steps).
+# added by finish_reasons; "segment" and "prerequisites" are said by the rules and next steps).
 _SILENT = frozenset({"segment", "distance", "prerequisites"})
 
 
@@ -197,26 +197,12 @@ class ProfileFacts:
 Sentence = Callable[[OfferingNotes, ProfileFacts], str | None]
 
 
-def reasons_for(
-    notes: OfferingNotes, facts: ProfileFacts, sentences: Sequence[Sentence],
-    location_text: str | None,
-) -> list[str]:
-    """Reasons for one recommended offering: ``sentences`` are those of the signals strong
-    enough to state (among ``notes.speaks``; see ``SENTENCES``), strongest first."""
-    reasons: list[str] = []
-    for write in sentences:
-        sentence = write(notes, facts)
-        if sentence and sentence not in reasons:
-            reasons.append(sentence)
-            if len(reasons) == MAX_SIGNAL_REASONS:
-                break
-    return finish_reasons(reasons, notes, facts, location_text)
-
-
 def finish_reasons(
     reasons: list[str], notes: OfferingNotes, facts: ProfileFacts, location_text: str | None,
 ) -> list[str]:
-    """``reasons`` (the signals' sentences) followed by the place, the caveats that concern
+    """Reasons for one recommended offering: ``reasons``, the sentences of the signals strong
+    enough to state (among ``notes.speaks``; see ``SENTENCES``), strongest first, at most
+    ``MAX_SIGNAL_REASONS`` and no two alike, followed by the place, the caveats that concern
     the profile's destinations and the rural condition; the offering's general sentence when
     nothing else is said."""
     if location_text:
