@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from service.examples import PROFILE_EXAMPLE  # noqa: E402 - after the path set-up
+from service.settings import Settings  # noqa: E402
 
 # Several different enterprises, so the figure is not one profile's (and nothing can be cached).
 PROFILES = [
@@ -164,6 +165,24 @@ def _claimed_cpus(root: int) -> set[int]:
             cpus.update(range(int(first), int(last or first) + 1))
         if cpus < usable:
             claimed |= cpus
+    return claimed
+
+
+def _settled_cpus(root: int, workers: int, timeout: float = 60.0) -> set[int]:
+    """The CPUs the server's processes hold once each has claimed one (``_claimed_cpus``).
+
+    ``/readyz`` is answered by whichever process is up first: with several, the others may
+    not have claimed a CPU yet, and wrk would be put on a CPU one of them takes a moment
+    later. Waits until as many CPUs are held as there are processes (at most the usable CPUs;
+    none when the server does not pin, ``DAKMATCH_PIN_CPU=false``)."""
+    if not Settings().pin_cpu:  # read from the environment the server was started with
+        return _claimed_cpus(root)
+    want = min(workers, len(os.sched_getaffinity(0)))
+    deadline = time.monotonic() + timeout
+    claimed = _claimed_cpus(root)
+    while len(claimed) < want and time.monotonic() < deadline:
+        time.sleep(0.2)
+        claimed = _claimed_cpus(root)
     return claimed
 
 
@@ -293,7 +312,7 @@ def _serve_and_measure(
         )
         try:
             _wait_ready(base, 180, server, log_path)
-            prefix = _keep_off(_claimed_cpus(server.pid))
+            prefix = _keep_off(_settled_cpus(server.pid, workers))
             for profile in PROFILES:
                 _check_post(base, json.dumps(profile).encode())
             targets = [
