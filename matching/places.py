@@ -18,7 +18,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from catalog.geo import HEAD_POST_OFFICE_NOTE, haversine_km
-from catalog.schema import Offering
+from catalog.schema import Offering, Place
 from catalog.vocab import LocationKind
 from matching.features import F64
 from matching.result import RecommendedPlace
@@ -43,7 +43,7 @@ class PlaceIndex:
     size: int
     # Per offering (fixed-place ones; empty for the others): its places, the positions of
     # those with coordinates, and its location note.
-    fixed: tuple[tuple[tuple[Any, ...], tuple[int, ...], str | None], ...]
+    fixed: tuple[tuple[tuple[Place, ...], tuple[int, ...], str | None], ...]
 
     @classmethod
     def build(cls, offerings: Sequence[Offering], geography: Any) -> PlaceIndex:
