@@ -174,10 +174,12 @@ def _settled_cpus(root: int, workers: int, timeout: float = 60.0) -> set[int]:
     ``/readyz`` is answered by whichever process is up first: with several, the others may
     not have claimed a CPU yet, and wrk would be put on a CPU one of them takes a moment
     later. Waits until as many CPUs are held as there are processes (at most the usable CPUs;
-    none when the server does not pin, ``DAKMATCH_PIN_CPU=false``)."""
-    if not Settings().pin_cpu:  # read from the environment the server was started with
+    none when the server does not pin: ``DAKMATCH_PIN_CPU=false``, or a single usable CPU),
+    at most ``timeout`` seconds (another DakMatch server on the machine may hold some)."""
+    usable = len(os.sched_getaffinity(0))
+    if not Settings().pin_cpu or usable < 2:  # the server's own settings, from the environment
         return _claimed_cpus(root)
-    want = min(workers, len(os.sched_getaffinity(0)))
+    want = min(workers, usable)
     deadline = time.monotonic() + timeout
     claimed = _claimed_cpus(root)
     while len(claimed) < want and time.monotonic() < deadline:
