@@ -147,22 +147,22 @@ def _tree_cpu_seconds(root: int) -> float:
 
 def _claimed_cpus(root: int) -> set[int]:
     """The CPUs that ``root`` or its child processes keep to (those confined to fewer than all
-    the CPUs this script may use; Linux /proc)."""
+    the CPUs this script may use; children found through Linux /proc)."""
     usable = os.sched_getaffinity(0)
-    claimed: set[int] = set()
+    pids = [root]
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
-            text = status.read_text()
+            ppid = re.search(r"^PPid:\s+(\d+)", status.read_text(), re.M)
         except OSError:
             continue
-        ppid = re.search(r"^PPid:\s+(\d+)", text, re.M)
-        if status.parent.name != str(root) and (ppid is None or int(ppid.group(1)) != root):
+        if ppid is not None and int(ppid.group(1)) == root:
+            pids.append(int(status.parent.name))
+    claimed: set[int] = set()
+    for pid in pids:
+        try:
+            cpus = os.sched_getaffinity(pid)
+        except OSError:  # the process ended meanwhile
             continue
-        allowed = re.search(r"^Cpus_allowed_list:\s+(\S+)", text, re.M)
-        cpus: set[int] = set()
-        for part in allowed.group(1).split(",") if allowed else ():
-            first, _, last = part.partition("-")
-            cpus.update(range(int(first), int(last or first) + 1))
         if cpus < usable:
             claimed |= cpus
     return claimed

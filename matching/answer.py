@@ -68,11 +68,12 @@ class Explainer:
 
     table: OfferingTable
     places: PlaceIndex
-    weight_vector: F64  # signal weights in ``SIGNALS`` order
     model_version: str
     # The signals in name order (how equal contributions are ordered): their positions in
-    # ``SIGNALS``, their sentences, and which offerings each can give a sentence (N, signals).
+    # ``SIGNALS``, their weights, their sentences, and which offerings each can give a
+    # sentence (N, signals).
     by_name: npt.NDArray[np.int64]
+    weights_by_name: F64
     sentences: tuple[Sentence, ...]
     speaks: Bool
     # Per offering, read once: what each of its recommendations copies from it (id, name,
@@ -93,9 +94,11 @@ class Explainer:
         offerings = table.offerings
         notes = tuple(OfferingNotes.build(o, j, table) for j, o in enumerate(offerings))
         names = sorted(SIGNALS)
+        by_name = np.array([SIGNALS.index(name) for name in names], dtype=np.int64)
         return cls(
-            table, places, weight_vector, model_version,
-            by_name=np.array([SIGNALS.index(name) for name in names], dtype=np.int64),
+            table, places, model_version,
+            by_name=by_name,
+            weights_by_name=weight_vector[by_name],
             sentences=tuple(SENTENCES.get(name, _silent) for name in names),
             speaks=np.array([[name in n.speaks for name in names] for n in notes], dtype=bool)
             .reshape(len(notes), len(names)),
@@ -238,7 +241,7 @@ class _Picks:
         # (B, K, signals in name order): each signal's weighted value for each pick.
         stack = batch.signals.stack[explainer.by_name]
         values = stack[:, rows, columns].transpose(1, 2, 0)
-        contribution = values * explainer.weight_vector[explainer.by_name]
+        contribution = values * explainer.weights_by_name
         worth = (contribution >= MIN_CONTRIBUTION) & explainer.speaks[columns]
         strong = worth.sum(axis=2)
         # Only the first ``strong`` of each pick's order are read: the widest is enough.

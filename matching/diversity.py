@@ -33,6 +33,8 @@ def candidates(scores: npt.NDArray[np.floating], m: int) -> I64:
 def keep_factors(signature: F32, diversity: float) -> F64:
     """(N, N): what is left of offering j's score (row i) once offering i is picked,
     ``1 - diversity * cosine(i, j)``, in float64 (what :func:`select` would work out per pick)."""
+    # Rounded to float32 first, as the products of the float32 signatures are when worked
+    # out per pick: the picks stay the same bits either way.
     similarity = (signature @ signature.T).astype(np.float32)
     factors: F64 = 1.0 - diversity * similarity.astype(np.float64)
     return factors
