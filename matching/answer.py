@@ -32,7 +32,13 @@ from matching.explain import (
 from matching.features import F64, HELD_REQUIREMENTS, I64, Bool, OfferingTable
 from matching.places import PlaceIndex
 from matching.profile import EnterpriseProfile
-from matching.result import NotEligible, Ranking, Recommendation, RecommendedPlace
+from matching.result import (
+    NotEligible,
+    Ranking,
+    Recommendation,
+    RecommendedPlace,
+    field_values,
+)
 from matching.signals import SIGNALS, Signals
 
 NOT_ELIGIBLE_MAX = 50  # excluded offerings listed per ranking (all of them on the real one)
@@ -201,6 +207,9 @@ class Explainer:
                                                          **worded)),
             ))
         return tuple(out)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), field_values(self)  # see field_values
 
 
 def _silent(notes: OfferingNotes, facts: ProfileFacts) -> None:

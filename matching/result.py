@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
+
+
+def field_values(instance: Any) -> tuple[Any, ...]:
+    """A dataclass instance's field values in order: what its ``__reduce__`` passes to the
+    constructor. Compiled (``matching.native``), a frozen dataclass cannot be unpickled field by
+    field (its ``__setattr__`` refuses), so the frozen dataclasses that travel (a fitted
+    ranker to batch workers, rankings) are pickled as a constructor call."""
+    return tuple([getattr(instance, f.name) for f in fields(instance)])
 
 
 @dataclass(frozen=True)
@@ -15,8 +23,11 @@ class RecommendedPlace:
     distance_km: float | None
     note: str | None = None
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), field_values(self)  # see field_values
 
-@dataclass(frozen=True, init=False)
+
+@dataclass(frozen=True)
 class Recommendation:
     """One ranked offering with the reasons it is there and the steps it needs first."""
 
@@ -31,18 +42,8 @@ class Recommendation:
     location: RecommendedPlace | None
     next_step: str | None = None
 
-    def __init__(
-        self, rank: int, offering_id: str, name: str, provider: str, category: str,
-        score: float, reasons: tuple[str, ...], prerequisites: tuple[str, ...],
-        location: RecommendedPlace | None, next_step: str | None = None,
-    ) -> None:
-        # Written out: the generated __init__ of a frozen dataclass sets each field through
-        # object.__setattr__, twice as slow, and every ranking builds ten of these.
-        self.__dict__.update(
-            rank=rank, offering_id=offering_id, name=name, provider=provider,
-            category=category, score=score, reasons=reasons, prerequisites=prerequisites,
-            location=location, next_step=next_step,
-        )
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), field_values(self)  # see field_values
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,9 @@ class NotEligible:
     offering_id: str
     reasons: tuple[str, ...]
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), field_values(self)  # see field_values
+
 
 @dataclass(frozen=True)
 class Ranking:
@@ -60,6 +64,9 @@ class Ranking:
     recommendations: tuple[Recommendation, ...]
     not_eligible: tuple[NotEligible, ...]
     model_version: str = ""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), field_values(self)  # see field_values
 
 
 def _place(place: RecommendedPlace | None) -> dict[str, Any] | None:
