@@ -18,6 +18,8 @@ with the pure-Python ones). ``DAKMATCH_NATIVE=0`` keeps the pure-Python modules.
 from __future__ import annotations
 
 import hashlib
+import importlib.machinery
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -66,7 +68,14 @@ def active() -> bool:
 
 def activate(package_path: list[str], root: Path = _ROOT) -> Path | None:
     """Put the build of the current sources first on ``package_path`` (``matching.__path__``)
-    when there is a complete one and ``DAKMATCH_NATIVE`` is not 0; the build used, or None."""
+    when there is a complete one and ``DAKMATCH_NATIVE`` is not 0; the build used, or None.
+
+    The compiled modules import their shared library (``GROUP``) by name, so it is loaded into
+    ``sys.modules`` here. The build's folder is not put on ``sys.path``: it holds a folder
+    ``matching`` without ``__init__.py``, and a process started with this one's ``sys.path``
+    (multiprocessing's spawn: ``serve --workers``, Dask workers) found it as an empty
+    namespace package ``matching`` before the installed one.
+    """
     if os.environ.get("DAKMATCH_NATIVE", "1").strip() == "0":
         return None
     try:
@@ -75,10 +84,41 @@ def activate(package_path: list[str], root: Path = _ROOT) -> Path | None:
         return None
     if not built(found):
         return None
+    library = _group_library(found)
+    if library is None:
+        return None
+    try:
+        _load_group(library)
+    except ImportError:  # a build this interpreter cannot load: stay pure Python
+        return None
     package_path.insert(0, str(found / "matching"))
-    if str(found) not in sys.path:
-        sys.path.append(str(found))  # the shared library of the compiled modules
     return found
+
+
+def _group_library(found: Path) -> Path | None:
+    """The shared library of the compiled modules in the build ``found`` (None: missing)."""
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+        path = found / f"{GROUP}__mypyc{suffix}"
+        if path.is_file():
+            return path
+    return None
+
+
+def _load_group(path: Path) -> None:
+    """Load the compiled modules' shared library into ``sys.modules`` under its own name."""
+    name = f"{GROUP}__mypyc"
+    if name in sys.modules:
+        return
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
 
 
 def build(root: Path = _ROOT, quiet: bool = True) -> Path:

@@ -3,6 +3,7 @@ exactly as the pure-Python modules do."""
 
 from __future__ import annotations
 
+import importlib.machinery
 import json
 import os
 import pickle
@@ -50,9 +51,13 @@ def test_only_a_complete_build_of_the_current_sources_is_used(
 ) -> None:
     monkeypatch.setattr(sys, "path", list(sys.path))
     monkeypatch.delenv("DAKMATCH_NATIVE", raising=False)
+    loaded: list[Path] = []
+    monkeypatch.setattr(native, "_load_group", loaded.append)
     root = _tree(tmp_path)
     build = native.build_dir(root)
     (build / "matching").mkdir(parents=True)
+    library = build / f"{native.GROUP}__mypyc{importlib.machinery.EXTENSION_SUFFIXES[0]}"
+    library.write_bytes(b"")
     path: list[str] = ["src"]
     assert native.activate(path, root) is None  # no COMPLETE: a build cut short
     assert path == ["src"]
@@ -60,13 +65,60 @@ def test_only_a_complete_build_of_the_current_sources_is_used(
     monkeypatch.setenv("DAKMATCH_NATIVE", "0")
     assert native.activate(path, root) is None  # switched off
     monkeypatch.delenv("DAKMATCH_NATIVE")
+    before = list(sys.path)
     assert native.activate(path, root) == build
     assert path == [str(build / "matching"), "src"]
-    assert str(build) in sys.path
+    assert loaded == [library]
+    assert sys.path == before  # see the next test
     (root / "matching" / "answer.py").write_text("X = 2\n")  # the source changed since
     stale: list[str] = ["src"]
     assert native.activate(stale, root) is None
     assert stale == ["src"]
+
+
+def test_a_build_whose_library_is_missing_or_unloadable_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DAKMATCH_NATIVE", raising=False)
+    root = _tree(tmp_path)
+    build = native.build_dir(root)
+    (build / "matching").mkdir(parents=True)
+    (build / "COMPLETE").write_text("done\n")
+    path: list[str] = ["src"]
+    assert native.activate(path, root) is None  # no shared library
+    name = f"{native.GROUP}__mypyc"
+    monkeypatch.delitem(sys.modules, name, raising=False)
+    (build / f"{name}{importlib.machinery.EXTENSION_SUFFIXES[0]}").write_bytes(b"not ELF")
+    assert native.activate(path, root) is None  # not a library this interpreter loads
+    assert path == ["src"]
+    assert name not in sys.modules
+
+
+_SPAWN = """
+import multiprocessing
+from matching import native
+if __name__ == "__main__":
+    child = multiprocessing.get_context("spawn").Process(
+        target=exec, args=("from matching import Ranker",))
+    child.start()
+    child.join(120)
+    print(native.active(), child.exitcode)
+"""
+
+
+@pytest.mark.slow
+def test_a_spawned_process_imports_the_package_with_this_ones_path(tmp_path: Path) -> None:
+    # multiprocessing's spawn (uvicorn's --workers, Dask's workers) starts a fresh interpreter
+    # with the parent's sys.path. Run from outside the project, as the installed ``dakmatch``
+    # runs, the build's folder on that path once made ``matching`` an empty namespace package
+    # in the child ("cannot import name 'Ranker' from 'matching'").
+    script = tmp_path / "spawn.py"
+    script.write_text(_SPAWN)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, check=True, timeout=180)
+    compiled = native.built(native.build_dir()) and env.get("DAKMATCH_NATIVE", "1") != "0"
+    assert done.stdout.split() == [str(compiled), "0"], done.stderr[-3000:]
 
 
 def test_a_failed_build_leaves_nothing_to_use(tmp_path: Path) -> None:

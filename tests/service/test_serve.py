@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from matching import native
+
 DAKMATCH = Path(sys.executable).parent / "dakmatch"
 
 
@@ -31,29 +33,39 @@ def _get(url: str) -> tuple[int, dict[str, object]]:
         return exc.code, json.loads(exc.read())
 
 
-@pytest.mark.slow
-def test_serve_migrates_loads_and_answers(tmp_path: Path) -> None:
+def _wait_ready(base: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 120
+    status = 0
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            status, _ = _get(base + "/readyz")
+        except OSError:
+            status = 0
+        if status == 200:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"not ready ({status}):\n{log.read_text()[-4000:]}")
+
+
+def _serve(tmp_path: Path, *args: str) -> tuple[subprocess.Popen[bytes], str, Path]:
+    """``dakmatch serve`` on a free port and a fresh SQLite file: the process, its address
+    and its log."""
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'data' / 'dm.db'}"}
     env.pop("DAKMATCH_DATABASE_URL", None)
     log = tmp_path / "serve.log"
     with log.open("w") as out:
         server = subprocess.Popen(
-            [str(DAKMATCH), "serve", "--port", str(port)], env=env, stdout=out, stderr=out
+            [str(DAKMATCH), "serve", "--port", str(port), *args], env=env, stdout=out, stderr=out
         )
-    base = f"http://127.0.0.1:{port}"
+    return server, f"http://127.0.0.1:{port}", log
+
+
+@pytest.mark.slow
+def test_serve_migrates_loads_and_answers(tmp_path: Path) -> None:
+    server, base, log = _serve(tmp_path)
     try:
-        deadline = time.monotonic() + 120
-        status = 0
-        while time.monotonic() < deadline and server.poll() is None:
-            try:
-                status, _ = _get(base + "/readyz")
-            except OSError:
-                status = 0
-            if status == 200:
-                break
-            time.sleep(0.5)
-        assert status == 200, log.read_text()
+        _wait_ready(base, server, log)
         if len(os.sched_getaffinity(0)) >= 2:  # the serving process keeps to one CPU
             allowed = {
                 line.split(":", 1)[1].strip()
@@ -75,3 +87,29 @@ def test_serve_migrates_loads_and_answers(tmp_path: Path) -> None:
     access = [entry for entry in lines if entry.get("msg") == "request"]
     assert {"request_id", "route", "status", "duration_ms"} <= set(access[-1])
     assert (tmp_path / "data" / "dm.db").exists()
+
+
+@pytest.mark.slow
+def test_serve_with_several_workers_ranks_in_each(tmp_path: Path) -> None:
+    # Workers are spawned processes that import the app afresh (with the parent's sys.path):
+    # with the compiled explanation modules active, they once failed to import ``matching``.
+    server, base, log = _serve(tmp_path, "--workers", "2")
+    try:
+        _wait_ready(base, server, log)
+        body = json.dumps({"pincode": "302001", "sector": "handicrafts"}).encode()
+        for _ in range(8):  # the kernel spreads the connections over both workers
+            request = urllib.request.Request(
+                base + "/v1/recommendations?limit=3", data=body, method="POST",
+                headers={"Content-Type": "application/json"},
+            )
+            with urllib.request.urlopen(request, timeout=10) as response:
+                assert len(json.loads(response.read())["recommendations"]) == 3
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    said = [e["msg"] for e in lines if str(e.get("msg", "")).startswith("explanations: ")]
+    assert len(said) == 2, log.read_text()[-4000:]  # one start-up line per worker
+    if native.built(native.build_dir()) and os.environ.get("DAKMATCH_NATIVE", "1") != "0":
+        assert all(m.startswith("explanations: compiled") for m in said), said
+    assert "Traceback" not in log.read_text()
