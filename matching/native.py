@@ -29,7 +29,8 @@ from pathlib import Path
 
 # The modules compiled: the explanations and what they build (see the module docstring).
 MODULES = ("matching/answer.py", "matching/explain.py", "matching/places.py", "matching/result.py")
-GROUP = "dakmatch_native"  # the name of the shared library the compiled modules load
+GROUP = "dakmatch_native"  # mypyc's group of the compiled modules
+LIBRARY = f"{GROUP}__mypyc"  # the name of the shared library they import
 BUILDS = "_native"  # the builds' folder, inside the package
 _COMPLETE = "COMPLETE"  # written last into a build: a build without it is not used
 _SOURCES = ("catalog", "matching")  # the packages whose sources the tag covers
@@ -70,7 +71,7 @@ def activate(package_path: list[str], root: Path = _ROOT) -> Path | None:
     """Put the build of the current sources first on ``package_path`` (``matching.__path__``)
     when there is a complete one and ``DAKMATCH_NATIVE`` is not 0; the build used, or None.
 
-    The compiled modules import their shared library (``GROUP``) by name, so it is loaded into
+    The compiled modules import their shared library (``LIBRARY``) by name, so it is loaded into
     ``sys.modules`` here. The build's folder is not put on ``sys.path``: it holds a folder
     ``matching`` without ``__init__.py``, and a process started with this one's ``sys.path``
     (multiprocessing's spawn: ``serve --workers``, Dask workers) found it as an empty
@@ -98,7 +99,7 @@ def activate(package_path: list[str], root: Path = _ROOT) -> Path | None:
 def _group_library(found: Path) -> Path | None:
     """The shared library of the compiled modules in the build ``found`` (None: missing)."""
     for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-        path = found / f"{GROUP}__mypyc{suffix}"
+        path = found / f"{LIBRARY}{suffix}"
         if path.is_file():
             return path
     return None
@@ -106,18 +107,17 @@ def _group_library(found: Path) -> Path | None:
 
 def _load_group(path: Path) -> None:
     """Load the compiled modules' shared library into ``sys.modules`` under its own name."""
-    name = f"{GROUP}__mypyc"
-    if name in sys.modules:
+    if LIBRARY in sys.modules:
         return
-    spec = importlib.util.spec_from_file_location(name, path)
+    spec = importlib.util.spec_from_file_location(LIBRARY, path)
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot load {path}")
     module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
+    sys.modules[LIBRARY] = module
     try:
         spec.loader.exec_module(module)
     except BaseException:
-        del sys.modules[name]
+        del sys.modules[LIBRARY]
         raise
 
 

@@ -56,7 +56,7 @@ def test_only_a_complete_build_of_the_current_sources_is_used(
     root = _tree(tmp_path)
     build = native.build_dir(root)
     (build / "matching").mkdir(parents=True)
-    library = build / f"{native.GROUP}__mypyc{importlib.machinery.EXTENSION_SUFFIXES[0]}"
+    library = build / f"{native.LIBRARY}{importlib.machinery.EXTENSION_SUFFIXES[0]}"
     library.write_bytes(b"")
     path: list[str] = ["src"]
     assert native.activate(path, root) is None  # no COMPLETE: a build cut short
@@ -86,7 +86,7 @@ def test_a_build_whose_library_is_missing_or_unloadable_is_not_used(
     (build / "COMPLETE").write_text("done\n")
     path: list[str] = ["src"]
     assert native.activate(path, root) is None  # no shared library
-    name = f"{native.GROUP}__mypyc"
+    name = native.LIBRARY
     monkeypatch.delitem(sys.modules, name, raising=False)
     (build / f"{name}{importlib.machinery.EXTENSION_SUFFIXES[0]}").write_bytes(b"not ELF")
     assert native.activate(path, root) is None  # not a library this interpreter loads
