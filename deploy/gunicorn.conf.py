@@ -40,7 +40,8 @@ accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("DAKMATCH_LOG_LEVEL", "info").lower()
 
-# Behind a load balancer or reverse proxy: trust X-Forwarded-* only from these addresses.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Behind a load balancer or reverse proxy: trust X-Forwarded-* only from these addresses or
+# networks. The app applies the same setting itself (rate limits key on the forwarded client).
+forwarded_allow_ips = os.environ.get("DAKMATCH_TRUSTED_PROXIES", "127.0.0.1,::1")
 # Worker temporary files in memory, not on a possibly slow container layer.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None

@@ -13,6 +13,7 @@ import anyio.to_thread
 from fastapi import FastAPI, Response
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from matching import native
 from service import errors, health, metrics
@@ -121,12 +122,14 @@ def create_app(
         body, content_type = metrics.render()
         return Response(body, media_type=content_type)
 
-    # Added innermost first: requests pass Observability -> CORS -> Limits -> the ranking
-    # fast lane (which passes all but the common ranking requests on) -> routes.
+    # Added innermost first: requests pass ProxyHeaders -> Observability -> CORS -> Limits ->
+    # the ranking fast lane (which passes all but the common ranking requests on) -> routes.
     app.add_middleware(RecommendationsFastLane)
     app.add_middleware(LimitsMiddleware, settings=settings)
     app.add_middleware(CorsMiddleware, settings=settings)
     app.add_middleware(ObservabilityMiddleware)
+    # Outermost: the client's address and scheme as a trusted proxy forwarded them.
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     return app
 
 

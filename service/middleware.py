@@ -1,5 +1,7 @@
 """ASGI middleware: request id + log + metrics, per-tenant CORS, rate limits, body limits.
 
+Rate limit counters live in :mod:`service.ratelimit` (per process, or in Redis).
+
 Pure ASGI (not BaseHTTPMiddleware) to keep the per-request cost low.
 """
 
@@ -11,7 +13,6 @@ import math
 import re
 import time
 import uuid
-from collections.abc import Iterable
 from typing import Any
 
 import anyio.to_thread
@@ -21,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from service.auth import repository as auth_repo
 from service.errors import problem_response
 from service.metrics import REQUEST_SECONDS, REQUESTS
+from service.ratelimit import make_limiter
 from service.settings import Settings
 
 log = logging.getLogger("dakmatch.access")
@@ -182,55 +184,29 @@ class CorsMiddleware:
         }
 
 
-class RateLimiter:
-    """Fixed-window counters per key and per client address (in memory, per process)."""
-
-    def __init__(self, per_key: int, per_ip: int, window_seconds: int) -> None:
-        self.per_key = per_key
-        self.per_ip = per_ip
-        self.window = window_seconds
-        self._window_start = 0.0
-        self._counts: dict[str, int] = {}
-
-    def hit(self, buckets: Iterable[tuple[str, int]], now: float) -> int | None:
-        """Count one request in each (bucket, limit); seconds to wait if one is over."""
-        start = now - (now % self.window)
-        if start != self._window_start:
-            self._window_start, self._counts = start, {}
-        wait = None
-        for bucket, limit in buckets:
-            if limit <= 0:
-                continue
-            count = self._counts.get(bucket, 0) + 1
-            self._counts[bucket] = count
-            if count > limit:
-                wait = max(1, math.ceil(start + self.window - now))
-        return wait
-
-
 class LimitsMiddleware:
     """Rate limits (429 + Retry-After), body size (413) and JSON content type (415)."""
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.max_body = settings.max_body_bytes
-        self.limiter = RateLimiter(
-            settings.rate_limit_per_key,
-            settings.rate_limit_per_ip,
-            settings.rate_limit_window_seconds,
-        )
+        self.per_key = settings.rate_limit_per_key
+        self.per_ip = settings.rate_limit_per_ip
+        self.limiter = make_limiter(settings, "requests", settings.rate_limit_window_seconds)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         if scope["path"] not in _UNLIMITED_PATHS:
-            buckets = [(f"ip:{(scope.get('client') or ('?', 0))[0]}", self.limiter.per_ip)]
+            # The client's address: the peer's, or what a trusted proxy forwarded for it
+            # (ProxyHeadersMiddleware, settings.trusted_proxies, rewrote scope["client"]).
+            buckets = [(f"ip:{(scope.get('client') or ('?', 0))[0]}", self.per_ip)]
             key = _header(scope, b"x-api-key")
             if key:
                 digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-                buckets.append((f"key:{digest}", self.limiter.per_key))
-            wait = self.limiter.hit(buckets, time.time())
+                buckets.append((f"key:{digest}", self.per_key))
+            wait = await self.limiter.hit_async(buckets)
             if wait is not None:
                 await problem_response(
                     429,

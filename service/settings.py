@@ -39,6 +39,15 @@ class Settings(BaseSettings):
     rate_limit_per_key: int = Field(default=600, ge=0)
     rate_limit_per_ip: int = Field(default=1200, ge=0)
     rate_limit_window_seconds: int = Field(default=60, ge=1)
+    # Rate limit counters shared by every process and server using this Redis (redis://...);
+    # unset: each process counts on its own.
+    redis_url: str | None = Field(
+        default=None, description="Redis for shared rate limit counters (redis://host:6379/0)"
+    )
+    # Peers whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or networks,
+    # comma-separated, "*" for any): the load balancer or reverse proxy in front of the app.
+    # A request from any other peer is keyed on the peer's own address, whatever it claims.
+    trusted_proxies: str = "127.0.0.1,::1"
     default_cors_origins: tuple[str, ...] = ()
     # Ranking threads per process; each ranks every request waiting when it becomes free as
     # one batch (first come first served). Under the GIL one thread is the fastest.

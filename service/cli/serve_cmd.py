@@ -21,7 +21,8 @@ def register(subparsers: Any) -> None:
         "--workers",
         type=int,
         default=1,
-        help="server processes (default 1); rate limits and caches are per process",
+        help="server processes (default 1); caches are per process, and so are rate limits "
+        "unless DAKMATCH_REDIS_URL is set",
     )
     serve.set_defaults(func=_serve)
 
@@ -56,5 +57,6 @@ def _serve(args: argparse.Namespace) -> int:
         log_level=settings.log_level.lower(),
         access_log=False,  # the app logs each request itself, as JSON without personal data
         log_config=None,  # keep the JSON logging configured above
+        forwarded_allow_ips=settings.trusted_proxies,  # the app applies the same setting
     )
     return 0
