@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,7 +10,7 @@ from catalog.vocab import Category
 from matching.baselines import BM25, Popularity, bm25_query
 from matching.judged import JudgedProfile
 from matching.metrics import ndcg_at_k, recall_at_k, reciprocal_rank
-from matching.profile import parse_profile
+from matching.profile import ProfileError, parse_profile
 from matching.ranker import Ranker
 
 K = 5
@@ -24,6 +24,15 @@ class Scored:
     judged: JudgedProfile
     ranked: dict[str, list[str]]
     measures: dict[str, dict[str, float]]
+
+
+@dataclass(frozen=True)
+class SetResult:
+    """A judged set scored: its profiles' measures, and the profiles validation refused
+    (``(id, problem)``; only in sets scored with ``skip_invalid``)."""
+
+    scored: list[Scored]
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -45,13 +54,24 @@ def _measures(ranked: Sequence[str], relevance: Mapping[str, int]) -> dict[str, 
 
 def score_profiles(
     ranker: Ranker, profiles: Sequence[JudgedProfile], popularity: Popularity, bm25: BM25,
-    geography: Any,
-) -> list[Scored]:
-    """Rank each judged profile with every system and measure it."""
+    geography: Any, skip_invalid: bool = False,
+) -> SetResult:
+    """Rank each judged profile with every system and measure it.
+
+    A profile that validation refuses raises :class:`ProfileError`, or with ``skip_invalid`` is
+    left out and listed in ``skipped``.
+    """
     out = []
+    skipped: list[tuple[str, str]] = []
     all_ids = list(ranker.table_.ids)
     for judged in profiles:
-        profile = parse_profile(judged.profile, geography)
+        try:
+            profile = parse_profile(judged.profile, geography)
+        except ProfileError as exc:
+            if not skip_invalid:
+                raise
+            skipped.append((judged.id, str(exc)))
+            continue
         ranking = ranker.rank(profile, k=K)
         everything = ranker.rank(profile, k=len(all_ids)).recommendations
         eligible = {r.offering_id for r in everything}
@@ -63,7 +83,7 @@ def score_profiles(
         }
         out.append(Scored(judged, ranked, {s: _measures(ranked[s], judged.relevance)
                                            for s in SYSTEMS}))
-    return out
+    return SetResult(out, skipped)
 
 
 def summarise(name: str, scored: Sequence[Scored]) -> Summary:
@@ -91,13 +111,40 @@ def by_category(scored: Sequence[Scored], categories: Mapping[str, str]) -> list
     return out
 
 
+def by_kind(scored: Sequence[Scored]) -> list[Summary]:
+    """Summaries over partial and complete profiles, those in Hindi or Marathi (Devanagari or
+    romanised) and the contradictory ones."""
+    kinds: tuple[tuple[str, Callable[[JudgedProfile], bool]], ...] = (
+        ("partial (1-3 fields)", lambda j: j.partial),
+        ("more fields", lambda j: not j.partial),
+        ("hindi/marathi text", lambda j: j.in_indian_language),
+        ("contradictory", lambda j: j.contradictory),
+    )
+    return [summarise(label, [s for s in scored if test(s.judged)]) for label, test in kinds]
+
+
+def avoided_in_top(scored: Sequence[Scored], system: str = "ranker") -> list[str]:
+    """One line per profile whose top five holds an offering its judgements rule out."""
+    lines = []
+    for s in scored:
+        hits = [oid for oid in s.ranked[system][:K] if oid in s.judged.avoid]
+        if hits:
+            lines.append(f"{s.judged.id}: " + "; ".join(
+                f"{oid} at {s.ranked[system].index(oid) + 1} ({s.judged.avoid[oid]})"
+                for oid in hits))
+    return lines
+
+
 def evaluate(
-    ranker: Ranker, sets: Mapping[str, Sequence[JudgedProfile]], geography: Any
-) -> dict[str, list[Scored]]:
-    """Score every set; popularity is learnt from the tuning set only."""
+    ranker: Ranker, sets: Mapping[str, Sequence[JudgedProfile]], geography: Any,
+    skip_invalid: frozenset[str] = frozenset(),
+) -> dict[str, SetResult]:
+    """Score every set; popularity is learnt from the tuning set only. In the sets named in
+    ``skip_invalid`` a profile that validation refuses is skipped instead of raising."""
     popularity = Popularity(j.relevance for j in sets.get("tuning", ()))
     bm25 = BM25(ranker.table_.offerings)
-    return {name: score_profiles(ranker, profiles, popularity, bm25, geography)
+    return {name: score_profiles(ranker, profiles, popularity, bm25, geography,
+                                 name in skip_invalid)
             for name, profiles in sets.items()}
 
 

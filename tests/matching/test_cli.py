@@ -67,3 +67,42 @@ def test_eval_reports_a_missing_directory(
 ) -> None:
     assert main(["eval", "--data", str(tmp_path / "none")]) == 1
     assert "cannot read the judged sets" in capsys.readouterr().err
+
+
+def test_eval_reports_the_realistic_set_beside_the_others(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["eval"]) == 0
+    out = capsys.readouterr().out
+    for words in ("== independent", "== realistic", "-- realistic by kind of profile --",
+                  "partial (1-3 fields)", "hindi/marathi text", "contradictory",
+                  "skipped (invalid under current validation): ", "realistic set NDCG@5",
+                  "rule out in the ranker's top five: "):
+        assert words in out
+
+
+def test_eval_skips_realistic_profiles_that_validation_refuses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from matching.judged import SET_FILES, default_directory
+
+    for file in SET_FILES.values():
+        (tmp_path / file).write_text((default_directory() / file).read_text(encoding="utf-8"),
+                                     encoding="utf-8")
+    # 200,000 kg stays over the limit after DESIGN §4's amendment to 100,000 kg.
+    (tmp_path / "judged_realistic.yaml").write_text(
+        "set: realistic\nprofiles:\n"
+        "  - {id: R1, state_group: north, profile: {pincode: '302001', sector: handicrafts,\n"
+        "     needs: [international_shipping]}, relevance: {dnk: 2}, why: {dnk: export centre}}\n"
+        "  - {id: R2, state_group: north, profile: {pincode: '302001', sector: handicrafts,\n"
+        "     typical_weight_kg: 200000}, relevance: {logistics-post: 2},\n"
+        "     why: {logistics-post: freight}}\n",
+        encoding="utf-8",
+    )
+    assert main(["eval", "--data", str(tmp_path), "--details"]) == 0
+    out = capsys.readouterr().out
+    assert "== realistic (1 profiles) ==" in out
+    assert "skipped (invalid under current validation): 1" in out
+    assert "  R2: typical_weight_kg" in out
+    assert "realistic set NDCG@5" in out
+    assert "(1 skipped as invalid)" in out

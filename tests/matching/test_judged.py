@@ -79,3 +79,49 @@ def test_bad_files_are_refused_with_every_problem(tmp_path: Path) -> None:
     assert "state_group 'mars'" in text
     assert "unknown offering id 'nope'" in text
     assert "without a reason" in text
+
+
+def test_avoided_offerings_and_tags_are_checked(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "set: bad\nprofiles:\n"
+        "  - {id: X1, state_group: north, profile: {}, tags: [hi, klingon],\n"
+        "     relevance: {dnk: 2}, why: {dnk: export centre},\n"
+        "     avoid: {dnk: over the limit, nope: unknown, itps: ''}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(JudgedSetError) as caught:
+        load_set(path, ["dnk", "itps"])
+    text = " | ".join(caught.value.problems)
+    assert "dnk is both graded and avoided" in text
+    assert "unknown offering id 'nope' in 'avoid'" in text
+    assert "itps avoided without a reason" in text
+    assert "tag 'klingon'" in text
+    assert "tag 'hi'" not in text
+
+
+def test_avoided_offerings_and_tags_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "good.yaml"
+    path.write_text(
+        "set: good\nprofiles:\n"
+        "  - {id: X1, state_group: north, tags: [hi-Latn, contradictory],\n"
+        "     profile: {pincode: '302001', sector: other, needs: [life_cover]},\n"
+        "     relevance: {pli: 2}, why: {pli: city life cover}, avoid: {rpli: city address}}\n"
+        "  - {id: X2, state_group: north, profile: {pincode: '302001', sector: other},\n"
+        "     relevance: {pli: 2}, why: {pli: city life cover}}\n",
+        encoding="utf-8",
+    )
+    first, second = load_set(path, ["pli", "rpli"])
+    assert first.avoid == {"rpli": "city address"}
+    assert first.tags == ("hi-Latn", "contradictory")
+    assert (first.partial, first.in_indian_language, first.contradictory) == (True, True, True)
+    # nothing beyond the two required fields, no tags, nothing avoided
+    assert (second.partial, second.in_indian_language, second.contradictory) == (False,) * 3
+    assert (second.avoid, second.tags) == ({}, ())
+
+
+def test_the_default_sets_leave_the_realistic_set_out() -> None:
+    from matching.judged import EVAL_FILES, SET_FILES, load_sets
+
+    assert set(load_sets()) == set(SET_FILES) == {"tuning", "held_aside", "independent"}
+    assert set(EVAL_FILES) == {*SET_FILES, "realistic"}
