@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from catalog import Catalog
 from service.auth import repository as auth_repo
 from service.db import Role
-from service.errors import Forbidden, NotReady, Unauthenticated
+from service.errors import Forbidden, NotReady, OriginNotAllowed, Unauthenticated
 from service.runtime import Runtime, Served
 from service.settings import Settings
 
@@ -122,10 +122,32 @@ async def optional_caller(request: Request, x_api_key: OptionalKey = None) -> Ca
     if caller is None:
         raise Unauthenticated("the X-API-Key is unknown or revoked")
     caller_, origins = caller
+    if caller_.role is Role.WIDGET:
+        _check_widget_origin(request, caller_, origins)
     # The CORS middleware answers browsers from the key's own tenant's allow-list.
     request.state.allowed_origins = origins
     request.state.key_prefix = caller_.prefix
     return caller_
+
+
+def _check_widget_origin(request: Request, caller: Caller, origins: tuple[str, ...]) -> None:
+    """A widget key is published in a web page: it counts only on its tenant's own pages.
+
+    Checked here, where every route (and the ranking fast lane) learns who calls, so that no
+    path takes a widget key from elsewhere. A widget key's roles are checked by ``require`` as
+    any other's: it is refused everywhere but ranking and the catalogue.
+    """
+    origin = request.headers.get("origin")
+    if origin is None:
+        raise OriginNotAllowed(
+            f"widget key {caller.prefix}… works only in a browser on one of tenant "
+            f"{caller.tenant_name}'s allowed origins, and this request names no Origin"
+        )
+    if origin not in origins:
+        raise OriginNotAllowed(
+            f"widget key {caller.prefix}… may not be used from {origin}: it is not one of "
+            f"tenant {caller.tenant_name}'s allowed origins (dakmatch keys origins)"
+        )
 
 
 def _authenticate(
@@ -154,6 +176,11 @@ def require(*roles: Role) -> object:
             raise Unauthenticated("this endpoint needs an X-API-Key header")
         if caller.role not in roles:
             allowed = " or ".join(r.value for r in roles)
+            if caller.role is Role.WIDGET:
+                raise Forbidden(
+                    "a widget key may only rank profiles (POST /v1/recommendations) and read "
+                    f"the catalogue (GET /v1/offerings); this needs a {allowed} key"
+                )
             raise Forbidden(f"a {caller.role.value} key may not do this; it needs {allowed}")
         return caller
 

@@ -55,6 +55,10 @@ class Forbidden(DakMatchError):
     """The key's role may not do this."""
 
 
+class OriginNotAllowed(Forbidden):
+    """A widget key used from a page outside its tenant's allowed origins (or with none)."""
+
+
 class NotFound(DakMatchError):
     """No such resource, or one the caller may not see (tenants never learn others' ids)."""
 
@@ -92,6 +96,7 @@ PROBLEMS: dict[type[DakMatchError], tuple[int, str, str]] = {
     MalformedRequest: (400, "malformed-request", "Malformed request"),
     Unauthenticated: (401, "unauthenticated", "API key missing or not valid"),
     Forbidden: (403, "forbidden", "Not allowed for this role"),
+    OriginNotAllowed: (403, "origin-not-allowed", "Widget key used from an origin not allowed"),
     NotFound: (404, "not-found", "Not found"),
     Conflict: (409, "conflict", "Conflict"),
     PreconditionFailed: (412, "precondition-failed", "Precondition failed"),

@@ -16,6 +16,18 @@ from service.db.base import utcnow
 # enough to tell a live key from a forgotten one.
 _TOUCH_EVERY = dt.timedelta(seconds=60)
 
+# Built-in tenants: officers' and admins' keys belong to the operator, and the public form
+# stores consenting visitors' profiles under ``web``. A partner or widget key of one of them
+# would open what is not a partner's (a partner key of ``web`` would read every visitor).
+OPERATOR_TENANT = "dakmatch"
+WEB_TENANT = "web"
+RESERVED_TENANTS = frozenset({OPERATOR_TENANT, WEB_TENANT})
+_TENANT_ROLES = frozenset({Role.PARTNER, Role.WIDGET})
+
+
+class ReservedTenant(ValueError):
+    """A partner or widget key asked for a built-in tenant."""
+
 
 def get_or_create_tenant(session: Session, name: str) -> Tenant:
     tenant = session.scalars(select(Tenant).where(Tenant.name == name)).first()
@@ -44,7 +56,15 @@ def all_allowed_origins(session: Session) -> set[str]:
 
 
 def create_key(session: Session, role: Role, tenant_name: str) -> tuple[ApiKey, str]:
-    """Store a new key for ``tenant_name`` (created if new); returns the row and the secret."""
+    """Store a new key for ``tenant_name`` (created if new); returns the row and the secret.
+
+    Raises :class:`ReservedTenant` for a partner or widget key of a built-in tenant.
+    """
+    if role in _TENANT_ROLES and tenant_name in RESERVED_TENANTS:
+        raise ReservedTenant(
+            f"tenant {tenant_name!r} is built in ({', '.join(sorted(RESERVED_TENANTS))}): "
+            f"a {role.value} key belongs to a partner's own tenant; choose another name"
+        )
     tenant = get_or_create_tenant(session, tenant_name)
     secret = new_secret(role)
     row = ApiKey(

@@ -7,14 +7,13 @@ import re
 from typing import Any
 
 from service.auth import repository as auth_repo
+from service.auth.repository import OPERATOR_TENANT, ReservedTenant
 from service.cli._errors import fail, friendly_errors
 from service.db import Role, make_engine, make_session_factory
 from service.settings import get_settings
 
 _TENANT = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
-# Officers and admins work for the operator, not for a partner.
-OPERATOR_TENANT = "dakmatch"
 
 
 def register(subparsers: Any) -> None:
@@ -27,7 +26,8 @@ def register(subparsers: Any) -> None:
     create.add_argument("--role", required=True, choices=[r.value for r in Role])
     create.add_argument(
         "--tenant",
-        help=f"tenant (partner) name, e.g. wtc-mumbai; required for partner keys, "
+        help=f"tenant (partner) name, e.g. wtc-mumbai; required for partner and widget keys "
+        f"(not a built-in tenant: {', '.join(sorted(auth_repo.RESERVED_TENANTS))}), "
         f"default '{OPERATOR_TENANT}' for officer and admin keys",
     )
     create.set_defaults(func=_create)
@@ -58,13 +58,17 @@ def _session_factory() -> Any:
 @friendly_errors
 def _create(args: argparse.Namespace) -> int:
     role = Role(args.role)
-    tenant = args.tenant or (None if role is Role.PARTNER else OPERATOR_TENANT)
+    partner_side = role in (Role.PARTNER, Role.WIDGET)
+    tenant = args.tenant or (None if partner_side else OPERATOR_TENANT)
     if tenant is None:
-        return fail("a partner key needs --tenant NAME (the partner it belongs to)")
+        return fail(f"a {role.value} key needs --tenant NAME (the partner it belongs to)")
     if not _TENANT.match(tenant):
         return fail(f"tenant name {tenant!r}: use lower-case letters, digits, '.', '_' or '-'")
     with _session_factory().begin() as session:
-        row, secret = auth_repo.create_key(session, role, tenant)
+        try:
+            row, secret = auth_repo.create_key(session, role, tenant)
+        except ReservedTenant as exc:
+            return fail(str(exc))
         key_id = row.id
     print(f"created {role.value} key #{key_id} for tenant {tenant}; it is shown only once:")
     print(secret)

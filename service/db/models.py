@@ -19,6 +19,9 @@ class Role(enum.StrEnum):
     PARTNER = "partner"
     OFFICER = "officer"
     ADMIN = "admin"
+    # A tenant's key for its public web pages (the widget): ranking and the catalogue only,
+    # and only from the tenant's allowed origins.
+    WIDGET = "widget"
 
 
 class Outcome(enum.StrEnum):

@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service.auth import repository as auth_repo
+from service.auth.repository import WEB_TENANT
 from service.profiles import repository as profiles_repo
 from service.ranking import ValidProfile, rank_profile, validate_profile
 from service.recommendations.schemas import RankingOut
 
-WEB_TENANT = "web"
 RUN_LIMIT = 10
 
 

@@ -165,17 +165,26 @@ def make_profile(**overrides: Any) -> dict[str, Any]:
     return {k: v for k, v in body.items() if v is not None}
 
 
+WIDGET_ORIGIN = "https://shop.acme.example"
+
+
 @dataclass(frozen=True)
 class Keys:
-    """One key per role: two partner tenants, an officer, an admin (secrets for X-API-Key)."""
+    """One key per role: two partner tenants, an officer, an admin and a widget key of the
+    first partner, whose tenant allows ``WIDGET_ORIGIN`` (secrets for X-API-Key)."""
 
     partner: str
     other_partner: str
     officer: str
     admin: str
+    widget: str
 
     def headers(self, role: str | None) -> dict[str, str]:
-        return {} if role is None else {"X-API-Key": getattr(self, role)}
+        """The key's header; a widget key's comes with its tenant's allowed ``Origin``."""
+        if role is None:
+            return {}
+        extra = {"Origin": WIDGET_ORIGIN} if role == "widget" else {}
+        return {"X-API-Key": getattr(self, role), **extra}
 
 
 @pytest.fixture
@@ -188,6 +197,10 @@ def keys(session: Session) -> Keys:
         "other_partner": auth_repo.create_key(session, Role.PARTNER, "globex")[1],
         "officer": auth_repo.create_key(session, Role.OFFICER, "dakmatch")[1],
         "admin": auth_repo.create_key(session, Role.ADMIN, "dakmatch")[1],
+        "widget": auth_repo.create_key(session, Role.WIDGET, "acme")[1],
     }
+    acme = auth_repo.find_tenant(session, "acme")
+    assert acme is not None
+    auth_repo.set_allowed_origins(session, acme, [WIDGET_ORIGIN])
     session.commit()
     return Keys(**made)

@@ -9,25 +9,26 @@ from fastapi.testclient import TestClient
 
 from tests.service.conftest import Keys, make_profile
 
-ROLES = (None, "partner", "officer", "admin")
+ROLES = (None, "partner", "officer", "admin", "widget")
 OK = "ok"
-# endpoint -> expected status for (anonymous, partner, officer, admin)
-MATRIX: dict[str, tuple[int, int, int, int]] = {
-    "GET /healthz": (200, 200, 200, 200),
-    "GET /readyz": (200, 200, 200, 200),
-    "GET /v1/offerings": (200, 200, 200, 200),
-    "GET /v1/offerings/{offering}": (200, 200, 200, 200),
-    "POST /v1/recommendations": (200, 200, 200, 200),
-    "POST /v1/profiles": (401, 201, 201, 403),
-    "GET /v1/profiles": (401, 200, 200, 403),
-    "GET /v1/profiles/{profile}": (401, 200, 200, 403),
-    "PATCH /v1/profiles/{profile}": (401, 200, 200, 403),
-    "DELETE /v1/profiles/{profile}": (401, 204, 204, 403),
-    "GET /v1/profiles/{profile}/recommendations": (401, 200, 200, 403),
-    "GET /v1/profiles/{profile}/runs": (401, 200, 200, 403),
-    "POST /v1/feedback": (401, 201, 201, 403),
-    "PUT /v1/offerings/{offering}": (401, 403, 403, 200),
-    "GET /metrics": (401, 403, 403, 200),
+# endpoint -> expected status for (anonymous, partner, officer, admin, widget); the widget key
+# is sent from its tenant's allowed origin (tests/service/test_widget_keys.py: from elsewhere)
+MATRIX: dict[str, tuple[int, int, int, int, int]] = {
+    "GET /healthz": (200, 200, 200, 200, 200),
+    "GET /readyz": (200, 200, 200, 200, 200),
+    "GET /v1/offerings": (200, 200, 200, 200, 200),
+    "GET /v1/offerings/{offering}": (200, 200, 200, 200, 200),
+    "POST /v1/recommendations": (200, 200, 200, 200, 200),
+    "POST /v1/profiles": (401, 201, 201, 403, 403),
+    "GET /v1/profiles": (401, 200, 200, 403, 403),
+    "GET /v1/profiles/{profile}": (401, 200, 200, 403, 403),
+    "PATCH /v1/profiles/{profile}": (401, 200, 200, 403, 403),
+    "DELETE /v1/profiles/{profile}": (401, 204, 204, 403, 403),
+    "GET /v1/profiles/{profile}/recommendations": (401, 200, 200, 403, 403),
+    "GET /v1/profiles/{profile}/runs": (401, 200, 200, 403, 403),
+    "POST /v1/feedback": (401, 201, 201, 403, 403),
+    "PUT /v1/offerings/{offering}": (401, 403, 403, 200, 403),
+    "GET /metrics": (401, 403, 403, 200, 403),
 }
 CELLS = [
     pytest.param(endpoint, role, expected[i], id=f"{endpoint} as {role or 'anonymous'}")

@@ -77,11 +77,12 @@ def start_servers(tmp: Path, geography: Any) -> Iterator[Live]:
     with sessionmaker(bind=engine).begin() as session:
         catalog_repo.store_catalog(session, load_catalog(), source="browser tests")
         create_user(session, *OFFICER, Role.OFFICER)
-        _, partner_key = auth_repo.create_key(session, Role.PARTNER, "wtc-demo")
+        # Widget keys, as the embed docs say (a page's key is public).
+        _, partner_key = auth_repo.create_key(session, Role.WIDGET, "wtc-demo")
         auth_repo.set_allowed_origins(
             session, auth_repo.get_or_create_tenant(session, "wtc-demo"), [partner_origin]
         )
-        _, foreign_key = auth_repo.create_key(session, Role.PARTNER, "elsewhere")
+        _, foreign_key = auth_repo.create_key(session, Role.WIDGET, "elsewhere")
     engine.dispose()
 
     settings = Settings(database_url=url, catalog_refresh_seconds=0, log_level="WARNING")
