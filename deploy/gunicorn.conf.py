@@ -45,3 +45,14 @@ loglevel = os.environ.get("DAKMATCH_LOG_LEVEL", "info").lower()
 forwarded_allow_ips = os.environ.get("DAKMATCH_TRUSTED_PROXIES", "127.0.0.1,::1")
 # Worker temporary files in memory, not on a possibly slow container layer.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+
+def on_starting(server: object) -> None:
+    """Refuse to start off loopback without a real DAKMATCH_SECRET_KEY (DESIGN §6), as
+    ``dakmatch serve`` does: the published default would let anyone sign an officer's session."""
+    from service.settings import Settings, secret_key_problem
+
+    for address in [bind] if isinstance(bind, str) else list(bind):
+        problem = secret_key_problem(Settings().secret_key, str(address).rsplit(":", 1)[0])
+        if problem is not None:
+            raise SystemExit(f"error: {problem}")

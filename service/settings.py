@@ -6,6 +6,7 @@ Every setting is read from ``DAKMATCH_<NAME>``; the database URL is also read fr
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -14,6 +15,18 @@ from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/dakmatch.db"
+# Signs officer sessions and forms. The default is public (it is in this file), so it is good
+# only on a loopback address; anyone could sign an officer's session cookie with it.
+DEFAULT_SECRET_KEY = "dev-only-change-me"
+MIN_SECRET_LENGTH = 32
+# Every secret this project has published as a default or an example (settings, compose.yaml
+# up to 2026-12, the docs): refused as a real secret even when long enough.
+DOCUMENTED_SECRETS = frozenset(
+    {
+        DEFAULT_SECRET_KEY,
+        "change-me-in-production",
+    }
+)
 
 
 class Settings(BaseSettings):
@@ -60,7 +73,8 @@ class Settings(BaseSettings):
     # How often each process checks for a newer catalogue version (0: only at start-up).
     catalog_refresh_seconds: float = Field(default=30.0, ge=0)
     secret_key: str = Field(
-        default="dev-only-change-me", description="signs web sessions; set it in production"
+        default=DEFAULT_SECRET_KEY,
+        description="signs web sessions; required (32+ characters) on a non-loopback address",
     )
 
     @field_validator("log_level", mode="before")
@@ -71,6 +85,41 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (an address to bind) is reachable only from this machine."""
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name other than localhost: may resolve to anything
+
+
+def secret_key_problem(secret: str, host: str) -> str | None:
+    """Why ``secret`` may not sign sessions on a server bound to ``host`` (None: it may).
+
+    Off loopback the secret must be set, at least ``MIN_SECRET_LENGTH`` characters long and
+    none of the published examples (DESIGN §6).
+    """
+    if is_loopback(host):
+        return None
+    fix = (
+        "set DAKMATCH_SECRET_KEY to a random secret of your own, e.g. the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+    )
+    if secret.strip() in DOCUMENTED_SECRETS:
+        return (
+            f"refusing to serve on {host} with a published example DAKMATCH_SECRET_KEY "
+            f"(anyone could forge an officer's session): {fix}"
+        )
+    if len(secret) < MIN_SECRET_LENGTH:
+        return (
+            f"refusing to serve on {host}: DAKMATCH_SECRET_KEY has {len(secret)} characters, "
+            f"at least {MIN_SECRET_LENGTH} are needed: {fix}"
+        )
+    return None
 
 
 @lru_cache

@@ -7,7 +7,7 @@ from typing import Any
 
 from service.bootstrap import database_has_catalog, load_catalog_file, upgrade_database
 from service.cli._errors import fail, friendly_errors
-from service.settings import get_settings
+from service.settings import get_settings, secret_key_problem
 
 
 def register(subparsers: Any) -> None:
@@ -15,7 +15,12 @@ def register(subparsers: Any) -> None:
         "serve",
         help="upgrade the database, load the catalogue if it has none, serve the API and pages",
     )
-    serve.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
+    serve.add_argument(
+        "--host",
+        default=None,
+        help="address to bind (default 127.0.0.1); any other than loopback needs "
+        "DAKMATCH_SECRET_KEY set to a secret of your own of at least 32 characters",
+    )
     serve.add_argument("--port", type=int, default=None, help="port (default 8000)")
     serve.add_argument(
         "--workers",
@@ -41,6 +46,9 @@ def _serve(args: argparse.Namespace) -> int:
         return fail(f"--port {port} is not a TCP port (1-65535)")
     if not 1 <= args.workers <= 64:
         return fail(f"--workers {args.workers}: give 1 to 64 processes")
+    problem = secret_key_problem(settings.secret_key, host)
+    if problem is not None:
+        return fail(problem)
     configure_logging(settings.log_level)
     upgrade_database(settings)
     if not database_has_catalog(settings):
