@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -19,6 +20,7 @@ from service.deps import CatalogDep, ReadyDep, SessionDep
 from service.errors import InvalidInput
 from service.web import charts, dashboard, i18n
 from service.web.dashboard import DashboardError, Filters
+from service.web.login_guard import BUSY_RETRY_SECONDS, Busy, guard_of
 from service.web.results import present_ranking
 from service.web.security import (
     CsrfError,
@@ -39,6 +41,17 @@ CSV_COLUMNS = (
     "profile_id", "created_at", "tenant", "name", "pincode", "district", "state", "sector",
     "suggestion_1", "suggestion_2", "suggestion_3", "outcomes",
 )  # fmt: skip
+
+
+# A spreadsheet reads a cell starting with one of these as a formula (or, after a tab or
+# carriage return, as one once trimmed): =HYPERLINK(...) in a visitor's name would run on
+# the officer's machine. OWASP "CSV Injection".
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """``cell`` as plain text for a spreadsheet: a leading ``'`` before a formula start."""
+    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
 
 
 def _page(
@@ -118,18 +131,43 @@ def sign_in(
     password: Annotated[str, Form(max_length=1000)] = "",
     csrf_token: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    """Check the password (Argon2) and start a signed session cookie."""
+    """Check the password (Argon2) and start a signed session cookie.
+
+    Throttled per username and per client address, with hashing bounded (``login_guard``):
+    429 or 503 with ``Retry-After`` instead of more password checks.
+    """
     try:
         check_csrf(request, csrf_token)
     except CsrfError:
         return _forbidden(request)
-    user = authenticate(session, username, password)
+    _ = i18n.gettext_for(i18n.choose_language(request))
+    guard = guard_of(request.app.state)
+    buckets = guard.buckets(username, request.client.host if request.client else "unknown")
+    wait = guard.retry_after(buckets)
+    if wait is not None:
+        message = _("Too many failed sign-ins. Try again in {minutes} minutes.")
+        return _refused(request, username, message.format(minutes=math.ceil(wait / 60)), 429, wait)
+    try:
+        with guard.hashing():
+            user = authenticate(session, username, password)
+    except Busy:
+        message = _("Too many sign-ins at once. Try again in a moment.")
+        return _refused(request, username, message, 503, BUSY_RETRY_SECONDS)
     if user is None:
-        _ = i18n.gettext_for(i18n.choose_language(request))
+        guard.failed(buckets)
         context = {"error": _("Wrong username or password."), "username": username}
         return _page(request, "officer/login.html", context, status_code=401)
+    guard.succeeded(buckets[0])
     response = RedirectResponse("/officer", status_code=303)
     start_session(request, response, user.username)
+    return response
+
+
+def _refused(request: Request, username: str, message: str, status: int, wait: int) -> Response:
+    """The sign-in form again with ``message``, answered ``status`` with ``Retry-After``."""
+    context = {"error": message, "username": username}
+    response = _page(request, "officer/login.html", context, status_code=status)
+    response.headers["Retry-After"] = str(wait)
     return response
 
 
@@ -230,13 +268,12 @@ def export_csv(request: Request, session: SessionDep) -> Response:
         top = [str(item.get("offering_id", "")) for item in row.top]
         top += [""] * (3 - len(top))
         p = row.profile
-        writer.writerow(
-            [
-                p.id, p.created_at.isoformat(timespec="seconds"), row.tenant, row.name,
-                p.pincode, p.district, p.state, p.sector, *top,
-                "; ".join(f"{k}={v.value}" for k, v in sorted(row.outcomes.items())),
-            ]
-        )  # fmt: skip
+        cells = [
+            p.id, p.created_at.isoformat(timespec="seconds"), row.tenant, row.name,
+            p.pincode, p.district, p.state, p.sector, *top,
+            "; ".join(f"{k}={v.value}" for k, v in sorted(row.outcomes.items())),
+        ]  # fmt: skip
+        writer.writerow([spreadsheet_safe(str(cell or "")) for cell in cells])
     return Response(
         buffer.getvalue(),
         media_type="text/csv; charset=utf-8",

@@ -18,6 +18,7 @@ from service.runtime import Served
 from service.web import i18n, widget
 from service.web.forms import FormState, read_form
 from service.web.results import present_ranking
+from service.web.security import read_saved_reference, saved_reference
 from service.web.store import store_consenting_profile
 from service.web.templating import render
 
@@ -53,43 +54,61 @@ def _ranked(
 
 
 def _results(
-    request: Request, session: Any, served: Served, state: FormState, *, may_store: bool
+    request: Request, session: Any, served: Served, state: FormState, stored_id: str | None
 ) -> Response:
     payload, valid = _ranked(request, served, state)
     if payload is None:
         return render(request, "form.html", {"form": state}, status_code=422)
-    stored_id = None
-    if may_store and state.consent:
+    if stored_id is None and state.consent:
         stored_id = store_consenting_profile(session, state.profile, valid, payload)
-    query = {k: v for k, v in state.values.items() if v not in ("", [], False)}
-    query = {k: ("yes" if v is True else v) for k, v in query.items()}
     context = {
         "form": state,
         "place": {"district": valid.district, "state": valid.state},
         "ranking": present_ranking(served.catalog, payload, i18n.choose_language(request)),
         "stored_id": stored_id,
+        # The language buttons post the answers again (never in a URL: they hold the name,
+        # GSTIN and the rest); a profile already stored is named by a signed reference.
+        "resubmit": _resubmit(state),
+        "saved": saved_reference(request, stored_id) if stored_id else None,
     }
-    return render(request, "results.html", context, link_query=query)
+    return render(request, "results.html", context)
+
+
+def _resubmit(state: FormState) -> list[tuple[str, str]]:
+    """The entered values as (field, value) pairs for hidden inputs (consent left out)."""
+    pairs: list[tuple[str, str]] = []
+    for name, value in state.values.items():
+        for item in value if isinstance(value, list) else [value]:
+            if item is True:
+                pairs.append((name, "yes"))
+            elif item not in ("", False, None):
+                pairs.append((name, str(item)))
+    return pairs
 
 
 @router.post("/results")
 async def submit_form(request: Request, session: SessionDep, served: ReadyDep) -> Response:
     """Rank the posted profile; errors re-render the form with the entered values.
 
-    The profile is stored (for officers, tenant ``web``) only when the consent box is ticked.
+    The profile is stored (for officers, tenant ``web``) only when the consent box is ticked;
+    a post from the results page's language buttons names it instead (``saved``) and stores
+    nothing again.
     """
-    state = read_form(await request.form())
-    return _results(request, session, served, state, may_store=True)
+    form = await request.form()
+    state = read_form(form)
+    stored_id = read_saved_reference(request, form.get("saved"))
+    if stored_id is not None:
+        state.consent = False
+    return _results(request, session, served, state, stored_id)
 
 
 @router.get("/results")
-def results_page(request: Request, session: SessionDep, served: ReadyDep) -> Response:
-    """The results for a profile given in the query string (language links); stores nothing."""
-    if not request.query_params.get("pincode") and not request.query_params.get("sector"):
-        return RedirectResponse("/", status_code=303)
-    state = read_form(request.query_params)
-    state.consent = False
-    return _results(request, session, served, state, may_store=False)
+def results_page(request: Request) -> Response:
+    """Results are answers to a posted form only: answers in a URL would sit in browser
+    histories and server logs. Anything else goes to the form."""
+    lang = request.query_params.get("lang")
+    target = f"/?lang={lang}" if lang in i18n.LANGUAGES else "/"
+    return RedirectResponse(target, status_code=303)
 
 
 @router.get("/pincode/{pincode}")
@@ -112,7 +131,8 @@ def static_file(name: str) -> Response:
     media = _STATIC_TYPES.get(path.suffix)
     if media is None or path.parent != STATIC_DIR or not path.is_file():
         return JSONResponse({"error": f"no static file {name!r}"}, status_code=404)
-    return FileResponse(path, media_type=media, headers={"Cache-Control": "public, max-age=3600"})
+    headers = {"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"}
+    return FileResponse(path, media_type=media, headers=headers)
 
 
 @router.get("/embed.js")
@@ -122,7 +142,11 @@ def embed_script() -> Response:
     return Response(
         widget.script(),
         media_type="text/javascript",
-        headers={"Cache-Control": "public, max-age=600", "Access-Control-Allow-Origin": "*"},
+        headers={
+            "Cache-Control": "public, max-age=600",
+            "Access-Control-Allow-Origin": "*",
+            "X-Content-Type-Options": "nosniff",
+        },
     )
 
 

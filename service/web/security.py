@@ -19,6 +19,29 @@ SESSION_SECONDS = 8 * 3600
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
+# Every page's scripts and styles are files of this server (static/, embed.js and the style
+# sheet it links), so nothing inline is allowed; forms post only here; no page may be framed
+# (the partner widget is a script in the partner's page, not a frame of ours).
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    )
+)
+PAGE_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+
+
 class CsrfError(Exception):
     """A form post without the token of this browser's CSRF cookie."""
 
@@ -106,3 +129,23 @@ def check_csrf(request: Request, submitted: object) -> None:
         raise CsrfError from exc
     if not hmac.compare_digest(expected, submitted):
         raise CsrfError
+
+
+SAVED_SECONDS = 3600
+
+
+def saved_reference(request: Request, profile_id: str) -> str:
+    """A signed reference to a profile the visitor has just stored (for the results page's
+    language buttons, so that switching language does not store it again)."""
+    return _serializer(request, "saved").dumps(profile_id)
+
+
+def read_saved_reference(request: Request, raw: object) -> str | None:
+    """The profile id of a valid, recent :func:`saved_reference`, else None."""
+    if not isinstance(raw, str) or not raw:
+        return None
+    try:
+        value = _serializer(request, "saved").loads(raw, max_age=SAVED_SECONDS)
+    except BadSignature:
+        return None
+    return value if isinstance(value, str) else None

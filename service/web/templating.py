@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from service.web import i18n
+from service.web.security import PAGE_HEADERS
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 LANG_COOKIE_SECONDS = 365 * 24 * 3600
@@ -40,15 +41,10 @@ def environment() -> Environment:
     return env
 
 
-def language_links(request: Request, query: dict[str, Any] | None = None) -> dict[str, str]:
-    """For each language, this page's URL in it (``query`` replaces the request's own)."""
-    params: list[tuple[str, Any]] = []
-    if query is None:
-        params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
-    else:
-        for key, value in query.items():
-            for item in value if isinstance(value, list) else [value]:
-                params.append((key, item))
+def language_links(request: Request) -> dict[str, str]:
+    """For each language, this page's URL in it (the results page posts instead: its answers
+    never go into a URL)."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
     return {
         code: f"{request.url.path}?{urlencode([*params, ('lang', code)])}"
         for code in i18n.LANGUAGES
@@ -61,9 +57,10 @@ def render(
     context: dict[str, Any] | None = None,
     *,
     status_code: int = 200,
-    link_query: dict[str, Any] | None = None,
 ) -> HTMLResponse:
-    """Render ``template`` in the request's language; remember a language chosen by ``?lang=``."""
+    """Render ``template`` in the request's language; remember a language chosen by ``?lang=``.
+
+    Every page carries the security headers of :data:`PAGE_HEADERS` (CSP, no framing)."""
     lang = i18n.choose_language(request)
     gettext = i18n.gettext_for(lang)
     page = (
@@ -73,13 +70,13 @@ def render(
             {
                 "_": gettext,
                 "lang": lang,
-                "language_links": language_links(request, link_query),
+                "language_links": language_links(request),
                 "request": request,
                 **(context or {}),
             }
         )
     )
-    response = HTMLResponse(page, status_code=status_code)
+    response = HTMLResponse(page, status_code=status_code, headers=PAGE_HEADERS)
     if request.query_params.get("lang") in i18n.LANGUAGES:
         response.set_cookie(
             i18n.COOKIE, lang, max_age=LANG_COOKIE_SECONDS, samesite="lax", path="/"

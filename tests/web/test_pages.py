@@ -6,6 +6,7 @@ import csv
 import io
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -99,11 +100,26 @@ def test_language_switch_is_remembered(web: TestClient) -> None:
     marathi = web.post("/results?lang=mr", data=FORM)
     assert "तुमच्या व्यवसायाला जुळणाऱ्या सेवा" in marathi.text
     assert "हस्तकला" in marathi.text
-    link = re.search(r'href="(/results\?[^"]*lang=en)"', marathi.text)
-    assert link, "the results page links to itself in other languages"
-    english = web.get(link.group(1).replace("&amp;", "&"))
+    # The results page switches language by posting the answers again (not in a link).
+    switch = r'<button type="submit" formaction="/results\?lang=en" lang="en">'
+    assert re.search(switch, marathi.text)
+    english = web.post(
+        "/results?lang=en",
+        content=urlencode(_hidden_fields(marathi.text)),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert english.status_code == 200
     assert "Services that fit your business" in english.text
+
+
+def _hidden_fields(html: str) -> list[tuple[str, str]]:
+    """The hidden inputs of the results page's language form, unescaped."""
+    import html as html_lib
+
+    return [
+        (name, html_lib.unescape(value))
+        for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html)
+    ]
 
 
 def test_pincode_lookup(web: TestClient) -> None:
@@ -184,7 +200,9 @@ def test_widget_script_and_docs(web: TestClient) -> None:
     assert "attachShadow" in script.text
     assert "X-API-Key" in script.text
     docs = web.get("/docs/embed")
-    assert 'data-key="YOUR_PARTNER_KEY"' in docs.text
+    assert 'data-key="YOUR_WIDGET_KEY"' in docs.text
+    assert "--role widget" in docs.text
+    assert "--role partner" not in docs.text
     assert '<script src="/embed.js">' in docs.text
 
 

@@ -1,7 +1,10 @@
 /* DakMatch partner widget.
- * <script src="https://HOST/embed.js" data-key="PARTNER_KEY"></script>
+ * <script src="https://HOST/embed.js" data-key="WIDGET_KEY"></script>  (data-key is optional)
+ * The key is a widget key (dakmatch keys create --role widget), never a partner key: anyone
+ * can read it in the page, and a widget key only ranks, only from the tenant's own origins.
  * Renders a compact profile form and its results in a Shadow DOM (the partner's styles do not
- * reach in, ours do not leak out) and calls POST /v1/recommendations on HOST with the key.
+ * reach in, ours do not leak out; the style sheet is a file, so pages with a Content Security
+ * Policy need no inline styles) and calls POST /v1/recommendations on HOST with the key.
  */
 (function () {
   "use strict";
@@ -18,20 +21,6 @@
   function t(msgid) { return (TEXT && TEXT.strings[msgid]) || msgid; }
   var SECTORS = TEXT ? TEXT.sectors : [];
   var NEEDS = TEXT ? TEXT.needs : [];
-  var STYLE = [
-    ":host{all:initial;display:block;font:16px/1.45 system-ui,sans-serif;color:#1a1a1a}",
-    ".box{border:1px solid #8a8a8a;border-radius:8px;padding:16px;background:#fff;max-width:520px}",
-    "h2{font-size:1.2rem;margin:16px 0 12px}label{display:block;font-weight:600;margin:10px 0 4px}",
-    "input[type=text],select{font:inherit;width:100%;box-sizing:border-box;padding:8px;",
-    "border:1px solid #595959;border-radius:4px}",
-    "fieldset{border:0;padding:0;margin:10px 0}legend{font-weight:600}",
-    ".choice{font-weight:400;display:flex;gap:8px;align-items:center;margin:4px 0}",
-    "button{font:inherit;margin-top:12px;padding:10px 16px;background:#b3001b;color:#fff;",
-    "border:0;border-radius:4px;cursor:pointer}",
-    ":focus-visible{outline:3px solid #1f4fd1;outline-offset:2px}",
-    ".error{color:#a0001a;font-weight:600}ol{padding-left:20px}li{margin:10px 0}",
-    ".meta{color:#4a4a4a;font-size:.9rem}.small{font-size:.85rem;color:#4a4a4a}"
-  ].join("");
 
   var host = document.createElement("div");
   host.setAttribute("lang", TEXT === ALL[lang] ? lang : "en");
@@ -46,8 +35,7 @@
     return node;
   }
 
-  var style = el("style");
-  style.textContent = STYLE;
+  var style = el("link", { rel: "stylesheet", href: base + "/static/embed.css" });
   var box = el("div", { "class": "box" });
   var form = el("form", { novalidate: "" });
   form.appendChild(el("h2", {}, t("Which India Post services fit your business?")));
@@ -120,9 +108,13 @@
     fetch(base + "/v1/recommendations?limit=" + limit, {
       method: "POST", headers: headers, body: JSON.stringify(profile), mode: "cors"
     }).then(function (response) {
-      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      return response.json().then(function (body) {
+        return { ok: response.ok, status: response.status, body: body };
+      });
     }).then(function (answer) {
-      show(answer.ok ? results(answer.body) : problems(answer.body));
+      if (answer.ok) { show(results(answer.body)); return; }
+      if (answer.status === 422) { show(problems(answer.body)); return; }
+      throw new Error(answer.body.detail || "refused");  // e.g. a key not allowed on this page
     }).catch(function () {
       show([el("p", { "class": "error" }, t("DakMatch cannot be reached from this page. Please try again later."))]);
     });
