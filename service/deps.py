@@ -122,12 +122,21 @@ async def optional_caller(request: Request, x_api_key: OptionalKey = None) -> Ca
     if caller is None:
         raise Unauthenticated("the X-API-Key is unknown or revoked")
     caller_, origins = caller
+    if caller_.role in _TENANT_ROLES and caller_.tenant_name in auth_repo.RESERVED_TENANTS:
+        # Made before such keys were refused (`dakmatch keys create`): never honoured.
+        raise Forbidden(
+            f"key {caller_.prefix}… is a {caller_.role.value} key of the built-in tenant "
+            f"{caller_.tenant_name!r}, which no partner may hold; an operator must revoke it"
+        )
     if caller_.role is Role.WIDGET:
         _check_widget_origin(request, caller_, origins)
     # The CORS middleware answers browsers from the key's own tenant's allow-list.
     request.state.allowed_origins = origins
     request.state.key_prefix = caller_.prefix
     return caller_
+
+
+_TENANT_ROLES = frozenset({Role.PARTNER, Role.WIDGET})
 
 
 def _check_widget_origin(request: Request, caller: Caller, origins: tuple[str, ...]) -> None:

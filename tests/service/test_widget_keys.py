@@ -185,3 +185,23 @@ def test_the_migrated_role_check_admits_widget_and_nothing_unknown(session: Any)
         session.execute(insert, {"hash": "a" * 64, "role": "widget", "tenant": tenant.id})
     with pytest.raises(IntegrityError), session.begin_nested():
         session.execute(insert, {"hash": "b" * 64, "role": "superuser", "tenant": tenant.id})
+
+
+@pytest.mark.parametrize("role", [Role.PARTNER, Role.WIDGET])
+def test_a_key_of_a_built_in_tenant_made_before_the_rule_is_refused(
+    client: TestClient, keys: Keys, session: Any, role: Role
+) -> None:
+    """A partner key of tenant `web` (made before create_key refused it) would read every
+    consenting visitor's profile: it is refused on every request."""
+    from service.auth.keys import display_prefix, key_hash, new_secret
+
+    web = auth_repo.get_or_create_tenant(session, "web")
+    auth_repo.set_allowed_origins(session, web, [WIDGET_ORIGIN])
+    secret = new_secret(role)
+    prefix = display_prefix(secret)
+    session.add(ApiKey(key_hash=key_hash(secret), prefix=prefix, role=role, tenant_id=web.id))
+    session.commit()
+    headers = {"X-API-Key": secret, "Origin": WIDGET_ORIGIN}
+    for method, path in (("GET", "/v1/profiles"), ("GET", "/v1/offerings")):
+        body = _problem(client.request(method, path, headers=headers), 403)
+        assert "built-in tenant 'web'" in str(body["detail"])
