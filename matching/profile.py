@@ -11,6 +11,7 @@ from catalog.countries import is_country_code
 from catalog.geo import PincodeError, normalise_pincode
 from catalog.vocab import BusinessType, Need, SalesChannel, Sector, SizeClass
 from matching.identifiers import PAN_SHAPE, UDYAM_SHAPE, gstin_problem
+from matching.safe_text import unsafe_text_errors
 
 CRORE = 10_000_000
 MAX_WEIGHT_KG = 1000.0
@@ -210,6 +211,9 @@ def parse_profile(data: Mapping[str, Any], geography: Any) -> EnterpriseProfile:
     """
     if not isinstance(data, Mapping):
         raise ProfileError([{"field": "profile", "message": "a profile must be a JSON object"}])
+    unsafe = unsafe_text_errors(data)  # before anything else repeats or stores the text
+    if unsafe:
+        raise ProfileError(unsafe)
     problems: list[dict[str, str]] = []
     profile: EnterpriseProfile | None = None
     try:

@@ -66,7 +66,7 @@ def create_app(
         engine = None
         factory = session_factory
         if factory is None:
-            engine = make_engine(settings.database_url)
+            engine = make_engine(settings.database_url, settings.database_timeouts)
             factory = make_session_factory(engine)
         state = runtime if runtime is not None else Runtime()
         if state.geography is None:

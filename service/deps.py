@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import inspect
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalog import Catalog
@@ -25,7 +28,7 @@ async def get_settings_dep(request: Request) -> Settings:
 
 def get_session(request: Request) -> Iterator[Session]:
     """One session per request: committed when the handler returns and before the response is
-    sent (see ``SessionDep``), rolled back on error."""
+    sent (see ``SessionDep`` and :class:`SessionRoute`), rolled back on error."""
     factory: sessionmaker[Session] = request.app.state.session_factory
     with factory() as session:
         try:
@@ -68,6 +71,36 @@ async def get_geography(request: Request) -> Any:
     if geography is None:
         raise NotReady("the post-office geography is not loaded")
     return geography
+
+
+class SessionRoute(APIRoute):
+    """A route whose synchronous handler commits its request session in the handler's own
+    worker thread, as soon as it returns.
+
+    Without it the commit (``get_session``'s exit) comes after FastAPI has validated the
+    response in another worker thread, so the transaction, and on SQLite the one connection
+    of the process, stay held while waiting for a free thread; when every thread of the pool
+    is a request waiting for that connection, nothing moves until the pool timeout (issue 15:
+    parallel writers answered 503). Every router whose handlers use ``SessionDep`` uses it.
+    """
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, _committing(endpoint), **kwargs)
+
+
+def _committing(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    if inspect.iscoroutinefunction(endpoint):
+        return endpoint  # runs on the event loop; get_session's exit commits
+
+    @functools.wraps(endpoint)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        result = endpoint(*args, **kwargs)
+        for value in kwargs.values():
+            if isinstance(value, Session):
+                value.commit()
+        return result
+
+    return run
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]

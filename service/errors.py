@@ -14,7 +14,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import (
+    DisconnectionError,
+    IntegrityError,
+    InterfaceError,
+    InternalError,
+    OperationalError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -121,6 +128,29 @@ _HTTP_TITLES = {
 }
 
 
+# Database errors that say "the database cannot answer now" (down, unreachable, too slow, out
+# of connections, the connection lost): 503 with Retry-After, never 500.
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    OperationalError,
+    InterfaceError,
+    InternalError,
+    DisconnectionError,
+    PoolTimeoutError,
+)
+DATABASE_RETRY_AFTER = "5"
+
+
+def database_unavailable() -> JSONResponse:
+    """The 503 answer to a database that failed (the same from the routes and middleware)."""
+    return problem_response(
+        503,
+        "database-unavailable",
+        "Database unavailable",
+        "the database did not answer; retry shortly",
+        headers={"Retry-After": DATABASE_RETRY_AFTER},
+    )
+
+
 def problem_response(
     status: int,
     slug: str,
@@ -225,13 +255,7 @@ def install(app: FastAPI) -> None:
                 409, "conflict", "Conflict", "the change clashes with stored data; retry"
             )
         log.error("database error: %s", type(exc).__name__)
-        return problem_response(
-            503,
-            "database-unavailable",
-            "Database unavailable",
-            "the database did not answer; retry shortly",
-            headers={"Retry-After": "5"},
-        )
+        return database_unavailable()
 
     async def on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
@@ -243,5 +267,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(IntegrityError, on_database)
-    app.add_exception_handler(OperationalError, on_database)
+    for unavailable in DATABASE_UNAVAILABLE:
+        app.add_exception_handler(unavailable, on_database)
     app.add_exception_handler(Exception, on_unexpected)

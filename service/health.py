@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
-from service.deps import RuntimeDep, SessionDep
+from service.deps import RuntimeDep, SessionRoute
 from service.errors import NotReady
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], route_class=SessionRoute)
 
 
 class Health(BaseModel):
@@ -34,19 +35,27 @@ async def healthz() -> Health:
     response_model=Readiness,
     responses={503: {"description": "database unreachable, no catalogue, or ranker not fitted"}},
 )
-def readyz(runtime: RuntimeDep, session: SessionDep) -> Readiness:
+def readyz(request: Request, runtime: RuntimeDep) -> Readiness:
     """Readiness: the database answers and a ranker is fitted on the served catalogue.
 
-    Answers 503 (problem+json) listing every reason otherwise.
+    The database is asked on every call (``SELECT 1``, bounded by the connect and statement
+    timeouts), so the answer turns ready on the first successful check after an outage rather
+    than at the catalogue watcher's next pass. Answers 503 (problem+json) listing every reason
+    otherwise.
     """
-    problems = runtime.readiness_problems()
+    factory: sessionmaker[Session] = request.app.state.session_factory
     try:
-        session.execute(text("SELECT 1"))
+        with factory() as session:
+            session.execute(text("SELECT 1"))
+        runtime.database_problem = None
     except SQLAlchemyError as exc:
-        problems.insert(0, f"database unreachable ({type(exc).__name__})")
+        runtime.database_problem = f"database unreachable ({type(exc).__name__})"
+    problems = runtime.readiness_problems()
     served = runtime.served
     if problems or served is None or served.ranker is None:
-        raise NotReady("; ".join(problems) or "the ranker is not fitted")
+        raise NotReady(
+            "; ".join(problems) or "the ranker is not fitted", headers={"Retry-After": "5"}
+        )
     return Readiness(
         status="ready",
         catalog_version=served.catalog.version,

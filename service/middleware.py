@@ -1,4 +1,5 @@
-"""ASGI middleware: request id + log + metrics, per-tenant CORS, rate limits, body limits.
+"""ASGI middleware: request id + log + metrics, per-tenant CORS, rate limits, body limits,
+refused text (NUL, lone surrogates).
 
 Rate limit counters live in :mod:`service.ratelimit` (per process, or in Redis).
 
@@ -16,6 +17,7 @@ import uuid
 from typing import Any
 
 import anyio.to_thread
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -24,6 +26,7 @@ from service.errors import problem_response
 from service.metrics import REQUEST_SECONDS, REQUESTS
 from service.ratelimit import make_limiter
 from service.settings import Settings
+from service.text_guard import json_body_problems, refusal, url_problems
 
 log = logging.getLogger("dakmatch.access")
 
@@ -106,6 +109,7 @@ class CorsMiddleware:
     ALLOW_HEADERS = "Content-Type, X-API-Key, Idempotency-Key, If-Match, X-Request-ID"
     EXPOSE_HEADERS = "Location, ETag, Retry-After, X-Request-ID, Idempotent-Replayed"
     CACHE_SECONDS = 30.0
+    RETRY_SECONDS = 5.0  # after a failed reload
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
@@ -121,8 +125,16 @@ class CorsMiddleware:
                 with factory() as session:
                     return auth_repo.all_allowed_origins(session)
 
-            self._known = frozenset(await anyio.to_thread.run_sync(load)) | self.defaults
-            self._loaded_at = time.monotonic()
+            try:
+                self._known = frozenset(await anyio.to_thread.run_sync(load)) | self.defaults
+                self._loaded_at = time.monotonic()
+            except SQLAlchemyError as exc:
+                # The database is down: keep the last known lists (the defaults before the
+                # first load) and try again in a few seconds; the request goes on (a route
+                # that needs the database answers 503 itself, one that does not still works).
+                log.warning("cannot reload the CORS origins: %s", type(exc).__name__)
+                self._known = self._known | self.defaults
+                self._loaded_at = time.monotonic() - self.CACHE_SECONDS + self.RETRY_SECONDS
         return self._known
 
     def forget(self) -> None:
@@ -185,7 +197,8 @@ class CorsMiddleware:
 
 
 class LimitsMiddleware:
-    """Rate limits (429 + Retry-After), body size (413) and JSON content type (415)."""
+    """Rate limits (429 + Retry-After), body size (413), JSON content type (415), and text
+    that cannot be stored in the URL or a JSON body (422, `service.text_guard`)."""
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
@@ -216,6 +229,10 @@ class LimitsMiddleware:
                     headers={"Retry-After": str(wait)},
                 )(scope, receive, send)
                 return
+        refused = url_problems(scope)
+        if refused:
+            await refusal(refused)(scope, receive, send)
+            return
         if scope["method"] not in _BODY_METHODS:
             await self.app(scope, receive, send)
             return
@@ -247,6 +264,10 @@ class LimitsMiddleware:
                 "Unsupported media type",
                 "send the body as JSON with Content-Type: application/json",
             )(scope, receive, send)
+            return
+        refused = json_body_problems(body) if body and api else []
+        if refused:
+            await refusal(refused)(scope, receive, send)
             return
         await self.app(scope, replaying(body, receive), send)
 

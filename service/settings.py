@@ -14,6 +14,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from service.db.engine import Timeouts
+
 DEFAULT_DATABASE_URL = "sqlite:///./data/dakmatch.db"
 # Signs officer sessions and forms. The default is public (it is in this file), so it is good
 # only on a loopback address; anyone could sign an officer's session cookie with it.
@@ -39,6 +41,12 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("DAKMATCH_DATABASE_URL", "DATABASE_URL", "database_url"),
         description="SQLAlchemy URL; an SQLite file under ./data by default",
     )
+    # Bounded waits on the database (seconds): a database that is down or does not answer gives
+    # 503 within about these times instead of a request that hangs. The statement timeout is
+    # PostgreSQL's statement_timeout; on SQLite it is how long a writer waits for its turn.
+    database_connect_timeout: float = Field(default=5.0, gt=0, le=600)
+    database_statement_timeout: float = Field(default=30.0, ge=0, le=86_400)
+    database_pool_timeout: float = Field(default=10.0, gt=0, le=600)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -81,6 +89,14 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @property
+    def database_timeouts(self) -> Timeouts:
+        return Timeouts(
+            connect=self.database_connect_timeout,
+            statement=self.database_statement_timeout,
+            pool=self.database_pool_timeout,
+        )
 
     @property
     def is_sqlite(self) -> bool:

@@ -6,11 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter, status
 
-from service.deps import PartnerOrOfficer, SessionDep
+from service.deps import PartnerOrOfficer, SessionDep, SessionRoute
 from service.feedback.service import record_feedback
 from service.profiles.schemas import FeedbackIn, FeedbackOut
 
-router = APIRouter(prefix="/v1/feedback", tags=["feedback"])
+router = APIRouter(prefix="/v1/feedback", tags=["feedback"], route_class=SessionRoute)
 
 _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 

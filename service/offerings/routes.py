@@ -7,13 +7,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Path, Query, Request, Response, status
 
 from catalog import Category, Status
-from service.deps import Admin, CatalogDep, OptionalCaller, RuntimeDep, SessionDep
+from service.deps import Admin, CatalogDep, OptionalCaller, RuntimeDep, SessionDep, SessionRoute
 from service.errors import NotFound
 from service.offerings.admin import put_offering
 from service.offerings.schemas import OfferingList, OfferingOut
 from service.offerings.service import filter_offerings
 
-router = APIRouter(prefix="/v1/offerings", tags=["offerings"])
+router = APIRouter(prefix="/v1/offerings", tags=["offerings"], route_class=SessionRoute)
 
 _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 

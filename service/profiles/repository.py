@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from service.db import Profile, RecommendationRun, Tenant
 from service.db.base import utcnow
+from service.db.engine import checkpoint_after_commit
 
 
 @dataclass(frozen=True)
@@ -110,8 +111,12 @@ def update_profile(
 
 
 def erase_profile(session: Session, profile_id: str) -> None:
-    """Delete the profile; the database cascades to its runs, their feedback and stored replies."""
+    """Delete the profile; the database cascades to its runs, their feedback and stored replies.
+
+    On SQLite the WAL is emptied once this commits, so no older copy of the rows stays there.
+    """
     session.execute(delete(Profile).where(Profile.id == profile_id))
+    checkpoint_after_commit(session.connection())
 
 
 def add_run(

@@ -8,13 +8,13 @@ from fastapi import APIRouter, Body, Header, Path, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from catalog import Sector
-from service.deps import GeographyDep, PartnerOrOfficer, ReadyDep, SessionDep
+from service.deps import GeographyDep, PartnerOrOfficer, ReadyDep, SessionDep, SessionRoute
 from service.examples import PATCH_EXAMPLES, PROFILE_EXAMPLES
 from service.profiles import service
 from service.profiles.schemas import ProfileOut, ProfilePage, RunSummary
 from service.recommendations.schemas import RankingOut
 
-router = APIRouter(prefix="/v1/profiles", tags=["profiles"])
+router = APIRouter(prefix="/v1/profiles", tags=["profiles"], route_class=SessionRoute)
 
 _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 _ERRORS: dict[int | str, dict[str, Any]] = {

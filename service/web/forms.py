@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from catalog.countries import country_codes, country_name
+from matching.safe_text import text_problem, without_unsafe
 from service.web.i18n import COMMON_DESTINATIONS
 
 TEXT_FIELDS = ("name", "pincode", "products", "udyam_number", "gstin", "iec")
@@ -94,15 +95,24 @@ def read_form(form: Any) -> FormState:
     values, profile = state.values, state.profile
     for name in (*TEXT_FIELDS, *CHOICE_FIELDS):
         text = str(form.get(name) or "").strip()
+        if text_problem(text) is not None:
+            state.add_error(name, UNSTORABLE)
+            values[name] = without_unsafe(text)
+            continue
         values[name] = text
         if text:
             profile[name] = text.replace(" ", "") if name == "pincode" else text
+    for name in (*LIST_FIELDS, "destinations"):
+        if any(text_problem(str(v)) is not None for v in form.getlist(name)):
+            state.add_error(name, UNSTORABLE)
     for name in LIST_FIELDS:
         chosen = [str(v) for v in form.getlist(name) if str(v).strip()]
+        chosen = [v for v in chosen if text_problem(v) is None]
         values[name] = chosen
         if chosen:
             profile[name] = chosen
-    codes, unknown = destinations_from(str(v) for v in form.getlist("destinations"))
+    raw_destinations = [str(v) for v in form.getlist("destinations")]
+    codes, unknown = destinations_from(v for v in raw_destinations if text_problem(v) is None)
     values["destinations"] = codes + unknown
     if codes:
         profile["destinations"] = codes
@@ -164,7 +174,9 @@ _FRIENDLY: dict[str, tuple[tuple[str, str], ...]] = {
     "sales_channels": (("", "Tick only the listed places where you sell."),),
     "needs": (("", "Tick only the listed needs."),),
 }
-_OWN = frozenset({"Enter a number, e.g. 12", "Enter a whole number"})
+# Text that cannot be stored (a NUL character; see matching.safe_text), in any field.
+UNSTORABLE = "Remove the invisible control character or broken symbol from this field."
+_OWN = frozenset({"Enter a number, e.g. 12", "Enter a whole number", UNSTORABLE})
 
 
 def _friendly(name: str, message: str) -> tuple[str, bool]:

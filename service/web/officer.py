@@ -16,8 +16,9 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from service import audit
-from service.deps import CatalogDep, ReadyDep, SessionDep
+from service.deps import CatalogDep, ReadyDep, SessionDep, SessionRoute
 from service.errors import InvalidInput
+from service.text_guard import FormText
 from service.web import charts, dashboard, i18n
 from service.web.dashboard import DashboardError, Filters
 from service.web.login_guard import BUSY_RETRY_SECONDS, Busy, guard_of
@@ -35,7 +36,7 @@ from service.web.store import store_new_run
 from service.web.templating import render
 from service.web.users import active_user, authenticate
 
-router = APIRouter(prefix="/officer", include_in_schema=False)
+router = APIRouter(prefix="/officer", include_in_schema=False, route_class=SessionRoute)
 
 CSV_COLUMNS = (
     "profile_id", "created_at", "tenant", "name", "pincode", "district", "state", "sector",
@@ -127,8 +128,8 @@ def officer_home(request: Request, session: SessionDep) -> Response:
 def sign_in(
     request: Request,
     session: SessionDep,
-    username: Annotated[str, Form(max_length=100)] = "",
-    password: Annotated[str, Form(max_length=1000)] = "",
+    username: Annotated[FormText, Form(max_length=100)] = "",
+    password: Annotated[FormText, Form(max_length=1000)] = "",
     csrf_token: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Check the password (Argon2) and start a signed session cookie.
@@ -210,9 +211,9 @@ def record_outcome(
     request: Request,
     profile_id: str,
     session: SessionDep,
-    run_id: Annotated[str, Form(max_length=36)] = "",
-    offering_id: Annotated[str, Form(max_length=60)] = "",
-    outcome: Annotated[str, Form(max_length=16)] = "",
+    run_id: Annotated[FormText, Form(max_length=36)] = "",
+    offering_id: Annotated[FormText, Form(max_length=60)] = "",
+    outcome: Annotated[FormText, Form(max_length=16)] = "",
     csrf_token: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Store what the enterprise did with one suggestion (feedback on the stored run)."""

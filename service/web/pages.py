@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
 from catalog.geo import PincodeError
-from service.deps import GeographyDep, ReadyDep, SessionDep
+from service.deps import GeographyDep, ReadyDep, SessionDep, SessionRoute
 from service.errors import InvalidInput
 from service.ranking import rank_profile, validate_profile
 from service.runtime import Served
@@ -22,7 +23,7 @@ from service.web.security import read_saved_reference, saved_reference
 from service.web.store import store_consenting_profile
 from service.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=SessionRoute)
 
 STATIC_DIR = Path(__file__).parent / "static"
 _STATIC_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
@@ -99,7 +100,13 @@ async def submit_form(request: Request, session: SessionDep, served: ReadyDep) -
     stored_id = read_saved_reference(request, form.get("saved"))
     if stored_id is not None:
         state.consent = False
-    return _results(request, session, served, state, stored_id)
+
+    def answer() -> Response:  # ranking and storing block: a worker thread, not the event loop
+        response = _results(request, session, served, state, stored_id)
+        session.commit()  # in this thread, before waiting for another (see SessionRoute)
+        return response
+
+    return await run_in_threadpool(answer)
 
 
 @router.get("/results")

@@ -32,7 +32,7 @@ def _used_msgids() -> set[str]:
     found.update(f for choices in forms._FRIENDLY.values() for _, f in choices)
     found.update(NEXT_STEPS.values())
     found.update(widget.STRINGS)
-    found.update(("Enter a number, e.g. 12", "Enter a whole number"))
+    found.update(forms._OWN)
     return found
 
 
