@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from service.db import Base, make_engine
+from service.db.engine import Timeouts
 from service.settings import get_settings
 
 config = context.config
@@ -45,7 +46,7 @@ def run_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = make_engine(_url())
+    engine = make_engine(_url(), Timeouts(statement=0))  # a migration may take long
     try:
         with engine.connect() as conn:
             _configure(conn)
