@@ -180,3 +180,19 @@ def test_a_line_with_the_wrong_number_of_fields_is_a_rejected_row(
     ]
     assert errors[0]["reason"] == "line has 5 fields, the header 4"
     assert summary.rows == 5
+
+
+def test_a_nul_character_in_a_row_is_a_rejected_row_naming_its_field(
+    model: Model, tmp_path: Path
+) -> None:
+    source = _write(
+        tmp_path / "in.csv",
+        [ROWS[0], "n1,302001,handicrafts,scarves\x00 call 9876543210,,,1,,false"],
+    )
+    output = tmp_path / "out.csv"
+    summary = run_batch(model, source, output, k=3, progress=False)
+    errors = _errors(default_errors_path(output))
+    assert [(e["row"], e["id"], e["field"]) for e in errors] == [("2", "n1", "products")]
+    assert "NUL" in errors[0]["reason"]
+    assert "9876543210" not in default_errors_path(output).read_text(encoding="utf-8")
+    assert summary.ranked_profiles == 1
