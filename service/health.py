@@ -8,10 +8,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.deps import RuntimeDep, SessionRoute
+from service.deps import RuntimeDep
 from service.errors import NotReady
 
-router = APIRouter(tags=["health"], route_class=SessionRoute)
+router = APIRouter(tags=["health"])
 
 
 class Health(BaseModel):
