@@ -115,7 +115,9 @@ def create_app(
     app.include_router(feedback_router)
     app.include_router(web_router)  # HTML pages: form, results, officer dashboard, widget
 
-    @app.get("/metrics", tags=["health"], response_class=Response)
+    @app.get(
+        "/metrics", tags=["health"], response_class=Response, operation_id="health-metrics"
+    )
     def prometheus_metrics(_caller: Admin) -> Response:
         """Prometheus metrics (admin keys): requests and latency per route, ranking latency,
         the served catalogue version."""

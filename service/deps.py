@@ -8,9 +8,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request, Security
 from fastapi.concurrency import run_in_threadpool
 from fastapi.routing import APIRoute
+from fastapi.security import APIKeyHeader
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalog import Catalog
@@ -132,14 +133,19 @@ class Caller:
         return self.role is Role.OFFICER
 
 
-OptionalKey = Annotated[
-    str | None,
-    Header(
-        alias="X-API-Key",
-        max_length=200,
-        description="API key; optional on this endpoint",
-    ),
-]
+# The key scheme of the OpenAPI document ("ApiKey"): every operation that reads a key declares
+# it through this dependency. ``auto_error=False``: a missing key is not an error here; the role
+# checks below answer 401/403 as problem+json, and anonymous endpoints let the caller through.
+# service/openapi.py marks the operations that need no key as such.
+API_KEY_HEADER = APIKeyHeader(
+    name="X-API-Key",
+    scheme_name="ApiKey",
+    description="A key made with `dakmatch keys create`; its role decides what it may do.",
+    auto_error=False,
+)
+OptionalKey = Annotated[str | None, Security(API_KEY_HEADER)]
+# Keys are made 40-odd characters long; a longer header is no key (refused without hashing).
+_MAX_KEY_LENGTH = 200
 
 
 async def optional_caller(request: Request, x_api_key: OptionalKey = None) -> Caller | None:
@@ -150,6 +156,8 @@ async def optional_caller(request: Request, x_api_key: OptionalKey = None) -> Ca
     """
     if x_api_key is None:
         return None
+    if len(x_api_key) > _MAX_KEY_LENGTH:
+        raise Unauthenticated("the X-API-Key is unknown or revoked")
     factory: sessionmaker[Session] = request.app.state.session_factory
     caller = await run_in_threadpool(_authenticate, factory, x_api_key)
     if caller is None:
@@ -210,14 +218,17 @@ def _authenticate(
         return caller, tuple(tenant.allowed_origins or ())
 
 
-def require(*roles: Role) -> object:
+class RoleCheck:
     """A dependency admitting only keys of ``roles`` (401 without a key, 403 for other roles)."""
 
-    async def dependency(caller: Annotated[Caller | None, Depends(optional_caller)]) -> Caller:
+    def __init__(self, *roles: Role) -> None:
+        self.roles = roles
+
+    async def __call__(self, caller: Annotated[Caller | None, Depends(optional_caller)]) -> Caller:
         if caller is None:
             raise Unauthenticated("this endpoint needs an X-API-Key header")
-        if caller.role not in roles:
-            allowed = " or ".join(r.value for r in roles)
+        if caller.role not in self.roles:
+            allowed = " or ".join(r.value for r in self.roles)
             if caller.role is Role.WIDGET:
                 raise Forbidden(
                     "a widget key may only rank profiles (POST /v1/recommendations) and read "
@@ -226,7 +237,11 @@ def require(*roles: Role) -> object:
             raise Forbidden(f"a {caller.role.value} key may not do this; it needs {allowed}")
         return caller
 
-    return Depends(dependency)
+
+def require(*roles: Role) -> object:
+    """A :class:`RoleCheck` of ``roles``, declared as a security dependency whose scopes are the
+    roles: the OpenAPI document lists them on the operation's ``ApiKey`` requirement."""
+    return Security(RoleCheck(*roles), scopes=[r.value for r in roles])
 
 
 OptionalCaller = Annotated[Caller | None, Depends(optional_caller)]

@@ -24,7 +24,7 @@ class Readiness(BaseModel):
     model_version: str
 
 
-@router.get("/healthz", response_model=Health)
+@router.get("/healthz", response_model=Health, operation_id="health-live")
 async def healthz() -> Health:
     """Liveness: the process answers. Touches neither the database nor the ranker."""
     return Health(status="ok")
@@ -33,6 +33,7 @@ async def healthz() -> Health:
 @router.get(
     "/readyz",
     response_model=Readiness,
+    operation_id="health-ready",
     responses={503: {"description": "database unreachable, no catalogue, or ranker not fitted"}},
 )
 def readyz(request: Request, runtime: RuntimeDep) -> Readiness:

@@ -1,4 +1,9 @@
-"""The OpenAPI document partners generate clients from: problem+json errors, the profile schema."""
+"""The OpenAPI document partners generate clients from.
+
+FastAPI writes it from the routes; this module adds what a client generator needs and FastAPI
+cannot know: problem+json errors, the profile schema of the bodies read as raw JSON, and, per
+operation, whether the ``X-API-Key`` scheme is required, optional or not read at all.
+"""
 
 from __future__ import annotations
 
@@ -9,25 +14,46 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, Field
 
 from matching import EnterpriseProfile
+from service.deps import API_KEY_HEADER
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 # Operations whose body is an enterprise profile (DESIGN §4).
 PROFILE_BODIES = {("/v1/recommendations", "post"), ("/v1/profiles", "post")}
 
 
+SCHEME = API_KEY_HEADER.scheme_name
+# OpenAPI's way of saying "anonymous, or with a key": an empty requirement is one alternative.
+KEY_OPTIONAL: list[dict[str, list[str]]] = [{}, {SCHEME: []}]
+
+
 class FieldError(BaseModel):
-    field: str = Field(examples=["pincode"])
-    message: str = Field(examples=["PIN code 99999 is malformed: it must be 6 digits"])
+    """One field of a request that is not valid, and why."""
+
+    field: str = Field(
+        description="the field's name, dotted for nested fields (`body` for the whole body)",
+        examples=["pincode"],
+    )
+    message: str = Field(
+        description="what is wrong with it, in English",
+        examples=["PIN code 99999 is malformed: it must be 6 digits"],
+    )
 
 
 class Problem(BaseModel):
     """An RFC 9457 problem document; `errors` lists the fields of a validation error."""
 
-    type: str = Field(examples=["https://dakmatch.example/problems/validation-error"])
-    title: str = Field(examples=["Validation failed"])
-    status: int = Field(examples=[422])
-    detail: str = Field(examples=["the profile is not valid"])
-    errors: list[FieldError] | None = None
+    type: str = Field(
+        description="a URI naming the kind of problem; stable, so clients can branch on it",
+        examples=["https://dakmatch.example/problems/validation-error"],
+    )
+    title: str = Field(description="a short summary of the kind of problem",
+                       examples=["Validation failed"])
+    status: int = Field(description="the HTTP status code", examples=[422])
+    detail: str = Field(description="what went wrong with this request",
+                        examples=["the profile is not valid"])
+    errors: list[FieldError] | None = Field(
+        default=None, description="for validation errors (400, 422): each field that failed"
+    )
 
 
 def _profile_schema(components: dict[str, Any]) -> dict[str, str]:
@@ -38,8 +64,38 @@ def _profile_schema(components: dict[str, Any]) -> dict[str, str]:
     return {"$ref": "#/components/schemas/EnterpriseProfile"}
 
 
+def _declare_keys(spec: dict[str, Any]) -> None:
+    """Give every operation a ``security`` entry and say in its description which keys it takes.
+
+    FastAPI lists ``ApiKey`` on every operation that reads the key, with the roles that
+    :func:`service.deps.require` demands as its scopes (OpenAPI 3.1 allows role names there for
+    API keys); an operation that reads the key without demanding a role is open to anonymous
+    callers, which OpenAPI says with an empty alternative.
+    """
+    for operation in _operations(spec):
+        requirement = operation.get("security", [])
+        roles = sorted({role for option in requirement for role in option.get(SCHEME, [])})
+        if roles:
+            sentence = f"Needs an `X-API-Key` of role {' or '.join(roles)}."
+        elif requirement:
+            operation["security"] = KEY_OPTIONAL
+            sentence = (
+                "Open to anonymous callers; an `X-API-Key` that is sent must be valid (a widget "
+                "key, only from its tenant's allowed origins)."
+            )
+        else:
+            operation["security"] = []
+            sentence = "Needs no key."
+        operation["description"] = f"{operation.get('description', '').rstrip()}\n\n{sentence}"
+
+
+def _operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    return [operation for methods in spec["paths"].values() for operation in methods.values()]
+
+
 def build_openapi(app: FastAPI) -> dict[str, Any]:
-    """FastAPI's document, with every 4xx/5xx answer described as problem+json."""
+    """FastAPI's document, with every 4xx/5xx answer described as problem+json and every
+    operation's key requirement."""
     if app.openapi_schema is not None:
         return app.openapi_schema
     spec = get_openapi(
@@ -49,9 +105,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     schemas = components.setdefault("schemas", {})
     schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
     schemas["FieldError"] = schemas["Problem"].pop("$defs")["FieldError"]
-    components["securitySchemes"] = {
-        "ApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}
-    }
+    _declare_keys(spec)
     profile_ref = _profile_schema(schemas)
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():

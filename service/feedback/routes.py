@@ -19,6 +19,7 @@ _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=FeedbackOut,
+    operation_id="feedback-create",
     responses={
         404: {"description": "no such run, or one the caller may not see", **_PROBLEM},
         422: {"description": "invalid body, or an offering the run did not list", **_PROBLEM},

@@ -18,7 +18,7 @@ router = APIRouter(prefix="/v1/offerings", tags=["offerings"], route_class=Sessi
 _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 
 
-@router.get("", response_model=OfferingList)
+@router.get("", response_model=OfferingList, operation_id="offerings-list")
 def list_offerings(
     _caller: OptionalCaller,
     catalog: CatalogDep,
@@ -45,6 +45,7 @@ def list_offerings(
 @router.get(
     "/{offering_id}",
     response_model=OfferingOut,
+    operation_id="offerings-get",
     responses={404: {"description": "no offering with this id", **_PROBLEM}},
 )
 def get_offering(
@@ -62,6 +63,7 @@ def get_offering(
 @router.put(
     "/{offering_id}",
     response_model=OfferingOut,
+    operation_id="offerings-put",
     responses={
         201: {"description": "a new offering was added", "model": OfferingOut},
         401: {"description": "no or unknown X-API-Key", **_PROBLEM},

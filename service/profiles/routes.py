@@ -39,6 +39,7 @@ Limit = Annotated[int, Query(ge=1, le=50, description="how many recommendations 
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=ProfileOut,
+    operation_id="profiles-create",
     responses={**_ERRORS, 422: {"description": "invalid profile, field by field", **_PROBLEM}},
 )
 def create_profile(
@@ -70,7 +71,7 @@ def create_profile(
     return created.profile
 
 
-@router.get("", response_model=ProfilePage, responses=_ERRORS)
+@router.get("", response_model=ProfilePage, operation_id="profiles-list", responses=_ERRORS)
 def list_profiles(
     caller: PartnerOrOfficer,
     session: SessionDep,
@@ -95,7 +96,12 @@ def list_profiles(
     )
 
 
-@router.get("/{profile_id}", response_model=ProfileOut, responses={**_ERRORS, **_NOT_FOUND})
+@router.get(
+    "/{profile_id}",
+    response_model=ProfileOut,
+    operation_id="profiles-get",
+    responses={**_ERRORS, **_NOT_FOUND},
+)
 def read_profile(
     caller: PartnerOrOfficer, session: SessionDep, profile_id: ProfileId, response: Response
 ) -> ProfileOut:
@@ -108,6 +114,7 @@ def read_profile(
 @router.patch(
     "/{profile_id}",
     response_model=ProfileOut,
+    operation_id="profiles-update",
     responses={
         **_ERRORS,
         **_NOT_FOUND,
@@ -141,6 +148,7 @@ def patch_profile(
     "/{profile_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
+    operation_id="profiles-delete",
     responses={**_ERRORS, **_NOT_FOUND},
 )
 def erase_profile(caller: PartnerOrOfficer, session: SessionDep, profile_id: ProfileId) -> None:
@@ -151,6 +159,7 @@ def erase_profile(caller: PartnerOrOfficer, session: SessionDep, profile_id: Pro
 @router.get(
     "/{profile_id}/recommendations",
     response_model=RankingOut,
+    operation_id="profiles-rank",
     responses={**_ERRORS, **_NOT_FOUND, 503: {"description": "ranker not ready", **_PROBLEM}},
 )
 def recommend_stored(
@@ -165,7 +174,10 @@ def recommend_stored(
 
 
 @router.get(
-    "/{profile_id}/runs", response_model=list[RunSummary], responses={**_ERRORS, **_NOT_FOUND}
+    "/{profile_id}/runs",
+    response_model=list[RunSummary],
+    operation_id="profiles-list-runs",
+    responses={**_ERRORS, **_NOT_FOUND},
 )
 def list_runs(
     caller: PartnerOrOfficer, session: SessionDep, profile_id: ProfileId

@@ -20,6 +20,7 @@ _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 @router.post(
     "",
     response_model=RankingOut,
+    operation_id="recommendations-create",
     responses={
         422: {"description": "invalid profile, field by field", **_PROBLEM},
         503: {"description": "ranker not ready", **_PROBLEM},

@@ -1,0 +1,80 @@
+"""The OpenAPI document as a client generator reads it: ids, key requirements, described fields."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+# FastAPI's default ids join the function name, the path and the method with underscores
+# (`recommend_v1_recommendations_post`); ours are `<tag>-<verb>` in kebab case.
+OPERATION_ID = re.compile(r"^[a-z]+(?:-[a-z]+)+$")
+
+
+@pytest.fixture
+def spec(client: TestClient) -> dict[str, Any]:
+    document: dict[str, Any] = client.get("/openapi.json").json()
+    return document
+
+
+def _operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (method, path, operation)
+        for path, methods in spec["paths"].items()
+        for method, operation in methods.items()
+    ]
+
+
+def test_every_operation_has_a_stable_unique_id(spec: dict[str, Any]) -> None:
+    ids = [operation.get("operationId", "") for _, _, operation in _operations(spec)]
+    assert all(OPERATION_ID.match(i) for i in ids), ids
+    assert len(set(ids)) == len(ids)
+    named = {(m, p): o["operationId"] for m, p, o in _operations(spec)}
+    assert named[("post", "/v1/recommendations")] == "recommendations-create"
+    assert named[("get", "/v1/profiles/{profile_id}")] == "profiles-get"
+
+
+def test_every_operation_has_a_summary_and_a_description(spec: dict[str, Any]) -> None:
+    for method, path, operation in _operations(spec):
+        assert operation.get("summary"), (method, path)
+        assert operation.get("description"), (method, path)
+
+
+def test_every_operation_declares_its_key_requirement(spec: dict[str, Any]) -> None:
+    scheme = spec["components"]["securitySchemes"]["ApiKey"]
+    assert scheme == {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-API-Key",
+        "description": scheme["description"],
+    }
+    security = {(m, p): o["security"] for m, p, o in _operations(spec)}
+    # Anonymous callers may rank and read the catalogue: the key is one of two alternatives.
+    assert security[("post", "/v1/recommendations")] == [{}, {"ApiKey": []}]
+    assert security[("get", "/v1/offerings")] == [{}, {"ApiKey": []}]
+    # The probes read no key at all.
+    assert security[("get", "/healthz")] == []
+    # The roles a key needs are the requirement's scopes (OpenAPI 3.1 allows them for API keys).
+    assert security[("get", "/v1/profiles")] == [{"ApiKey": ["partner", "officer"]}]
+    assert security[("put", "/v1/offerings/{offering_id}")] == [{"ApiKey": ["admin"]}]
+    assert security[("get", "/metrics")] == [{"ApiKey": ["admin"]}]
+    for method, path, operation in _operations(spec):
+        assert "X-API-Key" not in {p["name"] for p in operation.get("parameters", [])}, path
+        sentence = operation["description"].rsplit("\n", 1)[-1]
+        assert "key" in sentence.lower(), (method, path, sentence)
+
+
+def test_the_document_matches_what_the_server_does_without_a_key(
+    client: TestClient, spec: dict[str, Any]
+) -> None:
+    """An operation documented as needing a key answers 401 without one; the others do not."""
+    for method, path, operation in _operations(spec):
+        url = path.replace("{profile_id}", "00000000-0000-0000-0000-000000000000").replace(
+            "{offering_id}", "dnk"
+        )
+        body = {} if "requestBody" in operation else None
+        response = client.request(method, url, json=body)
+        needs_key = {} not in operation["security"] and operation["security"] != []
+        assert (response.status_code == 401) == needs_key, (method, path, response.status_code)
