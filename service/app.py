@@ -29,7 +29,6 @@ from service.offerings.routes import router as offerings_router
 from service.openapi import build_openapi
 from service.profiles.routes import router as profiles_router
 from service.recommendations.batcher import RankingBatcher
-from service.recommendations.fast_lane import RecommendationsFastLane
 from service.recommendations.routes import router as recommendations_router
 from service.runtime import Runtime, load_geography
 from service.settings import Settings, get_settings
@@ -125,8 +124,7 @@ def create_app(
         return Response(body, media_type=content_type)
 
     # Added innermost first: requests pass ProxyHeaders -> Observability -> CORS -> Limits ->
-    # the ranking fast lane (which passes all but the common ranking requests on) -> routes.
-    app.add_middleware(RecommendationsFastLane)
+    # routes.
     app.add_middleware(LimitsMiddleware, settings=settings)
     app.add_middleware(CorsMiddleware, settings=settings)
     app.add_middleware(ObservabilityMiddleware)
