@@ -11,10 +11,6 @@ FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONDONTWRITEBYTECODE=1
-# gcc and libc headers only to compile the explanation modules (matching/native.py); the
-# runtime stage copies the compiled libraries, not the compiler.
-RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev \
-    && rm -rf /var/lib/apt/lists/*
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /src
@@ -30,9 +26,7 @@ COPY catalog ./catalog
 COPY matching ./matching
 COPY service ./service
 COPY migrations ./migrations
-# mypy (its mypyc) is needed only for the build: the compiled modules carry their runtime.
-RUN pip install --no-deps . && pip install "mypy>=1.10" && dakmatch native build \
-    && pip uninstall -y mypy && python -m compileall -q /opt/venv
+RUN pip install --no-deps . && python -m compileall -q /opt/venv
 
 FROM python:3.11-slim AS runtime
 ENV PATH=/opt/venv/bin:$PATH \

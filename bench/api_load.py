@@ -276,25 +276,11 @@ def _wrk(
     return Result(name, rps, p50, p99, total, errors, cpu_s, wall_s)
 
 
-def _explanations(log_path: Path) -> str:
-    """Which explanation modules the server's processes use, from their start-up log lines."""
-    said = set()
-    for line in log_path.read_text(encoding="utf-8", errors="replace").splitlines():
-        try:
-            message = str(json.loads(line).get("msg", ""))
-        except (ValueError, AttributeError):
-            continue
-        if message.startswith("explanations: "):
-            said.add(message.removeprefix("explanations: ").split(" (")[0])
-    return " and ".join(sorted(said)) or "not logged"
-
-
 def _serve_and_measure(
     args: argparse.Namespace, workers: int
-) -> tuple[list[list[Result]], list[str], str]:
+) -> tuple[list[list[Result]], list[str]]:
     """Start a server with ``workers`` processes, measure both endpoints in turns (one list
-    per round), stop it; also the command prefix wrk ran under and which explanation modules
-    the server used."""
+    per round), stop it; also the command prefix wrk ran under."""
     dakmatch = Path(sys.executable).parent / "dakmatch"
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
@@ -340,7 +326,7 @@ def _serve_and_measure(
             seconds = max(1, round(args.duration / args.rounds))
             rounds = [[_wrk(name, url, lua, args, seconds, server.pid, prefix)
                        for name, url, lua in targets] for _ in range(args.rounds)]
-            return rounds, prefix, _explanations(log_path)
+            return rounds, prefix
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -361,13 +347,12 @@ def _combined(results: list[Result]) -> Result:
 
 def _report(
     args: argparse.Namespace, workers: int, rounds: list[list[Result]], prefix: list[str],
-    explanations: str,
 ) -> list[Result]:
     print(
         f"\n{args.connections} concurrent clients, {len(rounds)} rounds of "
         f"{rounds[0][0].wall_s:.0f} s per endpoint, {workers} uvicorn process(es), wrk with "
         f"{args.threads} threads on the same machine ({os.cpu_count()} logical CPUs; wrk on "
-        f"{'CPUs ' + prefix[-1] if prefix else 'any CPU'}); explanations {explanations}"
+        f"{'CPUs ' + prefix[-1] if prefix else 'any CPU'})"
     )
     for number, (rec, health) in enumerate(rounds, 1):
         print(f"  round {number}: recommendations {rec.requests_per_second:.0f} req/s, "

@@ -41,7 +41,7 @@ import sklearn  # noqa: E402
 from bench.synthetic_profiles import synthetic_profiles  # noqa: E402
 from catalog import Catalog, Geography, catalog_from_document, load_catalog  # noqa: E402
 from catalog.vocab import STATES  # noqa: E402
-from matching import EnterpriseProfile, Ranker, native, parse_profile  # noqa: E402
+from matching import EnterpriseProfile, Ranker, parse_profile  # noqa: E402
 from matching.judged import load_sets  # noqa: E402
 
 
@@ -196,8 +196,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  load       {os.getloadavg()[0]:.2f} (1-minute average at the end of the run)")
     print(f"  Python     {platform.python_version()}  numpy {np.__version__}  "
           f"pandas {pd.__version__}  scikit-learn {sklearn.__version__}")
-    print(f"  matching   explanations {'compiled (mypyc)' if native.active() else 'pure Python'}"
-          " (matching/native.py; DAKMATCH_NATIVE=0 for pure Python)")
     print(f"  reference  np.dot of two 44-vectors {dot_us:.2f} us; empty Python call "
           f"{call_us:.3f} us")
     print()

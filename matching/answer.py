@@ -32,13 +32,7 @@ from matching.explain import (
 from matching.features import F64, HELD_REQUIREMENTS, I64, Bool, OfferingTable
 from matching.places import PlaceIndex
 from matching.profile import EnterpriseProfile
-from matching.result import (
-    NotEligible,
-    Ranking,
-    Recommendation,
-    RecommendedPlace,
-    field_values,
-)
+from matching.result import NotEligible, Ranking, Recommendation, RecommendedPlace
 from matching.signals import SIGNALS, Signals
 
 NOT_ELIGIBLE_MAX = 50  # excluded offerings listed per ranking (all of them on the real one)
@@ -207,9 +201,6 @@ class Explainer:
                                                          **worded)),
             ))
         return tuple(out)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return type(self), field_values(self)  # see field_values
 
 
 def _silent(notes: OfferingNotes, facts: ProfileFacts) -> None:

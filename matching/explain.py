@@ -11,14 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 from catalog.countries import country_name
 from catalog.schema import Offering
 from catalog.vocab import Need, SalesChannel, Sector
 from matching.features import _CHANNEL_INDEX, CHANNELS, NEEDS, OfferingTable
 from matching.profile import EnterpriseProfile
-from matching.result import field_values
 
 MIN_CONTRIBUTION = 0.015  # weighted signal value below which a signal is not worth a sentence
 MAX_SIGNAL_REASONS = 4  # strongest signals stated; caveats and conditions always follow
@@ -152,9 +150,6 @@ class OfferingNotes:
             general="a general fit: it serves "
             + ", ".join(need_words(f) for f in offering.features[:3]),
         )
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return type(self), field_values(self)  # see field_values
 
 
 class ProfileFacts:

@@ -21,7 +21,7 @@ from catalog.geo import HEAD_POST_OFFICE_NOTE, haversine_km
 from catalog.schema import Offering, Place
 from catalog.vocab import LocationKind
 from matching.features import F64
-from matching.result import RecommendedPlace, field_values
+from matching.result import RecommendedPlace
 
 I64 = npt.NDArray[np.int64]
 
@@ -153,9 +153,6 @@ class PlaceIndex:
             f"nearest head post office: {hpo.name}, {km:g} km away (it stands in for the "
             "nearest export centre: ask there which DNK serves you)",
         )
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return type(self), field_values(self)  # see field_values
 
 
 def _fixed_places(offerings: Sequence[Offering]) -> tuple[I64, I64, F64, F64]:

@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
-
-
-def field_values(instance: Any) -> tuple[Any, ...]:
-    """A dataclass instance's field values in order: what its ``__reduce__`` passes to the
-    constructor. Compiled (``matching.native``), a frozen dataclass cannot be unpickled field by
-    field (its ``__setattr__`` refuses), so the frozen dataclasses that travel (a fitted
-    ranker to batch workers, rankings) are pickled as a constructor call."""
-    return tuple([getattr(instance, f.name) for f in fields(instance)])
 
 
 @dataclass(frozen=True)
@@ -22,9 +14,6 @@ class RecommendedPlace:
     pincode: str | None
     distance_km: float | None
     note: str | None = None
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return type(self), field_values(self)  # see field_values
 
 
 @dataclass(frozen=True)
@@ -42,9 +31,6 @@ class Recommendation:
     location: RecommendedPlace | None
     next_step: str | None = None
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return type(self), field_values(self)  # see field_values
-
 
 @dataclass(frozen=True)
 class NotEligible:
@@ -52,9 +38,6 @@ class NotEligible:
 
     offering_id: str
     reasons: tuple[str, ...]
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return type(self), field_values(self)  # see field_values
 
 
 @dataclass(frozen=True)
@@ -64,9 +47,6 @@ class Ranking:
     recommendations: tuple[Recommendation, ...]
     not_eligible: tuple[NotEligible, ...]
     model_version: str = ""
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return type(self), field_values(self)  # see field_values
 
 
 def _place(place: RecommendedPlace | None) -> dict[str, Any] | None:

@@ -15,14 +15,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from matching import native
 from service import errors, health, metrics
 from service.cpu import claim_cpu
 from service.db import make_engine, make_session_factory
 from service.deps import Admin
 from service.feedback.routes import router as feedback_router
 from service.logs import configure_logging
-from service.metrics import EXPLANATIONS_COMPILED
 from service.middleware import CorsMiddleware, LimitsMiddleware, ObservabilityMiddleware
 from service.offerings import repository as catalog_repo
 from service.offerings.routes import router as offerings_router
@@ -78,10 +76,6 @@ def create_app(
         batcher = RankingBatcher(settings.ranking_threads, settings.ranking_queue)
         batcher.start()
         app.state.ranking_batcher = batcher
-        compiled = native.active()
-        EXPLANATIONS_COMPILED.set(int(compiled))
-        log.info("explanations: %s", "compiled (matching/native.py)" if compiled
-                 else "pure Python (no build of the current sources, or DAKMATCH_NATIVE=0)")
         if runtime is None:
             _freeze_start_up_objects()
             if settings.pin_cpu:

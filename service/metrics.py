@@ -29,12 +29,6 @@ CATALOG_INFO = Gauge(
     ("version", "offerings"),
 )
 
-EXPLANATIONS_COMPILED = Gauge(
-    "dakmatch_explanations_compiled",
-    "1 when this process writes explanations with the mypyc-compiled modules "
-    "(matching/native.py), 0 when with the pure-Python ones",
-)
-
 
 def set_catalog_version(version: str, offerings: int) -> None:
     """Expose only the catalogue now served."""

@@ -19,7 +19,6 @@ _COMMAND_MODULES = {
     "db": "service.cli.db_cmd",
     "eval": "service.cli.eval_cmd",
     "keys": "service.cli.keys_cmd",
-    "native": "service.cli.native_cmd",
     "rank": "service.cli.rank_cmd",
     "serve": "service.cli.serve_cmd",
     "users": "service.cli.users_cmd",

@@ -11,7 +11,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from matching import native
 from service.auth import repository as auth_repo
 from service.logs import JsonFormatter
 from tests.service.conftest import Keys, make_profile
@@ -129,8 +128,6 @@ def test_metrics_per_route_template(client: TestClient, keys: Keys) -> None:
     listing = client.get("/v1/offerings").json()
     version, count = listing["catalog_version"], listing["count"]
     assert f'dakmatch_catalog_info{{offerings="{count}",version="{version}"}} 1.0' in text
-    compiled = "1.0" if native.active() else "0.0"
-    assert f"dakmatch_explanations_compiled {compiled}" in text
 
 
 def test_logs_are_json_with_request_id_and_no_personal_data(
