@@ -15,6 +15,10 @@ highest).
 
     python bench/api_load.py [--duration 15] [--rounds 3] [--connections 16] [--workers 1 2]
 
+Each server process is pinned to a CPU of its own and wrk to the CPUs left over (``taskset``,
+as a deployment sets it: deploy/gunicorn.conf.py with ``GUNICORN_PIN_WORKERS=1``); ``--no-pin``
+leaves placement to the OS.
+
 Rate limits are switched off for the run (they would answer 429 to a load generator); request
 logging stays on at the default level, as in production.
 """
@@ -40,7 +44,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from service.examples import PROFILE_EXAMPLE  # noqa: E402 - after the path set-up
-from service.settings import Settings  # noqa: E402
 
 # Several different enterprises, so the figure is not one profile's (and nothing can be cached).
 PROFILES = [
@@ -145,59 +148,52 @@ def _tree_cpu_seconds(root: int) -> float:
     return sum(times.get(pid, 0.0) for pid in tree)
 
 
-def _claimed_cpus(root: int) -> set[int]:
-    """The CPUs that ``root`` or its child processes keep to (those confined to fewer than all
-    the CPUs this script may use; children found through Linux /proc)."""
-    usable = os.sched_getaffinity(0)
-    pids = [root]
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            ppid = re.search(r"^PPid:\s+(\d+)", status.read_text(), re.M)
-        except OSError:
-            continue
-        if ppid is not None and int(ppid.group(1)) == root:
-            pids.append(int(status.parent.name))
-    claimed: set[int] = set()
-    for pid in pids:
-        try:
-            cpus = os.sched_getaffinity(pid)
-        except OSError:  # the process ended meanwhile
-            continue
-        if cpus < usable:
-            claimed |= cpus
-    return claimed
-
-
-def _settled_cpus(root: int, workers: int, timeout: float = 60.0) -> set[int]:
-    """The CPUs the server's processes hold once each has claimed one (``_claimed_cpus``).
-
-    ``/readyz`` is answered by whichever process is up first: with several, the others may
-    not have claimed a CPU yet, and wrk would be put on a CPU one of them takes a moment
-    later. Waits until as many CPUs are held as there are processes (at most the usable CPUs;
-    none when the server does not pin: ``DAKMATCH_PIN_CPU=false``, or a single usable CPU),
-    at most ``timeout`` seconds (another DakMatch server on the machine may hold some)."""
-    usable = len(os.sched_getaffinity(0))
-    if not Settings().pin_cpu or usable < 2:  # the server's own settings, from the environment
-        return _claimed_cpus(root)
-    want = min(workers, usable)
+def _serving_processes(server: int, workers: int, timeout: float = 60.0) -> list[int]:
+    """The processes that serve: the server itself with one worker, else its ``workers``
+    worker processes (uvicorn's supervisor starts them; multiprocessing's resource tracker,
+    also a child, is left out). Waits until that many exist (Linux /proc)."""
+    if workers == 1:
+        return [server]
     deadline = time.monotonic() + timeout
-    claimed = _claimed_cpus(root)
-    while len(claimed) < want and time.monotonic() < deadline:
+    while True:
+        found = []
+        for status in Path("/proc").glob("[0-9]*/status"):
+            try:
+                ppid = re.search(r"^PPid:\s+(\d+)", status.read_text(), re.M)
+                command = (status.parent / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if ppid is not None and int(ppid.group(1)) == server \
+                    and b"resource_tracker" not in command:
+                found.append(int(status.parent.name))
+        if len(found) >= workers or time.monotonic() > deadline:
+            return sorted(found)
         time.sleep(0.2)
-        claimed = _claimed_cpus(root)
-    return claimed
 
 
-def _keep_off(server_cpus: set[int]) -> list[str]:
-    """``taskset`` for wrk onto the CPUs the server keeps off (none left: no prefix).
+def _place(server: int, workers: int) -> tuple[list[str], str]:
+    """Pin each serving process (all its threads) to a CPU of its own, as a deployer does
+    (deploy/gunicorn.conf.py with ``GUNICORN_PIN_WORKERS=1``, or ``taskset``); wrk goes on the
+    CPUs left over, or anywhere when none is. The command prefix for wrk and a description.
 
-    A serving process holds one CPU (``DAKMATCH_PIN_CPU``); left to the scheduler, wrk's
-    threads sometimes shared it, and the server's CPU per request rose by a third for the rest
-    of the run (both endpoints, unevenly), which made the ratio jump between runs."""
-    rest = sorted(os.sched_getaffinity(0) - server_cpus)
-    if not rest or shutil.which("taskset") is None:
-        return []
-    return ["taskset", "-c", ",".join(map(str, rest))]
+    One process's event loop and ranking thread take turns holding the interpreter; left to
+    the scheduler they sit on different CPUs and every hand-over wakes the other one. Left to
+    the scheduler, wrk's threads also sometimes shared the server's CPU for a whole run, which
+    made the ratio jump between runs."""
+    usable = sorted(os.sched_getaffinity(0))
+    if len(usable) < 2 or shutil.which("taskset") is None:
+        return [], "no pinning (a single usable CPU or no taskset)"
+    placed = []
+    for pid, cpu in zip(_serving_processes(server, workers), usable, strict=False):
+        subprocess.run(["taskset", "-a", "-p", "-c", str(cpu), str(pid)], check=True,
+                       capture_output=True)
+        placed.append(cpu)
+    rest = [cpu for cpu in usable if cpu not in placed]
+    where = f"server process(es) on CPU {', '.join(map(str, placed))}"
+    if not rest:
+        return [], where + "; wrk on any CPU"
+    cpus = ",".join(map(str, rest))
+    return ["taskset", "-c", cpus], where + f"; wrk on CPU {cpus}"
 
 
 def _free_port() -> int:
@@ -278,9 +274,9 @@ def _wrk(
 
 def _serve_and_measure(
     args: argparse.Namespace, workers: int
-) -> tuple[list[list[Result]], list[str]]:
+) -> tuple[list[list[Result]], str]:
     """Start a server with ``workers`` processes, measure both endpoints in turns (one list
-    per round), stop it; also the command prefix wrk ran under."""
+    per round), stop it; also where the server and wrk ran."""
     dakmatch = Path(sys.executable).parent / "dakmatch"
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
@@ -314,7 +310,8 @@ def _serve_and_measure(
         )
         try:
             _wait_ready(base, 180, server, log_path)
-            prefix = _keep_off(_settled_cpus(server.pid, workers))
+            prefix, where = ([], "placement left to the OS (--no-pin)") if args.no_pin \
+                else _place(server.pid, workers)
             for profile in PROFILES:
                 _check_post(base, json.dumps(profile).encode())
             targets = [
@@ -326,7 +323,7 @@ def _serve_and_measure(
             seconds = max(1, round(args.duration / args.rounds))
             rounds = [[_wrk(name, url, lua, args, seconds, server.pid, prefix)
                        for name, url, lua in targets] for _ in range(args.rounds)]
-            return rounds, prefix
+            return rounds, where
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -346,13 +343,13 @@ def _combined(results: list[Result]) -> Result:
 
 
 def _report(
-    args: argparse.Namespace, workers: int, rounds: list[list[Result]], prefix: list[str],
+    args: argparse.Namespace, workers: int, rounds: list[list[Result]], where: str,
 ) -> list[Result]:
     print(
         f"\n{args.connections} concurrent clients, {len(rounds)} rounds of "
         f"{rounds[0][0].wall_s:.0f} s per endpoint, {workers} uvicorn process(es), wrk with "
-        f"{args.threads} threads on the same machine ({os.cpu_count()} logical CPUs; wrk on "
-        f"{'CPUs ' + prefix[-1] if prefix else 'any CPU'})"
+        f"{args.threads} threads on the same machine ({os.cpu_count()} logical CPUs; "
+        f"{where})"
     )
     for number, (rec, health) in enumerate(rounds, 1):
         print(f"  round {number}: recommendations {rec.requests_per_second:.0f} req/s, "
@@ -385,6 +382,9 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2],
                         help="server processes; one server (and one table) per value")
+    parser.add_argument("--no-pin", action="store_true",
+                        help="leave the server's and wrk's placement to the OS (by default each "
+                        "server process gets a CPU of its own and wrk the CPUs left over)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("error: wrk is not installed (Debian: apt-get install -y wrk)", file=sys.stderr)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from typing import Any
 
 _port = os.environ.get("DAKMATCH_PORT", "8000")
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{_port}")
@@ -56,3 +57,28 @@ def on_starting(server: object) -> None:
         problem = secret_key_problem(Settings().secret_key, str(address).rsplit(":", 1)[0])
         if problem is not None:
             raise SystemExit(f"error: {problem}")
+
+
+# CPU placement is the deployer's choice and off by default. GUNICORN_PIN_WORKERS=1 keeps each
+# worker (every thread of it) on a CPU of its own while free CPUs remain; workers beyond the
+# CPUs, and every worker without the variable, are placed by the operating system. A worker's
+# event loop and its ranking thread take turns holding the interpreter; on one CPU they do not
+# wake a second one at each hand-over (bench/RESULTS.md measures it). Pin only where this server
+# has the machine (or its container's CPU set) to itself: two pinned servers would share CPUs.
+pin_workers = os.environ.get("GUNICORN_PIN_WORKERS", "").strip().lower() in {"1", "true", "yes"}
+
+
+def pre_fork(server: Any, worker: Any) -> None:
+    """In the arbiter, before each worker starts: choose its CPU (one no live worker holds)."""
+    worker.cpu = None
+    if pin_workers and hasattr(os, "sched_setaffinity"):
+        held = {getattr(w, "cpu", None) for w in server.WORKERS.values()}
+        free = [cpu for cpu in sorted(os.sched_getaffinity(0)) if cpu not in held]
+        worker.cpu = free[0] if free else None
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    """In the new worker, before the app is loaded (its threads inherit the CPU)."""
+    if worker.cpu is not None:
+        os.sched_setaffinity(0, {worker.cpu})
+        server.log.info("worker %s pinned to CPU %s", worker.pid, worker.cpu)

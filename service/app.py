@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from service import errors, health, metrics
-from service.cpu import claim_cpu
 from service.db import make_engine, make_session_factory
 from service.deps import Admin
 from service.feedback.routes import router as feedback_router
@@ -78,8 +77,6 @@ def create_app(
         app.state.ranking_batcher = batcher
         if runtime is None:
             _freeze_start_up_objects()
-            if settings.pin_cpu:
-                claim_cpu()
         watcher = None
         if settings.catalog_refresh_seconds > 0:
             watcher = asyncio.create_task(_watch_catalog(app, settings.catalog_refresh_seconds))

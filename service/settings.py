@@ -75,9 +75,6 @@ class Settings(BaseSettings):
     ranking_threads: int = Field(default=1, ge=1, le=64)
     # Rankings that may wait per process; more are answered 503 with Retry-After.
     ranking_queue: int = Field(default=256, ge=1, le=100_000)
-    # A serving process confines its threads to one CPU that no other DakMatch process on the
-    # machine holds (see ``service.cpu``); false leaves the placement to the operating system.
-    pin_cpu: bool = True
     # How often each process checks for a newer catalogue version (0: only at start-up).
     catalog_refresh_seconds: float = Field(default=30.0, ge=0)
     secret_key: str = Field(

@@ -108,36 +108,98 @@ def test_compose_has_postgres_a_separate_migrate_step_and_the_app() -> None:
     assert "@db:5432/" in app["environment"]["DATABASE_URL"]
 
 
-@pytest.mark.slow
-def test_gunicorn_settings_serve_with_workers_and_stop_gracefully(tmp_path: Path) -> None:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DAKMATCH_")}
-    env.update(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'app.db'}",
-        DAKMATCH_PORT=str(port),
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-        WEB_CONCURRENCY="2",
-        DAKMATCH_LOG_LEVEL="WARNING",
-    )
-    config = str(ROOT / "deploy" / "gunicorn.conf.py")
-    command = [sys.executable, "-m", "gunicorn", "--config", config, "service.app:create_app()"]
-    log = (tmp_path / "gunicorn.log").open("wb")
-    server = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
-    try:
+class Gunicorn:
+    """``gunicorn -c deploy/gunicorn.conf.py`` with two workers on a fresh SQLite file."""
+
+    def __init__(self, tmp_path: Path, **extra_env: str) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DAKMATCH_", "GUNICORN_"))}
+        env.update(
+            DATABASE_URL=f"sqlite:///{tmp_path / 'app.db'}",
+            DAKMATCH_PORT=str(self.port),
+            GUNICORN_BIND=f"127.0.0.1:{self.port}",
+            WEB_CONCURRENCY="2",
+            DAKMATCH_LOG_LEVEL="WARNING",
+            **extra_env,
+        )
+        self.log_path = tmp_path / "gunicorn.log"
+        config = str(ROOT / "deploy" / "gunicorn.conf.py")
+        command = [sys.executable, "-m", "gunicorn", "--config", config,
+                   "service.app:create_app()"]
+        self._log = self.log_path.open("wb")
+        self.process = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=self._log,
+                                        stderr=subprocess.STDOUT)
+
+    def wait_healthy(self) -> None:
         deadline = time.monotonic() + 90
         while True:
-            assert server.poll() is None, (tmp_path / "gunicorn.log").read_text()
+            assert self.process.poll() is None, self.log_path.read_text()
             try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
-                    break
+                if httpx.get(f"{self.base}/healthz", timeout=2).status_code == 200:
+                    return
             except httpx.HTTPError:
                 pass
-            assert time.monotonic() < deadline, (tmp_path / "gunicorn.log").read_text()
+            assert time.monotonic() < deadline, self.log_path.read_text()
             time.sleep(0.3)
-        assert len(psutil.Process(server.pid).children()) == 2
-        server.send_signal(signal.SIGTERM)
-        assert server.wait(timeout=40) == 0
+
+    def workers(self) -> list[psutil.Process]:
+        return psutil.Process(self.process.pid).children()
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=40)
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self._log.close()
+
+
+@pytest.mark.slow
+def test_gunicorn_settings_serve_with_workers_and_stop_gracefully(tmp_path: Path) -> None:
+    server = Gunicorn(tmp_path)
+    try:
+        server.wait_healthy()
+        workers = server.workers()
+        assert len(workers) == 2
+        # No CPU pinning unless the deployer asks for it (GUNICORN_PIN_WORKERS).
+        usable = sorted(os.sched_getaffinity(0))
+        assert all(w.cpu_affinity() == usable for w in workers)
+        assert server.stop() == 0
     finally:
-        if server.poll() is None:
-            server.kill()
-        log.close()
+        server.close()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two usable CPUs")
+def test_gunicorn_pins_each_worker_to_a_cpu_of_its_own_when_asked(tmp_path: Path) -> None:
+    server = Gunicorn(tmp_path, GUNICORN_PIN_WORKERS="1")
+    try:
+        server.wait_healthy()
+        workers = server.workers()
+        assert len(workers) == 2
+        deadline = time.monotonic() + 90
+        # Both workers started (the event loop and the ranking thread at least).
+        while any(len(w.threads()) < 2 for w in workers):
+            assert time.monotonic() < deadline, server.log_path.read_text()
+            time.sleep(0.3)
+        cpus = []
+        for worker in workers:
+            placed = {tuple(os.sched_getaffinity(t.id)) for t in worker.threads()}
+            assert len(placed) == 1, placed  # every thread of the worker on the same CPU
+            cpus.append(placed.pop())
+        assert sorted(cpus) == [(c,) for c in sorted(os.sched_getaffinity(0))[:2]]
+        # A worker that dies is replaced on the CPU it freed.
+        freed = workers[0].cpu_affinity()
+        workers[0].kill()
+        old = {w.pid for w in workers}
+        while not (new := [w for w in server.workers() if w.pid not in old]) or (
+            new[0].cpu_affinity() != freed
+        ):
+            assert time.monotonic() < deadline, server.log_path.read_text()
+            time.sleep(0.3)
+        assert server.stop() == 0
+    finally:
+        server.close()

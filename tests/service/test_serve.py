@@ -64,15 +64,14 @@ def test_serve_migrates_loads_and_answers(tmp_path: Path) -> None:
     server, base, log = _serve(tmp_path)
     try:
         _wait_ready(base, server, log)
-        if len(os.sched_getaffinity(0)) >= 2:  # the serving process keeps to one CPU
-            allowed = {
-                line.split(":", 1)[1].strip()
-                for task in Path(f"/proc/{server.pid}/task").iterdir()
-                for line in (task / "status").read_text().splitlines()
-                if line.startswith("Cpus_allowed_list")
-            }
-            assert len(allowed) == 1, allowed
-            assert allowed.pop().isdigit()
+        # CPU placement is the deployer's (deploy/gunicorn.conf.py): the app leaves it alone.
+        threads = [int(task.name) for task in Path(f"/proc/{server.pid}/task").iterdir()]
+        assert len(threads) > 1  # the event loop and the ranking thread at least
+        for thread in threads:
+            try:
+                assert os.sched_getaffinity(thread) == os.sched_getaffinity(0)
+            except ProcessLookupError:  # a thread that ended meanwhile
+                continue
         status, listing = _get(base + "/v1/offerings?category=export_facilitation")
         assert status == 200
         assert {"dnk", "ibc-mumbai"} <= {o["id"] for o in listing["offerings"]}  # type: ignore[attr-defined, index]
