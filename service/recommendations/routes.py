@@ -1,14 +1,23 @@
-"""``POST /v1/recommendations``: rank a profile without storing anything."""
+"""``POST /v1/recommendations``: rank a profile without storing anything.
+
+Ranking requests are the API's volume, and FastAPI's validation of declared parameters (the
+body, the query, the key header) cost the event loop about as much as the rest of the route
+(bench/RESULTS.md). So the route declares none: it reads the raw body (``Request.body()`` and
+orjson), the ``limit`` and the key itself, and leaves validating the profile to
+``matching.parse_profile`` in the ranking thread. The parameters and the body are documented
+in the OpenAPI document through ``openapi_extra``. It is still the one route of this path:
+dependencies and middleware of the app and the router apply to it as to any other.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import orjson
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from service.deps import ReadyForAnyone
+from service.deps import ready_for_anyone
 from service.errors import InvalidInput, MalformedRequest
 from service.examples import PROFILE_EXAMPLES
 from service.recommendations.batcher import RankingBatcher
@@ -16,22 +25,53 @@ from service.recommendations.schemas import RankingOut
 
 router = APIRouter(prefix="/v1/recommendations", tags=["recommendations"])
 
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 50
+_KEY_HEADER = "x-api-key"
+
 _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 
-# The body is read by the route itself (see ``recommend``), so FastAPI does not document it:
-# it is declared here. service/openapi.py points its schema at the EnterpriseProfile schema.
-_PROFILE_BODY: dict[str, Any] = {
+# What FastAPI would document for declared parameters; service/openapi.py points the body's
+# schema at the EnterpriseProfile schema.
+_OPENAPI: dict[str, Any] = {
+    "parameters": [
+        {
+            "name": "limit",
+            "in": "query",
+            "required": False,
+            "description": "how many recommendations",
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT,
+                       "default": DEFAULT_LIMIT, "title": "Limit"},
+        },
+        {
+            "name": "X-API-Key",
+            "in": "header",
+            "required": False,
+            "description": "API key; optional on this endpoint",
+            "schema": {"type": "string", "maxLength": 200, "title": "X-API-Key"},
+        },
+    ],
     "requestBody": {
         "required": True,
         "description": "an enterprise profile (DESIGN §4); unknown fields are refused",
-        "content": {
-            "application/json": {
-                "schema": {"type": "object"},
-                "examples": PROFILE_EXAMPLES,
-            }
-        },
-    }
+        "content": {"application/json": {"schema": {"type": "object"},
+                                         "examples": PROFILE_EXAMPLES}},
+    },
 }
+
+
+def limit_of(request: Request) -> int:
+    """The ``limit`` query parameter (default 10); 422 unless a whole number from 1 to 50."""
+    raw = request.query_params.get("limit")
+    if raw is None:
+        return DEFAULT_LIMIT
+    if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_LIMIT):
+        raise InvalidInput(
+            "1 field(s) not valid",
+            errors=[{"field": "limit",
+                     "message": f"must be a whole number from 1 to {MAX_LIMIT}"}],
+        )
+    return int(raw)
 
 
 def profile_object(body: bytes) -> dict[str, Any]:
@@ -61,25 +101,22 @@ def profile_object(body: bytes) -> dict[str, Any]:
     operation_id="recommendations-create",
     responses={
         400: {"description": "the body is not JSON", **_PROBLEM},
-        422: {"description": "invalid profile, field by field", **_PROBLEM},
+        422: {"description": "invalid profile or limit, field by field", **_PROBLEM},
         503: {"description": "ranker not ready", **_PROBLEM},
     },
-    openapi_extra=_PROFILE_BODY,
+    openapi_extra=_OPENAPI,
 )
-async def recommend(
-    served: ReadyForAnyone,
-    request: Request,
-    limit: Annotated[int, Query(ge=1, le=50, description="how many recommendations")] = 10,
-) -> Response:
+async def recommend(request: Request) -> Response:
     """Rank the offerings for a profile; nothing is stored. Open to anonymous callers.
 
     Each recommendation carries its score, reasons, prerequisites and where to go; offerings
     ruled out by hard limits are listed under `not_eligible` with the reason.
     """
-    # The body is read here rather than declared as a parameter: the profile is validated
-    # once, by matching.parse_profile in the ranking thread (batched with whatever else is
-    # waiting), not a second time by FastAPI on the event loop.
+    # A key that is sent must be valid (401) before "not ready" (503), as on every route.
+    served = await ready_for_anyone(request, request.headers.get(_KEY_HEADER))
+    limit = limit_of(request)
     data = profile_object(await request.body())
+    # Validation and ranking run in a ranking thread, batched with whatever else is waiting.
     batcher: RankingBatcher = request.app.state.ranking_batcher
     body = await batcher.rank(served, data, limit)
     return Response(body, media_type="application/json")
