@@ -183,7 +183,7 @@ _TENANT_ROLES = frozenset({Role.PARTNER, Role.WIDGET})
 def _check_widget_origin(request: Request, caller: Caller, origins: tuple[str, ...]) -> None:
     """A widget key is published in a web page: it counts only on its tenant's own pages.
 
-    Checked here, where every route (and the ranking fast lane) learns who calls, so that no
+    Checked here, where every route learns who calls, so that no
     path takes a widget key from elsewhere. A widget key's roles are checked by ``require`` as
     any other's: it is refused everywhere but ranking and the catalogue.
     """

@@ -18,8 +18,8 @@ from tests.service.conftest import WIDGET_ORIGIN, Keys, make_profile
 
 ELSEWHERE = "https://evil.example"
 
-# The common shape (?limit=N only) and one the ranking fast lane leaves to the route: the
-# widget check holds on both paths.
+# The common shape (?limit=N only) and a repeated limit (the last one counts): the widget
+# check holds on both.
 RANKING_PATHS = ["/v1/recommendations?limit=3", "/v1/recommendations?limit=3&limit=4"]
 
 
