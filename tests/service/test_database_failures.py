@@ -59,7 +59,6 @@ def test_database_down_or_silent_answers_503_in_seconds_and_rankings_go_on(
         database_url=dead_database,
         catalog_refresh_seconds=0,
         database_connect_timeout=CONNECT_TIMEOUT,
-        pin_cpu=False,
     )
     app = create_app(settings, runtime=Runtime(geography=geography, served=served))
     timings: dict[str, float] = {}
