@@ -20,7 +20,7 @@ from catalog.loader import (
     export_json,
     load_catalog,
 )
-from catalog.schema import Caveat, Constraints, Location, Offering, Place
+from catalog.schema import Caveat, Constraints, HowTo, Location, Offering, Place, Translation
 from catalog.vocab import (
     STATES,
     BusinessType,
@@ -47,6 +47,7 @@ __all__ = [
     "Constraints",
     "Facility",
     "Geography",
+    "HowTo",
     "Location",
     "LocationKind",
     "MalformedPincode",
@@ -62,6 +63,7 @@ __all__ = [
     "Segment",
     "SizeClass",
     "Status",
+    "Translation",
     "UnknownPincode",
     "catalog_from_document",
     "catalog_version",

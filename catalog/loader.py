@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from catalog.schema import Offering
+from catalog.schema import HowTo, Offering
 
 DEFAULT_CATALOG_NAME = "offerings.yaml"
 
@@ -36,6 +36,7 @@ class Catalog:
     offerings: tuple[Offering, ...]
     version: str
     as_of: dt.date | None = None
+    howto: tuple[HowTo, ...] = ()
     _by_id: Mapping[str, Offering] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -59,6 +60,11 @@ class Catalog:
 
     def active(self) -> tuple[Offering, ...]:
         return tuple(o for o in self.offerings if o.active)
+
+    def howto_for(self, offering: Offering) -> tuple[HowTo, ...]:
+        """How-to entries for the prerequisites ``offering`` requires, in file order."""
+        wanted = set(offering.constraints.requires)
+        return tuple(h for h in self.howto if h.requirement in wanted)
 
 
 def default_catalog_path() -> Path:
@@ -116,10 +122,10 @@ _UniqueKeyLoader.add_constructor(
 
 
 def catalog_from_document(document: Any) -> Catalog:
-    """Validate a parsed document ``{as_of?, offerings: [...]}`` into a :class:`Catalog`."""
+    """Validate a parsed document ``{as_of?, offerings: [...], howto?: [...]}``."""
     if not isinstance(document, dict) or not isinstance(document.get("offerings"), list):
         raise CatalogError(["the catalogue must be a mapping with a list under 'offerings'"])
-    unknown_top = sorted(set(document) - {"as_of", "offerings"})
+    unknown_top = sorted(set(document) - {"as_of", "offerings", "howto"})
     problems = [f"unknown top-level key '{key}'" for key in unknown_top]
     if not document["offerings"]:
         problems.append("'offerings' is empty: a catalogue needs at least one offering")
@@ -146,21 +152,46 @@ def catalog_from_document(document: Any) -> Catalog:
     if as_of is not None and not isinstance(as_of, dt.date):
         problems.append("top-level 'as_of' must be a date (YYYY-MM-DD)")
         as_of = None
+    howto = _howto(document.get("howto", []), problems)
     if problems:
         raise CatalogError(problems)
-    return Catalog(offerings=tuple(offerings), version=catalog_version(offerings), as_of=as_of)
+    return Catalog(
+        offerings=tuple(offerings),
+        version=catalog_version(offerings, howto),
+        as_of=as_of,
+        howto=howto,
+    )
 
 
-def catalog_version(offerings: Sequence[Offering]) -> str:
-    """Content hash of the validated offerings.
+def _howto(raw: Any, problems: list[str]) -> tuple[HowTo, ...]:
+    if not isinstance(raw, list):
+        problems.append("'howto' must be a list of entries")
+        return ()
+    found: list[HowTo] = []
+    for index, item in enumerate(raw):
+        label = f"howto '{item['id']}'" if isinstance(item, dict) and "id" in item else (
+            f"howto #{index + 1}"
+        )
+        try:
+            found.append(HowTo.model_validate(item))
+        except ValidationError as exc:
+            problems.extend(f"{label} {message}" for message in _field_messages(exc))
+    ids = [h.id for h in found]
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    problems.extend(f"howto '{i}' field 'id': duplicate id" for i in repeated)
+    return tuple(found)
+
+
+def catalog_version(offerings: Sequence[Offering], howto: Sequence[HowTo] = ()) -> str:
+    """Content hash of the validated offerings (and how-to entries, when there are any).
 
     Comments, layout, key order and the order of entries do not change it (entries are hashed
     sorted by id); any change to a field's value does.
     """
-    ordered = sorted(offerings, key=lambda o: o.id)
-    canonical = json.dumps(
-        [o.model_dump(mode="json") for o in ordered], sort_keys=True, separators=(",", ":")
-    )
+    ordered: list[Any] = [o.model_dump(mode="json") for o in sorted(offerings, key=lambda o: o.id)]
+    if howto:
+        ordered.append([h.model_dump(mode="json") for h in sorted(howto, key=lambda h: h.id)])
+    canonical = json.dumps(ordered, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 

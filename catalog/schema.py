@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, cast
 
 from pydantic import (
     BaseModel,
@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from catalog.countries import is_country_code
+from catalog.sources import is_official
 from catalog.vocab import (
     STATES,
     Category,
@@ -30,6 +31,8 @@ from catalog.vocab import (
 )
 
 All = Literal["all"]
+Language = Literal["hi", "mr"]  # languages besides English that entries carry text for
+UnconfirmedLimit = Literal["min_weight_kg", "max_weight_kg", "max_value_inr", "min_monthly_parcels"]
 NonNegative = Annotated[float, Field(ge=0)]
 # A list that replaces "all" must name something: an empty list would silently match nothing.
 Names = Annotated[tuple[str, ...], Field(min_length=1)]
@@ -89,7 +92,11 @@ class Location(_Strict):
 
 
 class Caveat(_Strict):
-    """A warning stated to enterprises shipping to certain destinations."""
+    """A warning stated to enterprises shipping to certain destinations.
+
+    ``since`` dates the fact the warning states; ``catalog validate`` requires it, so a figure
+    that may have changed (a foreign duty rate) is never shown without its date.
+    """
 
     destinations: tuple[str, ...] = Field(min_length=1)
     text: str = Field(min_length=1)
@@ -119,6 +126,9 @@ class Constraints(_Strict):
     segments: All | Annotated[tuple[Segment, ...], Field(min_length=1)] = "all"
     rural_only: bool = False
     min_monthly_parcels: Annotated[int, Field(ge=0)] | None = None
+    # Limits that only a secondary or inconsistent source states (EMS 35 kg from a courier blog):
+    # the ranker never excludes on them; the card states them as a doubt to confirm instead.
+    unconfirmed: tuple[UnconfirmedLimit, ...] = ()
 
     @field_validator("max_weight_kg")
     @classmethod
@@ -155,6 +165,39 @@ class Constraints(_Strict):
     def _unique(cls, value: Any) -> Any:
         return value if value == "all" else _no_repeats(value)
 
+    @field_validator("unconfirmed")
+    @classmethod
+    def _unconfirmed_limits_set(
+        cls, value: tuple[UnconfirmedLimit, ...], info: ValidationInfo
+    ) -> tuple[UnconfirmedLimit, ...]:
+        unset = [name for name in value if info.data.get(name) is None]
+        if unset:
+            raise ValueError(f"names limit(s) {unset} that this entry does not set")
+        return _no_repeats(value)
+
+    def applied(self, name: UnconfirmedLimit) -> float | None:
+        """The limit ``name`` as eligibility applies it: None when it is unconfirmed."""
+        value: float | int | None = getattr(self, name)
+        return None if name in self.unconfirmed or value is None else float(value)
+
+
+class Translation(_Strict):
+    """An offering's user-facing text in one language (Hindi or Marathi).
+
+    Fields left out fall back to nothing in code, but ``catalog validate`` requires every field
+    the English entry has, for every active offering. ``caveats`` and ``doubts`` follow the
+    order of the English lists.
+    """
+
+    name: str | None = None
+    description: str | None = None
+    next_step: str | None = None
+    price: str | None = None
+    speed: str | None = None
+    location_note: str | None = None
+    caveats: tuple[str, ...] = ()
+    doubts: tuple[str, ...] = ()
+
 
 class Offering(_Strict):
     """One offering of India Post or a partner, with its limits and provenance."""
@@ -176,9 +219,13 @@ class Offering(_Strict):
     speed: str | None = None
     next_step: str | None = None
     caveats: tuple[Caveat, ...] = ()
+    # Plain-words doubts that matter to a decision, shown on the card; ``uncertain`` holds the
+    # researcher's notes (sources, conflicts) and is never shown to enterprises.
+    doubts: tuple[str, ...] = ()
     uncertain: tuple[str, ...] = ()
     source_urls: tuple[HttpUrl, ...] = Field(min_length=1)
     as_of: dt.date
+    i18n: dict[Language, Translation] = Field(default_factory=dict)
 
     @field_validator("features", "sectors", "channels", "keywords")
     @classmethod
@@ -195,6 +242,63 @@ class Offering(_Strict):
     @property
     def active(self) -> bool:
         return self.status is Status.ACTIVE
+
+    @property
+    def official_sources(self) -> tuple[str, ...]:
+        """Source URLs on an official host (``catalog.sources.is_official``), in file order."""
+        return tuple(str(u) for u in self.source_urls if is_official(str(u)))
+
+    def localized(self, lang: str) -> Offering:
+        """This offering with its user-facing text in ``lang`` (``hi``, ``mr``; else English).
+
+        Every field the translation lacks keeps its English text, so the answer is never empty;
+        ``catalog validate`` makes sure no active offering lacks one.
+        """
+        text = self.i18n.get(cast(Language, lang))
+        if text is None:
+            return self
+        update: dict[str, Any] = {
+            name: value
+            for name in ("name", "description", "next_step", "price", "speed")
+            if (value := getattr(text, name)) is not None and getattr(self, name) is not None
+        }
+        if text.location_note is not None and self.location.note is not None:
+            update["location"] = self.location.model_copy(update={"note": text.location_note})
+        if len(text.caveats) == len(self.caveats) and self.caveats:
+            update["caveats"] = tuple(
+                c.model_copy(update={"text": t})
+                for c, t in zip(self.caveats, text.caveats, strict=True)
+            )
+        if len(text.doubts) == len(self.doubts) and self.doubts:
+            update["doubts"] = text.doubts
+        return self.model_copy(update=update)
+
+
+class HowToText(_Strict):
+    """A how-to entry's text in Hindi or Marathi."""
+
+    name: str = Field(min_length=3)
+    steps: str = Field(min_length=10)
+
+
+class HowTo(_Strict):
+    """How to get a prerequisite (Udyam, IEC, ICEGATE, AD code, LUT, e-Sanchit), with the
+    official page to do it on. Cards show the how-tos of the offering's ``requires``."""
+
+    id: str = Field(pattern=_SLUG, max_length=60)
+    requirement: Requirement
+    name: str = Field(min_length=3)
+    steps: str = Field(min_length=20)
+    url: HttpUrl
+    source_urls: tuple[HttpUrl, ...] = Field(min_length=1)
+    as_of: dt.date
+    i18n: dict[Language, HowToText] = Field(default_factory=dict)
+
+    def localized(self, lang: str) -> HowTo:
+        text = self.i18n.get(cast(Language, lang))
+        if text is None:
+            return self
+        return self.model_copy(update={"name": text.name, "steps": text.steps})
 
 
 def _check_countries(codes: tuple[str, ...]) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from catalog.schema import Offering
+from catalog.schema import Offering, UnconfirmedLimit
 from catalog.vocab import (
     STATES,
     BusinessType,
@@ -210,8 +210,10 @@ def build_table(offerings: Sequence[Offering]) -> OfferingTable:
     ).astype(np.float32)
     signature /= np.maximum(np.linalg.norm(signature, axis=1, keepdims=True), 1e-9)
 
-    def limit(value: float | None, missing: float) -> float:
-        return missing if value is None else float(value)
+    def limit(name: UnconfirmedLimit, missing: float) -> npt.NDArray[np.float64]:
+        # An unconfirmed limit (a secondary source's figure) never excludes: the card states it.
+        values = [o.constraints.applied(name) for o in offerings]
+        return np.array([missing if v is None else v for v in values], dtype=np.float64)
 
     place_kind = {LocationKind.ANYWHERE: 0, LocationKind.HEAD_POST_OFFICE: 1, LocationKind.FIXED: 2}
     scope_code = {"any": 0, "domestic": 1, "international": 2}
@@ -221,12 +223,10 @@ def build_table(offerings: Sequence[Offering]) -> OfferingTable:
         ids=tuple(o.id for o in offerings),
         offerings=tuple(offerings),
         active=np.array([o.active for o in offerings], dtype=bool),
-        min_weight=np.array([limit(o.constraints.min_weight_kg, -math.inf) for o in offerings]),
-        max_weight=np.array([limit(o.constraints.max_weight_kg, math.inf) for o in offerings]),
-        max_value=np.array([limit(o.constraints.max_value_inr, math.inf) for o in offerings]),
-        min_parcels=np.array(
-            [limit(o.constraints.min_monthly_parcels, -math.inf) for o in offerings]
-        ),
+        min_weight=limit("min_weight_kg", -math.inf),
+        max_weight=limit("max_weight_kg", math.inf),
+        max_value=limit("max_value_inr", math.inf),
+        min_parcels=limit("min_monthly_parcels", -math.inf),
         scope=scope,
         international=scope == 2,
         countries=(*countries, ""),

@@ -1,12 +1,14 @@
-"""``dakmatch catalog validate|load|export``."""
+"""``dakmatch catalog validate|load|export|stale``."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from typing import Any
 
 from catalog import CatalogError, export_csv, export_json, load_catalog
+from catalog.rules import publication_problems, stale
 
 
 def register(subparsers: Any) -> None:
@@ -18,6 +20,12 @@ def register(subparsers: Any) -> None:
     validate = commands.add_parser(
         "validate",
         help="check a catalogue file; exits 1 and names entry and field on any error",
+        description=(
+            "Checks the schema and the publication rules: official sources listed first, no "
+            "banned source hosts (test servers, look-alike blogs, exam-preparation sites, slide "
+            "decks), every caveat dated, no researcher's notes in user text, and Hindi and "
+            "Marathi text for every active offering and how-to entry."
+        ),
     )
     validate.add_argument("path", nargs="?", help="YAML file (default: the packaged catalogue)")
     validate.set_defaults(func=_validate)
@@ -34,6 +42,26 @@ def register(subparsers: Any) -> None:
     export.add_argument("--format", choices=("json", "csv"), default="json")
     export.set_defaults(func=_export)
 
+    old = commands.add_parser(
+        "stale",
+        help="list the active offerings whose facts (as_of) are older than --days, with sources",
+    )
+    old.add_argument("path", nargs="?", help="YAML file (default: the packaged catalogue)")
+    old.add_argument(
+        "--days", type=_days, default=365, help="age in days that needs re-checking (default 365)"
+    )
+    old.set_defaults(func=_stale)
+
+
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of days: '{text}'") from None
+    if days < 0:
+        raise argparse.ArgumentTypeError(f"days cannot be negative: {days}")
+    return days
+
 
 def _validate(args: argparse.Namespace) -> int:
     try:
@@ -42,6 +70,12 @@ def _validate(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
         print(f"{len(exc.problems)} problem(s); catalogue not valid", file=sys.stderr)
+        return 1
+    problems = publication_problems(catalog)
+    if problems:
+        for problem in problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print(f"{len(problems)} problem(s); catalogue not valid", file=sys.stderr)
         return 1
     active = len(catalog.active())
     print(f"ok: {len(catalog)} offerings ({active} active), catalogue version {catalog.version}")
@@ -56,6 +90,27 @@ def _export(args: argparse.Namespace) -> int:
             print(f"error: {problem}", file=sys.stderr)
         return 1
     sys.stdout.write(export_json(catalog) + "\n" if args.format == "json" else export_csv(catalog))
+    return 0
+
+
+def _stale(args: argparse.Namespace) -> int:
+    try:
+        catalog = load_catalog(args.path)
+    except CatalogError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 1
+    today = dt.date.today()
+    found = stale(catalog, days=args.days, today=today)
+    for offering in found:
+        age = (today - offering.as_of).days
+        print(f"{offering.id}  as_of {offering.as_of.isoformat()} ({age} days)")
+        for url in offering.source_urls:
+            print(f"    {url}")
+    print(
+        f"{len(found)} of {len(catalog.active())} active offerings have facts older than "
+        f"{args.days} days"
+    )
     return 0
 
 

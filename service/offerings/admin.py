@@ -47,7 +47,10 @@ def put_offering(
     offerings = [offering if o.id == offering_id else o for o in base.offerings]
     if created:
         offerings.append(offering)
-    document: dict[str, Any] = {"offerings": [o.model_dump(mode="json") for o in offerings]}
+    document: dict[str, Any] = {
+        "offerings": [o.model_dump(mode="json") for o in offerings],
+        "howto": [h.model_dump(mode="json") for h in base.howto],
+    }
     if base.as_of is not None:
         document["as_of"] = base.as_of
     try:

@@ -26,6 +26,7 @@ def catalog_document(catalog: Catalog) -> dict[str, Any]:
     return {
         "as_of": catalog.as_of.isoformat() if catalog.as_of else None,
         "offerings": [o.model_dump(mode="json") for o in catalog.offerings],
+        "howto": [h.model_dump(mode="json") for h in catalog.howto],
     }
 
 
@@ -34,6 +35,7 @@ def _from_document(document: dict[str, Any]) -> Catalog:
     return catalog_from_document(
         {
             "offerings": document["offerings"],
+            "howto": document.get("howto", []),
             **({"as_of": dt.date.fromisoformat(as_of)} if as_of else {}),
         }
     )

@@ -193,3 +193,115 @@ def test_international_offerings_declare_their_scope(catalog: Catalog) -> None:
             assert offering.constraints.scope == "international", offering.id
         if offering.category is Category.DOMESTIC_PARCELS:
             assert offering.constraints.scope in {"domestic", "any"}, offering.id
+
+
+def test_book_packet_is_withdrawn_with_its_date_and_replacement(catalog: Catalog) -> None:
+    book = _get(catalog, "book-packet")
+    assert book.status is Status.DISCONTINUED
+    assert book.status_since == dt.date(2024, 12, 18)
+    assert "book-packet" not in {o.id for o in catalog.active()}
+    assert "Book Post" in (book.next_step or "")
+    assert "Speed Post" in (book.next_step or "")
+
+
+@pytest.mark.parametrize(
+    "offering_id", ["dnk", "ibc-mumbai", "itps", "ems", "international-air-parcel"]
+)
+def test_us_duty_is_dated_and_sent_to_the_counter_never_stated_as_current(
+    catalog: Catalog, offering_id: str
+) -> None:
+    (caveat,) = _get(catalog, offering_id).caveats
+    assert caveat.since == US_DDP_START
+    assert "It was then 50%" in caveat.text
+    assert "ask the counter for the duty in force" in caveat.text
+    assert "letters, documents and gifts" in caveat.text
+
+
+def test_us_ddp_price_dates_the_50_percent_and_asks_at_booking(catalog: Catalog) -> None:
+    ddp = _get(catalog, "us-ddp-postal")
+    assert "50% of the declared FOB value on 15 Oct 2025" in (ddp.price or "")
+    assert "duty in force" in (ddp.next_step or "")
+    assert "18%" in _notes(ddp)
+
+
+def test_dnk_and_electronic_pbe_agree_on_the_gstin(catalog: Catalog) -> None:
+    for offering_id in ("dnk", "pbe-electronic-filing"):
+        offering = _get(catalog, offering_id)
+        assert "gstin" in offering.constraints.requires, offering_id
+        assert any("GSTIN" in d and "GST-exempt" in d for d in offering.doubts), offering_id
+
+
+def test_express_parcel_does_not_borrow_business_parcel_delivery_days(catalog: Catalog) -> None:
+    express = _get(catalog, "express-parcel")
+    assert express.speed is None
+    assert "Business Parcel by road" in _notes(express)
+
+
+def test_300_sdr_is_stated_at_a_dated_rate(catalog: Catalog) -> None:
+    doubts = " ".join(_get(catalog, "pbe-electronic-filing").doubts)
+    assert "about Rs 38,000 at the IMF rate of 14 April 2026" in doubts
+    assert "23,000" not in doubts
+
+
+def test_export_credit_does_not_quote_an_ended_year_as_current(catalog: Catalog) -> None:
+    credit = _get(catalog, "epm-export-credit")
+    assert "2025-26" not in credit.description
+    assert any("2025-26" in d and "current year" in d for d in credit.doubts)
+
+
+def test_ippb_current_account_reads_as_available_from_an_official_page(catalog: Catalog) -> None:
+    account = _get(catalog, "ippb-current-account")
+    assert "planned" not in account.description
+    assert str(account.source_urls[0]).startswith("https://ippbonline.com/")
+
+
+def test_ondc_access_goes_through_a_seller_app(catalog: Catalog) -> None:
+    ondc = _get(catalog, "ondc-india-post")
+    assert "seller app that offers India Post" in ondc.description
+    assert "whether it offers India Post" in (ondc.next_step or "")
+
+
+def test_ibc_mumbai_is_offered_in_maharashtra_only(catalog: Catalog) -> None:
+    assert _get(catalog, "ibc-mumbai").constraints.regions == ("Maharashtra",)
+
+
+def test_ems_weight_limit_is_unconfirmed_and_rail_post_minimum_is_the_lowest_reported(
+    catalog: Catalog,
+) -> None:
+    ems = _get(catalog, "ems").constraints
+    assert ems.unconfirmed == ("max_weight_kg",)
+    assert ems.applied("max_weight_kg") is None
+    rail = _get(catalog, "rail-post-gati-shakti")
+    assert rail.constraints.applied("min_weight_kg") == 35
+    assert any("100 kg" in d for d in rail.doubts)
+
+
+@pytest.mark.parametrize(
+    "offering_id",
+    ["speed-post-contract", "farm-produce-delivery", "post-office-retail", "direct-post"],
+)
+def test_new_offerings_are_active_and_sourced(catalog: Catalog, offering_id: str) -> None:
+    offering = _get(catalog, offering_id)
+    assert offering.active
+    assert offering.source_urls
+    assert offering.next_step
+
+
+def test_direct_post_rules_come_from_india_post(catalog: Catalog) -> None:
+    direct = _get(catalog, "direct-post")
+    assert str(direct.source_urls[0]).startswith("https://www.indiapost.gov.in/")
+    assert "1,000 pieces" in direct.description
+    assert "A3" in direct.description
+
+
+def test_no_entry_cites_a_banned_host_and_official_sources_lead(catalog: Catalog) -> None:
+    from catalog.sources import banned_reason, is_official
+
+    official_entries = 0
+    for offering in catalog:
+        urls = [str(u) for u in offering.source_urls]
+        assert not [u for u in urls if banned_reason(u)], offering.id
+        flags = [is_official(u) for u in urls]
+        assert flags == sorted(flags, reverse=True), offering.id
+        official_entries += flags[0]
+    assert official_entries >= 20

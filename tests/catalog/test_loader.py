@@ -237,7 +237,8 @@ def test_version_ignores_comments_key_order_and_layout(tmp_path: Path) -> None:
     real = load_catalog()
     document = _real_document()
     reordered = {
-        "offerings": [dict(reversed(list(entry.items()))) for entry in document["offerings"]]
+        "offerings": [dict(reversed(list(entry.items()))) for entry in document["offerings"]],
+        "howto": [dict(reversed(list(entry.items()))) for entry in document["howto"]],
     }
     text = "# a comment that changes nothing\n" + yaml.safe_dump(
         reordered, default_flow_style=True, width=60

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 from matching_factories import make_profile
@@ -136,3 +138,22 @@ def test_profile_free_rules_are_worded_without_the_profile(catalog: Catalog) -> 
             busy = not_eligible_reasons(offering, [rule], weight=30.0, value=90_000.0,
                                         destinations=("US", "DE"), state=3, parcels=500.0)
             assert quiet == busy, (offering.id, rule)
+
+
+def test_an_unconfirmed_limit_is_a_doubt_not_an_exclusion(
+    ranker: Ranker, catalog: Catalog, geography: Geography
+) -> None:
+    # EMS's 35 kg comes from a courier company's guide: a 40 kg parcel is not turned away.
+    _, excluded = all_ids(ranker, typical_weight_kg=40, destinations=["AE"])
+    assert "ems" not in excluded
+    # The same limit, confirmed, excludes as before.
+    ems = catalog.get("ems")
+    assert ems is not None
+    confirmed = ems.model_copy(
+        update={"constraints": ems.constraints.model_copy(update={"unconfirmed": ()})}
+    )
+    offerings = tuple(confirmed if o.id == "ems" else o for o in catalog.offerings)
+    strict = Ranker().fit(dataclasses.replace(catalog, offerings=offerings), geography)
+    ranking = strict.rank(make_profile(typical_weight_kg=40, destinations=["AE"]), k=50)
+    reasons = {n.offering_id: n.reasons for n in ranking.not_eligible}
+    assert "typical parcel 40 kg is over the 35 kg limit" in reasons["ems"]
