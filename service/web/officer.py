@@ -7,6 +7,7 @@ Every form carries a CSRF token; every page needs a signed-in, active officer or
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import math
 from typing import Annotated, Any
@@ -15,7 +16,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from catalog.rules import stale
 from service import audit
+from service.db import Role
 from service.deps import CatalogDep, ReadyDep, SessionDep, SessionRoute
 from service.errors import InvalidInput
 from service.text_guard import FormText
@@ -114,8 +117,10 @@ def officer_home(request: Request, session: SessionDep) -> Response:
     filters = _filters(request)
     rows = dashboard.queue(session, filters)
     audit.record(session, f"user:{user}", "list")
+    account = active_user(session, user)
     context = {
         "user": user,
+        "is_admin": account is not None and account.role is Role.ADMIN,
         "rows": rows,
         "filters": filters,
         "places": dashboard.states_and_districts(session),
@@ -280,6 +285,31 @@ def export_csv(request: Request, session: SessionDep) -> Response:
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="dakmatch-profiles.csv"'},
     )
+
+
+@router.get("/catalogue")
+def stale_page(request: Request, session: SessionDep, catalog: CatalogDep) -> Response:
+    """Admins only: the active offerings whose facts are older than ``?days=`` (default 365),
+    with their sources, the list ``dakmatch catalog stale`` prints."""
+    username = _officer(request, session)
+    if username is None:
+        return _to_sign_in()
+    user = active_user(session, username)
+    _ = i18n.gettext_for(i18n.choose_language(request))
+    if user is None or user.role is not Role.ADMIN:
+        message = _("Only catalogue administrators can see this page.")
+        return _page(request, "officer/error.html", {"message": message}, status_code=403)
+    raw = request.query_params.get("days", "365")
+    if not raw.isdigit() or int(raw) > 36_500:
+        raise InvalidInput(
+            "days must be a whole number of days",
+            errors=[{"field": "days", "message": "a whole number from 0 to 36500"}],
+        )
+    days = int(raw)
+    today = dt.date.today()
+    rows = [(o, (today - o.as_of).days) for o in stale(catalog, days=days, today=today)]
+    context = {"user": username, "rows": rows, "days": days, "active": len(catalog.active())}
+    return _page(request, "officer/stale.html", context)
 
 
 @router.get("/charts")

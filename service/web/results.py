@@ -7,8 +7,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from catalog import Catalog
+from catalog import Catalog, Offering
+from catalog.sources import host, is_official
 from service.web.messages import translate
+
+
+@dataclass(frozen=True)
+class Source:
+    url: str
+    host: str
+    official: bool
+
+
+@dataclass(frozen=True)
+class HowToLink:
+    name: str
+    steps: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -27,7 +42,15 @@ class Card:
     price: str | None
     speed: str | None
     next_step: str | None
-    sources: list[str] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    as_of: str | None = None  # date of the facts (YYYY-MM-DD)
+    doubts: list[str] = field(default_factory=list)  # what to check before deciding
+    howto: list[HowToLink] = field(default_factory=list)  # official pages for prerequisites
+
+    @property
+    def official(self) -> bool:
+        """Whether any source is an official page (government or the provider's own site)."""
+        return any(s.official for s in self.sources)
 
 
 @dataclass(frozen=True)
@@ -53,13 +76,16 @@ def present_ranking(catalog: Catalog, payload: dict[str, Any], lang: str) -> Pre
 
     cards = []
     for item in payload.get("recommendations", []):
-        offering = catalog.get(item["offering_id"]) if item["offering_id"] in catalog.ids else None
+        found = catalog.get(item["offering_id"])
+        # The card's text comes from the catalogue in the visitor's language (the stored name
+        # is only a fallback for an offering a later catalogue dropped).
+        offering = found.localized(lang) if found is not None else None
         location = item.get("location") or {}
         cards.append(
             Card(
                 rank=int(item["rank"]),
                 offering_id=item["offering_id"],
-                name=item.get("name") or (offering.name if offering else item["offering_id"]),
+                name=offering.name if offering else (item.get("name") or item["offering_id"]),
                 provider=item.get("provider") or (offering.provider if offering else ""),
                 category=item.get("category") or (offering.category if offering else ""),
                 description=offering.description if offering else "",
@@ -67,21 +93,27 @@ def present_ranking(catalog: Catalog, payload: dict[str, Any], lang: str) -> Pre
                 prerequisites=[_(p) for p in item.get("prerequisites", [])],
                 place_name=location.get("name"),
                 distance_km=location.get("distance_km"),
-                place_note=location.get("note") or (offering.location.note if offering else None),
+                place_note=(offering.location.note if offering else None) or location.get("note"),
                 price=offering.price if offering else None,
                 speed=offering.speed if offering else None,
                 next_step=offering.next_step if offering else None,
-                sources=[str(u) for u in offering.source_urls] if offering else [],
+                sources=_sources(offering) if offering else [],
+                as_of=offering.as_of.isoformat() if offering else None,
+                doubts=list(offering.doubts) if offering else [],
+                howto=[
+                    HowToLink(name=h.name, steps=h.steps, url=str(h.url))
+                    for h in (h.localized(lang) for h in catalog.howto_for(offering))
+                ] if offering else [],
             )
         )
     excluded = []
     for item in payload.get("not_eligible", []):
         offering_id = item["offering_id"]
-        offering = catalog.get(offering_id) if offering_id in catalog.ids else None
+        offering = catalog.get(offering_id)
         excluded.append(
             Excluded(
                 offering_id=offering_id,
-                name=offering.name if offering else offering_id,
+                name=offering.localized(lang).name if offering else offering_id,
                 reasons=[_(r) for r in item.get("reasons", [])],
             )
         )
@@ -91,3 +123,10 @@ def present_ranking(catalog: Catalog, payload: dict[str, Any], lang: str) -> Pre
         catalog_version=str(payload.get("catalog_version", "")),
         run_id=payload.get("run_id"),
     )
+
+
+def _sources(offering: Offering) -> list[Source]:
+    return [
+        Source(url=str(u), host=host(str(u)), official=is_official(str(u)))
+        for u in offering.source_urls
+    ]

@@ -13,7 +13,9 @@ from service.offerings import repository as repo
 def _changed(catalog: Catalog) -> Catalog:
     first = catalog.offerings[0].model_copy(update={"name": "A renamed offering"})
     offerings = (first, *catalog.offerings[1:])
-    return dataclasses.replace(catalog, offerings=offerings, version=catalog_version(offerings))
+    return dataclasses.replace(
+        catalog, offerings=offerings, version=catalog_version(offerings, catalog.howto)
+    )
 
 
 def test_unchanged_catalogue_adds_nothing(session: Session) -> None:

@@ -134,7 +134,9 @@ def test_a_catalogue_loaded_elsewhere_is_picked_up(client: TestClient, session: 
         catalog.offerings[0].model_copy(update={"name": "Renamed elsewhere"}),
         *catalog.offerings[1:],
     )
-    newer = dataclasses.replace(catalog, offerings=renamed, version=catalog_version(renamed))
+    newer = dataclasses.replace(
+        catalog, offerings=renamed, version=catalog_version(renamed, catalog.howto)
+    )
     repo.store_catalog(session, newer)
     session.commit()
     assert client.get("/v1/offerings").json()["catalog_version"] == catalog.version

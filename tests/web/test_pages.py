@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi.testclient import TestClient
+from markupsafe import escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -227,3 +228,105 @@ def test_officer_ranks_a_partner_profile_that_has_no_run(
     assert ranked.status_code == 200
     assert ranked.text.count('class="card"') >= 1
     assert 'name="outcome" value="accepted"' in ranked.text
+
+
+def _card(html: str, offering_id: str) -> str:
+    pattern = (
+        rf'<li class="card" id="offering-{offering_id}">(.*?)</li>\s*(?=<li class="card"|</ol>)'
+    )
+    found = re.search(pattern, html, re.S)
+    assert found, f"no card for {offering_id}"
+    return found.group(1)
+
+
+def _html(text: str) -> str:
+    return str(escape(text))
+
+
+def test_cards_show_description_date_doubts_and_official_sources(web: TestClient) -> None:
+    from catalog import load_catalog
+
+    catalog = load_catalog()
+    page = web.post("/results?lang=en", data=FORM)
+    ids = re.findall(r'id="offering-([a-z0-9-]+)"', page.text)
+    assert ids
+    for offering_id in ids:
+        offering = catalog.get(offering_id)
+        assert offering is not None
+        card = _card(page.text, offering_id)
+        assert _html(offering.description) in card
+        assert f'<time datetime="{offering.as_of.isoformat()}">' in card
+        assert "(see uncertain)" not in card
+        for doubt in offering.doubts:
+            assert _html(doubt) in card, offering_id
+        for note in offering.uncertain:  # the researcher's notes never reach the page
+            assert _html(note) not in card, offering_id
+        if offering.official_sources:
+            assert "(official)" in card
+            assert "No official page was found" not in card
+        else:
+            assert "No official page was found for this service" in card
+
+
+def test_cards_speak_hindi_and_marathi_with_the_catalogues_own_text(web: TestClient) -> None:
+    from catalog import load_catalog
+
+    catalog = load_catalog()
+    for lang, heading in (("hi", "तय करने से पहले जाँच लें"), ("mr", "निर्णय घेण्यापूर्वी तपासा")):
+        page = web.post(f"/results?lang={lang}", data=FORM)
+        ids = re.findall(r'id="offering-([a-z0-9-]+)"', page.text)
+        assert ids
+        for offering_id in ids:
+            english = catalog.get(offering_id)
+            assert english is not None
+            local = english.localized(lang)
+            card = _card(page.text, offering_id)
+            assert _html(local.name) in card
+            assert _html(local.description) in card
+            assert _html(english.description) not in card
+            if local.next_step:
+                assert _html(local.next_step) in card
+            if english.doubts:
+                assert heading in card
+        assert "डाक घर निर्यात केंद्र (DNK)" in page.text  # India Post's own name for it
+
+
+def _sign_in(web: TestClient, username: str) -> None:
+    login = web.get("/officer")
+    signed = web.post(
+        "/officer/login",
+        data={"username": username, "password": PASSWORD, "csrf_token": _csrf(login.text)},
+        follow_redirects=False,
+    )
+    assert signed.status_code == 303
+
+
+def test_admins_see_the_facts_to_recheck_officers_do_not(
+    web: TestClient, session: Session
+) -> None:
+    import datetime as dt
+
+    from catalog import load_catalog
+    from catalog.rules import stale
+
+    create_user(session, "meera", PASSWORD, Role.ADMIN)
+    create_user(session, "ravi", PASSWORD, Role.OFFICER)
+    session.commit()
+    _sign_in(web, "ravi")
+    assert "/officer/catalogue" not in web.get("/officer").text
+    refused = web.get("/officer/catalogue")
+    assert refused.status_code == 403
+    assert "Only catalogue administrators" in refused.text
+    web.cookies.clear()
+    _sign_in(web, "meera")
+    assert 'href="/officer/catalogue"' in web.get("/officer").text
+    page = web.get("/officer/catalogue?days=365")
+    assert page.status_code == 200
+    expected = stale(load_catalog(), days=365, today=dt.date.today())
+    assert expected, "the packaged catalogue has facts older than a year"
+    listed = re.findall(r'<tr id="stale-([a-z0-9-]+)">', page.text)
+    assert listed == [o.id for o in expected]
+    assert str(expected[0].source_urls[0]) in page.text
+    assert f"{len(expected)} of " in page.text
+    assert re.findall(r'<tr id="stale-', web.get("/officer/catalogue?days=36500").text) == []
+    assert web.get("/officer/catalogue?days=-1").status_code == 422
