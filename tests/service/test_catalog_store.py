@@ -54,5 +54,9 @@ def test_going_back_to_an_older_file_serves_it_again(session: Session) -> None:
 def test_round_trip_keeps_the_content_hash(session: Session) -> None:
     stored = repo.latest_catalog(session)
     assert stored is not None
-    assert stored.catalog.version == catalog_version(stored.catalog.offerings)
+    assert stored.catalog.version == catalog_version(
+        stored.catalog.offerings, stored.catalog.howto
+    )
+    assert stored.catalog.version == load_catalog().version  # the how-tos survive the database
+    assert stored.catalog.howto == load_catalog().howto
     assert stored.catalog.as_of == load_catalog().as_of

@@ -118,6 +118,11 @@ def test_fill_the_form_and_read_the_results(page: Any, live: Live) -> None:
     first = cards.first
     assert first.locator("h3", has_text="Why it fits").count() == 1
     assert first.locator(".provider").inner_text().strip()
+    assert first.locator("p.description").inner_text().strip()
+    assert first.locator("dt", has_text="Facts as of").count() == 1
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", first.locator("dd time").inner_text())
+    assert page.locator("li.card h3", has_text="Check before you decide").count() >= 1
+    assert "see uncertain" not in page.locator("ol.cards").inner_text()
     assert page.locator("details.not-eligible summary").count() == 1
     shoot(page, "02-results")
     page.emulate_media(media="print")
@@ -155,10 +160,21 @@ def test_switch_to_hindi_and_marathi(page: Any, live: Live) -> None:
     page.click("button.primary")
     assert page.locator("h1").inner_text() == "तुमच्या व्यवसायाला जुळणाऱ्या सेवा"
     assert page.locator("li.card h3", has_text="हे का जुळते").count() >= 3
+    # The offerings themselves speak Marathi: names, descriptions, dates, doubts.
+    names = page.locator("li.card h2").all_inner_texts()
+    assert any("डाक घर निर्यात केंद्र" in n for n in names)
+    assert all(re.search("[\u0900-\u097F]", n) for n in names)
+    assert page.locator("li.card dt", has_text="माहितीची तारीख").count() >= 3
+    assert page.locator("li.card h3", has_text="निर्णय घेण्यापूर्वी तपासा").count() >= 1
     shoot(page, "05-results-marathi")
     # The results page in another language, same answers (posted again, not in a link).
     page.click("nav.langs button[lang=hi]")
     assert page.locator("h1").inner_text() == "आपके व्यवसाय के लिए उपयुक्त सेवाएँ"
+    assert any("डाक घर निर्यात केंद्र" in n for n in page.locator("li.card h2").all_inner_texts())
+    assert page.locator("li.card p.description").first.inner_text().strip()
+    assert re.search("[\u0900-\u097F]", page.locator("li.card p.description").first.inner_text())
+    assert page.locator("li.card dt", has_text="जानकारी की तारीख").count() >= 3
+    shoot(page, "06-results-hindi")
 
 
 def test_officer_signs_in_records_an_outcome_and_sees_it_counted(page: Any, live: Live) -> None:
