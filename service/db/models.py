@@ -120,6 +120,10 @@ class RecommendationRun(Base):
     """A ranking served for a stored profile, with the versions that produced it."""
 
     __tablename__ = "recommendation_runs"
+    # A profile's runs newest first (its newest run, a page of its history) from the index alone.
+    __table_args__ = (
+        Index("ix_recommendation_runs_profile_newest", "profile_id", "created_at", "id"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_new_id)
     profile_id: Mapped[str] = mapped_column(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.db import Feedback, Outcome
@@ -28,3 +32,34 @@ def add_feedback(
     session.add(row)
     session.flush()
     return row
+
+
+def latest_outcomes(session: Session, run_ids: list[str]) -> dict[str, dict[str, Outcome]]:
+    """Per run, the last outcome recorded for each offering."""
+    found: dict[str, dict[str, Outcome]] = defaultdict(dict)
+    if not run_ids:
+        return found
+    rows = session.execute(
+        select(Feedback.run_id, Feedback.offering_id, Feedback.outcome)
+        .where(Feedback.run_id.in_(run_ids))
+        .order_by(Feedback.created_at, Feedback.id)
+    )
+    for run_id, offering_id, outcome in rows:
+        found[run_id][offering_id] = outcome
+    return found
+
+
+def outcome_times(session: Session) -> list[tuple[dt.datetime, Outcome]]:
+    """When each outcome was recorded, and which."""
+    rows = session.execute(select(Feedback.created_at, Feedback.outcome))
+    return [(created_at, outcome) for created_at, outcome in rows]
+
+
+def decided_counts(session: Session) -> list[tuple[str, Outcome, int]]:
+    """(offering, outcome, count) of every outcome other than ``shown``."""
+    rows = session.execute(
+        select(Feedback.offering_id, Feedback.outcome, func.count())
+        .where(Feedback.outcome != Outcome.SHOWN)
+        .group_by(Feedback.offering_id, Feedback.outcome)
+    )
+    return [(offering_id, outcome, count) for offering_id, outcome, count in rows]

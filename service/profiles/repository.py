@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    ScalarSelect,
+    Select,
+    SQLColumnExpression,
+    delete,
+    func,
+    select,
+    tuple_,
+)
+from sqlalchemy.orm import Session, aliased
 
 from service.db import Profile, RecommendationRun, Tenant
 from service.db.base import utcnow
@@ -148,11 +157,93 @@ def get_run(session: Session, run_id: str, viewer: Viewer) -> RecommendationRun 
     return session.scalars(query).first()
 
 
-def list_runs(session: Session, profile_id: str) -> list[RecommendationRun]:
-    return list(
-        session.scalars(
-            select(RecommendationRun)
-            .where(RecommendationRun.profile_id == profile_id)
-            .order_by(RecommendationRun.created_at.desc())
-        )
+RunKey = tuple[dt.datetime, str]
+"""Where a run stands in a profile's history: (created_at, id). Runs are ordered newest first,
+the id deciding between equal timestamps, so every run has one place and pages are stable."""
+
+
+def _newest_first(query: _Query) -> _Query:
+    return query.order_by(RecommendationRun.created_at.desc(), RecommendationRun.id.desc())
+
+
+def runs_page(
+    session: Session, profile_id: str, limit: int, after: RunKey | None = None
+) -> list[RecommendationRun]:
+    """Up to ``limit`` runs of a profile, newest first, starting after the run at ``after``."""
+    query = select(RecommendationRun).where(RecommendationRun.profile_id == profile_id)
+    if after is not None:
+        # A row-value comparison: one range of the index, on SQLite and PostgreSQL alike.
+        query = query.where(tuple_(RecommendationRun.created_at, RecommendationRun.id) < after)
+    return list(session.scalars(_newest_first(query).limit(limit)))
+
+
+def newest_run_id(profile_id: SQLColumnExpression[str]) -> ScalarSelect[str]:
+    """The id of the newest run of the profile ``profile_id`` names (a correlated subquery:
+    one index look-up per profile, whatever the number of runs)."""
+    run = aliased(RecommendationRun)
+    query = select(run.id).where(run.profile_id == profile_id)
+    return (
+        query.order_by(run.created_at.desc(), run.id.desc()).limit(1).scalar_subquery()
     )
+
+
+def newest_run(session: Session, profile_id: str) -> RecommendationRun | None:
+    """The profile's newest run, or None when it has none."""
+    query = select(RecommendationRun).where(RecommendationRun.profile_id == profile_id)
+    return session.scalars(_newest_first(query).limit(1)).first()
+
+
+def _with_newest_run(query: _Query) -> _Query:
+    """``query`` on profiles joined to each profile's newest run (None when it has none)."""
+    return query.outerjoin(RecommendationRun, RecommendationRun.id == newest_run_id(Profile.id))
+
+
+def queue(
+    session: Session,
+    *,
+    state: str = "",
+    district: str = "",
+    sector: str = "",
+    limit: int,
+) -> list[tuple[Profile, str, RecommendationRun | None]]:
+    """Profiles of every tenant, newest first, with their tenant's name and newest run."""
+    query = select(Profile, Tenant.name, RecommendationRun).join(Tenant)
+    if state:
+        query = query.where(func.lower(Profile.state) == state.casefold())
+    if district:
+        query = query.where(func.lower(Profile.district) == district.casefold())
+    if sector:
+        query = query.where(Profile.sector == sector)
+    query = _with_newest_run(query).order_by(Profile.created_at.desc(), Profile.id).limit(limit)
+    return [(p, name, run) for p, name, run in session.execute(query)]
+
+
+def profile_with_newest_run(
+    session: Session, profile_id: str
+) -> tuple[Profile, str, RecommendationRun | None] | None:
+    """Any tenant's profile with its tenant's name and its newest run, or None."""
+    query = select(Profile, Tenant.name, RecommendationRun).join(Tenant)
+    row = session.execute(_with_newest_run(query).where(Profile.id == profile_id)).first()
+    return None if row is None else (row[0], row[1], row[2])
+
+
+def newest_rankings_by_state(session: Session) -> list[tuple[str, dict[str, Any]]]:
+    """(state, ranking) of every profile's newest run, for profiles that have one."""
+    query = select(Profile.state, RecommendationRun.ranking).join(
+        RecommendationRun, RecommendationRun.id == newest_run_id(Profile.id)
+    )
+    return [(state, ranking) for state, ranking in session.execute(query)]
+
+
+def profile_run(session: Session, profile_id: str, run_id: str) -> RecommendationRun | None:
+    """The run ``run_id`` if it belongs to the profile ``profile_id``."""
+    query = select(RecommendationRun).where(
+        RecommendationRun.id == run_id, RecommendationRun.profile_id == profile_id
+    )
+    return session.scalars(query).first()
+
+
+def states_and_districts(session: Session) -> list[tuple[str, str]]:
+    """Every (state, district) pair that stored profiles come from."""
+    query = select(Profile.state, Profile.district).distinct()
+    return [(state, district) for state, district in session.execute(query)]

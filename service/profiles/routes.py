@@ -11,7 +11,7 @@ from catalog import Sector
 from service.deps import GeographyDep, PartnerOrOfficer, ReadyDep, SessionDep, SessionRoute
 from service.examples import PATCH_EXAMPLES, PROFILE_EXAMPLES
 from service.profiles import service
-from service.profiles.schemas import ProfileOut, ProfilePage, RunSummary
+from service.profiles.schemas import ProfileOut, ProfilePage, RunPage
 from service.recommendations.schemas import RankingOut
 
 router = APIRouter(prefix="/v1/profiles", tags=["profiles"], route_class=SessionRoute)
@@ -175,12 +175,22 @@ def recommend_stored(
 
 @router.get(
     "/{profile_id}/runs",
-    response_model=list[RunSummary],
+    response_model=RunPage,
     operation_id="profiles-list-runs",
-    responses={**_ERRORS, **_NOT_FOUND},
+    responses={**_ERRORS, **_NOT_FOUND, 422: {"description": "bad limit or cursor", **_PROBLEM}},
 )
 def list_runs(
-    caller: PartnerOrOfficer, session: SessionDep, profile_id: ProfileId
-) -> list[RunSummary]:
-    """The stored recommendation runs of a profile, newest first, as they were served."""
-    return service.list_runs(session, caller, profile_id)
+    caller: PartnerOrOfficer,
+    session: SessionDep,
+    profile_id: ProfileId,
+    limit: Annotated[int, Query(ge=1, le=100, description="runs per page (1-100)")] = 20,
+    cursor: Annotated[
+        str | None,
+        Query(max_length=200, description="the `next` of the previous page; none: the newest"),
+    ] = None,
+) -> RunPage:
+    """The stored recommendation runs of a profile, newest first, as they were served.
+
+    Paged: `next` is an opaque cursor for the following page (null on the last one).
+    """
+    return service.list_runs(session, caller, profile_id, limit, cursor)

@@ -62,6 +62,16 @@ class RunSummary(BaseModel):
     ranking: dict[str, Any]
 
 
+class RunPage(BaseModel):
+    """One page of a profile's runs, newest first."""
+
+    items: list[RunSummary]
+    limit: int
+    next: str | None = Field(
+        description="send as `cursor` for the next page; null on the last page"
+    )
+
+
 class FeedbackIn(BaseModel):
     """What became of one recommended offering of a run."""
 

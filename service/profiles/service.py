@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -12,12 +14,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from service import audit, idempotency
-from service.db import Profile, Role
+from service.db import Profile, RecommendationRun, Role
 from service.deps import Caller
-from service.errors import Conflict, NotFound, PreconditionFailed
+from service.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from service.profiles import repository as repo
-from service.profiles.repository import Viewer
-from service.profiles.schemas import ProfileOut, ProfilePage, RunSummary
+from service.profiles.repository import RunKey, Viewer
+from service.profiles.schemas import ProfileOut, ProfilePage, RunPage, RunSummary
 from service.ranking import rank_profile, validate_profile
 from service.recommendations.schemas import RankingOut
 from service.runtime import Served
@@ -213,16 +215,49 @@ def recommend_stored(
     return payload
 
 
-def list_runs(session: Session, caller: Caller, profile_id: str) -> list[RunSummary]:
+def run_cursor(run: RecommendationRun) -> str:
+    """The opaque cursor that continues a page of runs after ``run``."""
+    key = f"{run.created_at.astimezone(dt.UTC).isoformat()}|{run.id}"
+    return base64.urlsafe_b64encode(key.encode()).decode().rstrip("=")
+
+
+def read_run_cursor(cursor: str) -> RunKey:
+    """The place a cursor of :func:`run_cursor` stands for; 422 for anything else."""
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        stamp, run_id = text.split("|")
+        created_at = dt.datetime.fromisoformat(stamp)
+        if created_at.tzinfo is None or not 1 <= len(run_id) <= 36:
+            raise ValueError(text)
+    except ValueError as exc:  # binascii.Error and UnicodeDecodeError are ValueErrors
+        raise InvalidInput(
+            "cursor is not one this API gave: send the `next` of the previous page",
+            errors=[{"field": "cursor", "message": "not a cursor of this list"}],
+        ) from exc
+    return created_at, run_id
+
+
+def list_runs(
+    session: Session, caller: Caller, profile_id: str, limit: int, cursor: str | None
+) -> RunPage:
+    """A page of the profile's runs, newest first; ``next`` continues it (None: no more)."""
+    after = read_run_cursor(cursor) if cursor is not None else None
     profile = _visible_profile(session, caller, profile_id)
+    runs = repo.runs_page(session, profile.id, limit + 1, after)
     _audit(session, caller, "read-runs", profile.id)
-    return [
-        RunSummary(
-            id=r.id,
-            catalog_version=r.catalog_version,
-            model_version=r.model_version,
-            created_at=r.created_at,
-            ranking=dict(r.ranking),
-        )
-        for r in repo.list_runs(session, profile.id)
-    ]
+    more = len(runs) > limit
+    runs = runs[:limit]
+    return RunPage(
+        items=[
+            RunSummary(
+                id=r.id,
+                catalog_version=r.catalog_version,
+                model_version=r.model_version,
+                created_at=r.created_at,
+                ranking=dict(r.ranking),
+            )
+            for r in runs
+        ],
+        limit=limit,
+        next=run_cursor(runs[-1]) if more else None,
+    )

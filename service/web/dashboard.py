@@ -1,7 +1,9 @@
-"""Queries of the officer dashboard: the filtered queue, one profile with its newest run and
-outcomes, recording an outcome, and the figures behind the charts.
+"""The officer dashboard's data: the filtered queue, one profile with its newest run and
+outcomes, recording an outcome, and the figures behind the charts (queries in the profiles'
+and feedback repositories).
 
-Every profile's newest run is the one officers act on; outcomes are the feedback rows of runs.
+Every profile's newest run is the one officers act on (picked in SQL: a profile's page loads
+one run however many it has); outcomes are the feedback rows of runs.
 """
 
 from __future__ import annotations
@@ -11,11 +13,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from service.db import Feedback, Outcome, Profile, RecommendationRun, Tenant
+from service.db import Feedback, Outcome, Profile, RecommendationRun
 from service.feedback import repository as feedback_repo
+from service.profiles import repository as profiles_repo
 
 QUEUE_LIMIT = 500
 TOP_SUGGESTIONS = 3
@@ -56,52 +58,18 @@ class DashboardError(ValueError):
     """An outcome that cannot be recorded (unknown run or offering); the message says why."""
 
 
-def _newest_runs(session: Session, profile_ids: list[str]) -> dict[str, RecommendationRun]:
-    newest: dict[str, RecommendationRun] = {}
-    if not profile_ids:
-        return newest
-    runs = session.scalars(
-        select(RecommendationRun)
-        .where(RecommendationRun.profile_id.in_(profile_ids))
-        .order_by(RecommendationRun.created_at, RecommendationRun.id)
-    )
-    for run in runs:
-        newest[run.profile_id] = run
-    return newest
-
-
-def _latest_outcomes(session: Session, run_ids: list[str]) -> dict[str, dict[str, Outcome]]:
-    """Per run, the last outcome recorded for each offering."""
-    found: dict[str, dict[str, Outcome]] = defaultdict(dict)
-    if not run_ids:
-        return found
-    rows = session.execute(
-        select(Feedback.run_id, Feedback.offering_id, Feedback.outcome)
-        .where(Feedback.run_id.in_(run_ids))
-        .order_by(Feedback.created_at, Feedback.id)
-    )
-    for run_id, offering_id, outcome in rows:
-        found[run_id][offering_id] = outcome
-    return found
-
-
 def queue(session: Session, filters: Filters) -> list[QueueRow]:
     """Profiles of every tenant matching ``filters``, newest first (at most 500)."""
-    query = select(Profile, Tenant.name).join(Tenant)
-    if filters.state:
-        query = query.where(func.lower(Profile.state) == filters.state.casefold())
-    if filters.district:
-        query = query.where(func.lower(Profile.district) == filters.district.casefold())
-    if filters.sector:
-        query = query.where(Profile.sector == filters.sector)
-    pairs = list(
-        session.execute(query.order_by(Profile.created_at.desc(), Profile.id).limit(QUEUE_LIMIT))
+    found = profiles_repo.queue(
+        session,
+        state=filters.state,
+        district=filters.district,
+        sector=filters.sector,
+        limit=QUEUE_LIMIT,
     )
-    runs = _newest_runs(session, [p.id for p, _ in pairs])
-    outcomes = _latest_outcomes(session, [r.id for r in runs.values()])
+    outcomes = feedback_repo.latest_outcomes(session, [r.id for _, _, r in found if r])
     rows = []
-    for profile, tenant in pairs:
-        run = runs.get(profile.id)
+    for profile, tenant, run in found:
         row = QueueRow(profile, tenant, run, dict(outcomes.get(run.id, {})) if run else {})
         if filters.outcome == "none" and row.outcomes:
             continue
@@ -113,14 +81,11 @@ def queue(session: Session, filters: Filters) -> list[QueueRow]:
 
 def profile_row(session: Session, profile_id: str) -> QueueRow | None:
     """One profile with its newest run and outcomes, or None."""
-    pair = session.execute(
-        select(Profile, Tenant.name).join(Tenant).where(Profile.id == profile_id)
-    ).first()
-    if pair is None:
+    found = profiles_repo.profile_with_newest_run(session, profile_id)
+    if found is None:
         return None
-    profile, tenant = pair
-    run = _newest_runs(session, [profile.id]).get(profile.id)
-    outcomes = _latest_outcomes(session, [run.id]).get(run.id, {}) if run else {}
+    profile, tenant, run = found
+    outcomes = feedback_repo.latest_outcomes(session, [run.id]).get(run.id, {}) if run else {}
     return QueueRow(profile, tenant, run, dict(outcomes))
 
 
@@ -132,11 +97,7 @@ def record_outcome(
         value = Outcome(outcome)
     except ValueError as exc:
         raise DashboardError(f"unknown outcome {outcome!r}") from exc
-    run = session.scalars(
-        select(RecommendationRun).where(
-            RecommendationRun.id == run_id, RecommendationRun.profile_id == profile_id
-        )
-    ).first()
+    run = profiles_repo.profile_run(session, profile_id, run_id)
     if run is None:
         raise DashboardError("this suggestion list is not one of the profile's")
     offered = {r["offering_id"] for r in run.ranking.get("recommendations", [])}
@@ -154,14 +115,9 @@ def record_outcome(
 
 def demand_by_state(session: Session, top: int = TOP_SUGGESTIONS) -> dict[str, Counter[str]]:
     """Per state, how often each offering group is in a profile's top suggestions (newest run)."""
-    profiles = list(session.execute(select(Profile.id, Profile.state)))
-    runs = _newest_runs(session, [pid for pid, _ in profiles])
     demand: dict[str, Counter[str]] = defaultdict(Counter)
-    for profile_id, state in profiles:
-        run = runs.get(profile_id)
-        if run is None:
-            continue
-        for item in run.ranking.get("recommendations", [])[:top]:
+    for state, ranking in profiles_repo.newest_rankings_by_state(session):
+        for item in ranking.get("recommendations", [])[:top]:
             demand[state][str(item.get("category", ""))] += 1
     return dict(demand)
 
@@ -169,7 +125,7 @@ def demand_by_state(session: Session, top: int = TOP_SUGGESTIONS) -> dict[str, C
 def outcomes_by_week(session: Session) -> dict[dt.date, Counter[str]]:
     """Outcomes recorded per week (keyed by the week's Monday)."""
     weeks: dict[dt.date, Counter[str]] = defaultdict(Counter)
-    for created_at, outcome in session.execute(select(Feedback.created_at, Feedback.outcome)):
+    for created_at, outcome in feedback_repo.outcome_times(session):
         day = created_at.date()
         weeks[day - dt.timedelta(days=day.weekday())][outcome.value] += 1
     return dict(sorted(weeks.items()))
@@ -178,12 +134,7 @@ def outcomes_by_week(session: Session) -> dict[dt.date, Counter[str]]:
 def acceptance_by_offering(session: Session) -> dict[str, tuple[int, int]]:
     """Per offering: (accepted or enrolled, decided) where decided also counts rejections."""
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    rows = session.execute(
-        select(Feedback.offering_id, Feedback.outcome, func.count())
-        .where(Feedback.outcome != Outcome.SHOWN)
-        .group_by(Feedback.offering_id, Feedback.outcome)
-    )
-    for offering_id, outcome, count in rows:
+    for offering_id, outcome, count in feedback_repo.decided_counts(session):
         if outcome in (Outcome.ACCEPTED, Outcome.ENROLLED):
             counts[offering_id][0] += count
         counts[offering_id][1] += count
@@ -193,6 +144,6 @@ def acceptance_by_offering(session: Session) -> dict[str, tuple[int, int]]:
 def states_and_districts(session: Session) -> dict[str, list[str]]:
     """The states and districts that stored profiles come from (filter choices)."""
     found: dict[str, set[str]] = defaultdict(set)
-    for state, district in session.execute(select(Profile.state, Profile.district).distinct()):
+    for state, district in profiles_repo.states_and_districts(session):
         found[state].add(district)
     return {s: sorted(d) for s, d in sorted(found.items())}

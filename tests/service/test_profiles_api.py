@@ -218,7 +218,7 @@ def test_stored_run_is_the_ranking_served(client: TestClient, keys: Keys, sessio
     assert stored.ranking == ranking
     assert stored.catalog_version == ranking["catalog_version"]
     runs = client.get(f"/v1/profiles/{created['id']}/runs", headers=keys.headers("partner"))
-    assert [r["id"] for r in runs.json()] == [ranking["run_id"]]
+    assert [r["id"] for r in runs.json()["items"]] == [ranking["run_id"]]
 
 
 def test_officer_reads_and_changes_are_audited(
