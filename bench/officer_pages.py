@@ -209,25 +209,35 @@ def main() -> int:
             )
             rows.append(
                 (
-                    "runs API, first page of 20",
-                    *timed_pair(busy.runs(busy.quiet), busy.runs(busy.busy), args.repeat),
+                    "runs API, newest run (limit=1)",
+                    *timed_pair(
+                        busy.runs(busy.quiet, limit=1), busy.runs(busy.busy, limit=1), args.repeat
+                    ),
                 )
             )
             deep = walk_to(busy, 5000)
             if deep is not None:
                 rows.append(
                     (
-                        "runs API, page after run 5,000",
+                        "runs API, run 5,001 (limit=1)",
                         *timed_pair(
-                            busy.runs(busy.quiet), busy.runs(busy.busy, cursor=deep), args.repeat
+                            busy.runs(busy.quiet, limit=1),
+                            busy.runs(busy.busy, limit=1, cursor=deep),
+                            args.repeat,
                         ),
                     )
                 )
+            rows.append(
+                (
+                    "runs API, default page (1 vs 20 runs)",
+                    *timed_pair(busy.runs(busy.quiet), busy.runs(busy.busy), args.repeat),
+                )
+            )
 
     print(f"\n{args.runs:,} runs added to one profile; {args.repeat} requests per figure")
-    print(f"{'request':34} {'1 run: median p95 ms':>22} {'busy: median p95 ms':>22} {'ratio':>6}")
+    print(f"{'request':38} {'1 run: median p95 ms':>22} {'busy: median p95 ms':>22} {'ratio':>6}")
     for name, (m1, p1), (m2, p2) in rows:
-        print(f"{name:34} {m1:11.2f} {p1:9.2f} {m2:11.2f} {p2:9.2f} {m2 / m1:6.2f}")
+        print(f"{name:38} {m1:11.2f} {p1:9.2f} {m2:11.2f} {p2:9.2f} {m2 / m1:6.2f}")
     return 0
 
 
