@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,8 @@ def register(subparsers: Any) -> None:
             "list fields ';'-separated in CSV, an optional 'id' column passed through) and write "
             "(id, rank, offering_id, score) rows to OUTPUT (CSV or Parquet, by extension). "
             "Invalid rows go to the errors file with row number and reason; they never stop "
-            "the run. Uses the newest catalogue in the database unless --catalog names a file."
+            "the run. Uses the newest catalogue in the database unless --catalog names a file; "
+            "the packaged catalogue when the database has none (a fresh machine)."
         ),
     )
     batch.add_argument("input", type=Path, help="profiles, .csv or .parquet")
@@ -52,7 +54,7 @@ def register(subparsers: Any) -> None:
 
 
 def _model(catalog_path: Path | None) -> Any:
-    from catalog import load_catalog
+    from catalog import default_catalog_path, load_catalog
     from service.batch import Model
     from service.db import make_engine, make_session_factory
     from service.offerings import repository as catalog_repo
@@ -61,15 +63,20 @@ def _model(catalog_path: Path | None) -> Any:
     if catalog_path is not None:
         catalog = load_catalog(catalog_path)
     else:
-        engine = make_engine(get_settings().database_url)
+        settings = get_settings()
+        engine = make_engine(settings.database_url)
         try:
             with make_session_factory(engine)() as session:
-                stored = catalog_repo.latest_catalog(session)
+                stored = (catalog_repo.latest_catalog(session)
+                          if catalog_repo.has_catalog_table(session) else None)
         finally:
             engine.dispose()
-        if stored is None:
-            raise LookupError("no catalogue in the database: run `dakmatch catalog load` first")
-        catalog = stored.catalog
+        if stored is None:  # a fresh machine (DESIGN §6): the catalogue that ships
+            path = settings.catalog_path or default_catalog_path()
+            print(f"no catalogue in the database; ranking with {path}", file=sys.stderr)
+            catalog = load_catalog(path)
+        else:
+            catalog = stored.catalog
     geography, problem = load_geography()
     if problem:
         raise LookupError(problem)

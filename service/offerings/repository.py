@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from catalog import Catalog, catalog_from_document
@@ -66,6 +66,11 @@ def newest_version(session: Session) -> str | None:
     return session.scalar(
         select(CatalogVersion.version).order_by(CatalogVersion.id.desc()).limit(1)
     )
+
+
+def has_catalog_table(session: Session) -> bool:
+    """Whether the catalogue's table exists (not in a database never migrated)."""
+    return inspect(session.connection()).has_table(CatalogVersion.__tablename__)
 
 
 def latest_catalog(session: Session) -> StoredCatalog | None:

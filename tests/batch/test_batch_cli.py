@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -62,3 +65,26 @@ def test_cli_errors_are_one_line(
     assert err.startswith("error: ")
     assert message in err
     assert len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("migrated", [False, True])
+def test_fresh_machine_ranks_with_the_packaged_catalogue(tmp_path: Path, migrated: bool) -> None:
+    # A fresh DATABASE_URL: no file at all (no tables), or migrated without a catalogue.
+    url = f"sqlite:///{tmp_path / 'fresh' / 'dakmatch.db'}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DAKMATCH_")}
+    env["DATABASE_URL"] = url
+    dakmatch = str(Path(sys.executable).parent / "dakmatch")
+    if migrated:
+        subprocess.run([dakmatch, "db", "upgrade"], env=env, check=True, capture_output=True)
+    source = tmp_path / "in.csv"
+    source.write_text("id,pincode,sector\na,400001,apparel\nb,302001,handicrafts\n",
+                      encoding="utf-8")
+    done = subprocess.run(
+        [dakmatch, "batch", str(source), str(tmp_path / "out.csv"), "--workers", "1",
+         "--no-progress"],
+        env=env, capture_output=True, text=True, timeout=240, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"ranking with {default_catalog_path()}" in done.stderr
+    ranked = pd.read_csv(tmp_path / "out.csv")
+    assert set(ranked["id"]) == {"a", "b"}
