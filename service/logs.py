@@ -1,5 +1,9 @@
 """Structured JSON logs: one object per line, with the request id, and no personal data.
 
+Every line logged while a request is served carries its ``request_id`` (set by the
+observability middleware in :data:`REQUEST_ID`, a context variable that follows the request
+into the threads it hands work to; :class:`RequestIdFilter` copies it onto each record).
+
 Nothing logs request or response bodies, query strings or raw paths (the route template is
 logged instead), so names, GSTINs and phone numbers in profiles never reach the log.
 """
@@ -10,9 +14,24 @@ import datetime as dt
 import json
 import logging
 import sys
+from contextvars import ContextVar
 from typing import Any
 
 _RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+REQUEST_ID: ContextVar[str | None] = ContextVar("dakmatch_request_id", default=None)
+"""The id of the request being served in this context (None outside a request)."""
+
+
+class RequestIdFilter(logging.Filter):
+    """Puts the current request's id on every record that does not carry one already."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "request_id" not in vars(record):
+            request_id = REQUEST_ID.get()
+            if request_id is not None:
+                record.request_id = request_id
+        return True
 
 
 class JsonFormatter(logging.Formatter):
@@ -37,6 +56,7 @@ def configure_logging(level: str) -> None:
     """Send every logger's records to stderr as JSON lines."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
+    handler.addFilter(RequestIdFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

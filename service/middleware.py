@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.auth import repository as auth_repo
 from service.errors import problem_response
+from service.logs import REQUEST_ID
 from service.metrics import REQUEST_SECONDS, REQUESTS
 from service.ratelimit import make_limiter
 from service.settings import Settings
@@ -61,6 +62,7 @@ class ObservabilityMiddleware:
         incoming = _header(scope, b"x-request-id")
         request_id = incoming if incoming and _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         _state(scope)["request_id"] = request_id
+        token = REQUEST_ID.set(request_id)
         started = time.perf_counter()
         status = 500
 
@@ -95,6 +97,7 @@ class ObservabilityMiddleware:
                     "key": _state(scope).get("key_prefix"),
                 },
             )
+            REQUEST_ID.reset(token)
 
 
 class CorsMiddleware:
