@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Any
 
 _port = os.environ.get("DAKMATCH_PORT", "8000")
@@ -82,3 +85,28 @@ def post_fork(server: Any, worker: Any) -> None:
     if worker.cpu is not None:
         os.sched_setaffinity(0, {worker.cpu})
         server.log.info("worker %s pinned to CPU %s", worker.pid, worker.cpu)
+
+
+# /metrics sums every worker's values (prometheus_client's multiprocess mode, service/metrics.py):
+# the workers write them into this folder, emptied at start. Set PROMETHEUS_MULTIPROC_DIR to
+# choose it; else a fresh temporary folder, removed when gunicorn exits.
+_metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+_own_metrics_dir = not _metrics_dir
+if _metrics_dir:
+    for stale in Path(_metrics_dir).glob("*.db"):
+        stale.unlink()
+else:
+    _metrics_dir = tempfile.mkdtemp(prefix="dakmatch-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir  # inherited by every worker
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """In the arbiter, when a worker has exited (even killed): drop its live gauges."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server: Any) -> None:
+    if _own_metrics_dir:
+        shutil.rmtree(_metrics_dir, ignore_errors=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -88,6 +89,7 @@ def create_app(
             await anyio.to_thread.run_sync(batcher.stop)
             if engine is not None:
                 engine.dispose()
+            metrics.mark_dead(os.getpid())  # this worker's live gauges (multiprocess mode)
 
     app = FastAPI(
         title="DakMatch API",

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
+import tempfile
+from contextlib import ExitStack
 from typing import Any
 
 from service.bootstrap import database_has_catalog, load_catalog_file, upgrade_database
 from service.cli._errors import fail, friendly_errors
+from service.metrics import MULTIPROC_ENV
 from service.settings import get_settings, secret_key_problem
 
 
@@ -56,15 +60,21 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"loaded catalogue {result.catalog.version} ({len(result.catalog)} offerings)")
     # Several workers need an import string; each process builds its app from the environment.
     app: Any = "service.app:create_app" if args.workers > 1 else create_app(settings)
-    uvicorn.run(
-        app,
-        factory=args.workers > 1,
-        workers=args.workers,
-        host=host,
-        port=port,
-        log_level=settings.log_level.lower(),
-        access_log=False,  # the app logs each request itself, as JSON without personal data
-        log_config=None,  # keep the JSON logging configured above
-        forwarded_allow_ips=settings.trusted_proxies,  # the app applies the same setting
-    )
+    with ExitStack() as cleanup:
+        if args.workers > 1 and not os.environ.get(MULTIPROC_ENV):
+            # /metrics sums the workers' values (service/metrics.py); they inherit the folder.
+            folder = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="dakmatch-metrics-"))
+            os.environ[MULTIPROC_ENV] = folder
+            cleanup.callback(os.environ.pop, MULTIPROC_ENV, None)
+        uvicorn.run(
+            app,
+            factory=args.workers > 1,
+            workers=args.workers,
+            host=host,
+            port=port,
+            log_level=settings.log_level.lower(),
+            access_log=False,  # the app logs each request itself, as JSON without personal data
+            log_config=None,  # keep the JSON logging configured above
+            forwarded_allow_ips=settings.trusted_proxies,  # the app applies the same setting
+        )
     return 0

@@ -45,11 +45,14 @@ def _wait_ready(base: str, server: subprocess.Popen[bytes], log: Path) -> None:
     raise AssertionError(f"not ready ({status}):\n{log.read_text()[-4000:]}")
 
 
-def _serve(tmp_path: Path, *args: str) -> tuple[subprocess.Popen[bytes], str, Path]:
+def _serve(
+    tmp_path: Path, *args: str, **extra_env: str
+) -> tuple[subprocess.Popen[bytes], str, Path]:
     """``dakmatch serve`` on a free port and a fresh SQLite file: the process, its address
     and its log."""
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'data' / 'dm.db'}"}
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'data' / 'dm.db'}",
+           **extra_env}
     env.pop("DAKMATCH_DATABASE_URL", None)
     log = tmp_path / "serve.log"
     with log.open("w") as out:
@@ -86,20 +89,48 @@ def test_serve_migrates_loads_and_answers(tmp_path: Path) -> None:
     assert (tmp_path / "data" / "dm.db").exists()
 
 
+def _ranked_requests(metrics: str) -> float:
+    """POST /v1/recommendations answered 200, as /metrics counts them."""
+    series = ('dakmatch_http_requests_total{method="POST",route="/v1/recommendations",'
+              'status="200"} ')
+    found = [line for line in metrics.splitlines() if line.startswith(series)]
+    return float(found[0].rsplit(" ", 1)[1]) if found else 0.0
+
+
 @pytest.mark.slow
-def test_serve_with_several_workers_ranks_in_each(tmp_path: Path) -> None:
+def test_serve_with_several_workers_ranks_in_each_and_metrics_add_up(tmp_path: Path) -> None:
     # Workers are spawned processes that import the app afresh (with the parent's sys.path).
-    server, base, log = _serve(tmp_path, "--workers", "2")
+    # /metrics sums what every worker counted (prometheus_client's multiprocess mode): the
+    # folder is named here only to see which processes wrote to it.
+    metrics_dir = tmp_path / "metrics"
+    metrics_dir.mkdir()
+    server, base, log = _serve(tmp_path, "--workers", "2",
+                               PROMETHEUS_MULTIPROC_DIR=str(metrics_dir))
     try:
         _wait_ready(base, server, log)
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'data' / 'dm.db'}"}
+        created = subprocess.run([str(DAKMATCH), "keys", "create", "--role", "admin"], env=env,
+                                 capture_output=True, text=True, check=True)
+        admin = {"X-API-Key": created.stdout.strip().splitlines()[-1]}
         body = json.dumps({"pincode": "302001", "sector": "handicrafts"}).encode()
-        for _ in range(8):  # whichever worker takes each; each logs its start-up below
+
+        def writers() -> set[str]:
+            return {p.stem.rsplit("_", 1)[1] for p in metrics_dir.glob("counter_*.db")}
+
+        sent = 0
+        while sent < 8 or (len(writers()) < 2 and sent < 400):  # until both workers counted
             request = urllib.request.Request(
                 base + "/v1/recommendations?limit=3", data=body, method="POST",
                 headers={"Content-Type": "application/json"},
             )
             with urllib.request.urlopen(request, timeout=10) as response:
                 assert len(json.loads(response.read())["recommendations"]) == 3
+            sent += 1
+        assert len(writers()) == 2, writers()
+        for _ in range(6):  # whichever worker answers, it reports both workers' counts
+            request = urllib.request.Request(base + "/metrics", headers=admin)
+            with urllib.request.urlopen(request, timeout=10) as response:
+                assert _ranked_requests(response.read().decode()) == sent
     finally:
         server.terminate()
         server.wait(timeout=30)
