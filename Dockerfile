@@ -14,14 +14,11 @@ ENV PIP_NO_CACHE_DIR=1 \
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /src
-# Dependencies first, so that a change of the code alone reuses this layer.
+# Dependencies first, at the versions pinned in requirements.lock (the runtime and deploy
+# dependencies of pyproject.toml), so that a change of the code alone reuses this layer.
+COPY requirements.lock ./
+RUN pip install --upgrade pip && pip install -r requirements.lock
 COPY pyproject.toml README.md ./
-RUN python - <<'PY' > /tmp/requirements.txt
-import tomllib
-project = tomllib.load(open("pyproject.toml", "rb"))["project"]
-print("\n".join(project["dependencies"] + project["optional-dependencies"]["deploy"]))
-PY
-RUN pip install --upgrade pip && pip install -r /tmp/requirements.txt
 COPY catalog ./catalog
 COPY matching ./matching
 COPY service ./service
