@@ -14,15 +14,20 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from service import audit, idempotency
+from service.auth import repository as auth_repo
+from service.auth.repository import WEB_TENANT
 from service.db import Profile, RecommendationRun, Role
 from service.deps import Caller
 from service.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from service.profiles import repository as repo
 from service.profiles.repository import RunKey, Viewer
 from service.profiles.schemas import ProfileOut, ProfilePage, RunPage, RunSummary
-from service.ranking import rank_profile, validate_profile
+from service.ranking import ValidProfile, rank_profile, validate_profile
 from service.recommendations.schemas import RankingOut
 from service.runtime import Served
+
+# Who stored a profile of the public form, in the audit trail (no account, no personal data).
+WEB_FORM_ACTOR = "web:form"
 
 
 @dataclass(frozen=True)
@@ -197,22 +202,57 @@ def recommend_stored(
 ) -> dict[str, Any]:
     """Rank a stored profile with the served catalogue and store the run as served."""
     profile = _visible_profile(session, caller, profile_id)
+    actor = caller.actor if caller.role is Role.OFFICER else None
+    return rank_and_store(session, served, profile, limit, actor=actor)
+
+
+def rank_and_store(
+    session: Session, served: Served, profile: Profile, limit: int, *, actor: str | None
+) -> dict[str, Any]:
+    """Rank ``profile`` now and store the run; the answer carries its ``run_id``. An officer's
+    ``actor`` (``key:...``, ``user:...``) is recorded in the audit trail."""
     valid = validate_profile(profile.body, served.geography)
-    run_id = str(uuid.uuid4())
+    payload = rank_profile(served, valid.profile, limit, run_id=str(uuid.uuid4()))
+    ranking = _store_run(session, profile.id, payload)
+    if actor is not None:
+        audit.record(session, actor, "rank", profile.id)
+    return ranking
+
+
+def store_web_profile(
+    session: Session, body: Mapping[str, Any], valid: ValidProfile, payload: Mapping[str, Any]
+) -> str:
+    """Store a consenting visitor's profile of the public form under tenant ``web``, with the
+    run it was shown (``payload`` carries its ``run_id``); audited as ``WEB_FORM_ACTOR``.
+    Returns the profile's id."""
+    tenant = auth_repo.get_or_create_tenant(session, WEB_TENANT)
+    profile = repo.add_profile(
+        session,
+        tenant_id=tenant.id,
+        body=body,
+        state=valid.state,
+        district=valid.district,
+        sector=str(valid.profile.sector),
+        pincode=valid.profile.pincode,
+    )
+    _store_run(session, profile.id, payload)
+    audit.record(session, WEB_FORM_ACTOR, "create", profile.id)
+    return profile.id
+
+
+def _store_run(session: Session, profile_id: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """Store a ranking with its ``run_id`` as a run of the profile; returns it as stored."""
     # Normalised through the response model, so the stored run equals the answer served.
-    payload = RankingOut.model_validate(
-        rank_profile(served, valid.profile, limit, run_id=run_id)
-    ).model_dump(mode="json")
+    ranking = RankingOut.model_validate(payload).model_dump(mode="json")
     repo.add_run(
         session,
-        run_id=run_id,
-        profile_id=profile.id,
-        catalog_version=str(payload["catalog_version"]),
-        model_version=str(payload["model_version"]),
-        ranking=payload,
+        run_id=str(ranking["run_id"]),
+        profile_id=profile_id,
+        catalog_version=str(ranking["catalog_version"]),
+        model_version=str(ranking["model_version"]),
+        ranking=ranking,
     )
-    _audit(session, caller, "rank", profile.id)
-    return payload
+    return ranking
 
 
 def run_cursor(run: RecommendationRun) -> str:

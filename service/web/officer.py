@@ -21,6 +21,7 @@ from service import audit
 from service.db import Role
 from service.deps import CatalogDep, ReadyDep, SessionDep, SessionRoute
 from service.errors import InvalidInput
+from service.profiles import service as profiles
 from service.text_guard import FormText
 from service.web import charts, dashboard, i18n
 from service.web.dashboard import DashboardError, Filters
@@ -35,11 +36,12 @@ from service.web.security import (
     set_csrf_cookie,
     start_session,
 )
-from service.web.store import store_new_run
 from service.web.templating import render
 from service.web.users import active_user, authenticate
 
 router = APIRouter(prefix="/officer", include_in_schema=False, route_class=SessionRoute)
+
+RUN_LIMIT = 10  # suggestions stored when an officer ranks a profile
 
 CSV_COLUMNS = (
     "profile_id", "created_at", "tenant", "name", "pincode", "district", "state", "sector",
@@ -251,11 +253,10 @@ def rank_now(
     if row is None:
         return _page(request, "officer/error.html", {"message": profile_id}, status_code=404)
     try:
-        store_new_run(session, profile_id, row.profile.body, served)
+        profiles.rank_and_store(session, served, row.profile, RUN_LIMIT, actor=f"user:{user}")
     except InvalidInput as exc:
         details = "; ".join(f"{e.get('field')}: {e.get('message')}" for e in exc.errors)
         return _page(request, "officer/error.html", {"message": details}, status_code=422)
-    audit.record(session, f"user:{user}", "rank", profile_id)
     return RedirectResponse(f"/officer/profiles/{profile_id}", status_code=303)
 
 

@@ -14,13 +14,13 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Resp
 from catalog.geo import PincodeError
 from service.deps import GeographyDep, ReadyDep, SessionDep, SessionRoute
 from service.errors import InvalidInput
+from service.profiles import service as profiles
 from service.ranking import rank_profile, validate_profile
 from service.runtime import Served
 from service.web import i18n, widget
 from service.web.forms import FormState, read_form
 from service.web.results import present_ranking
 from service.web.security import read_saved_reference, saved_reference
-from service.web.store import store_consenting_profile
 from service.web.templating import render
 
 router = APIRouter(include_in_schema=False, route_class=SessionRoute)
@@ -61,7 +61,7 @@ def _results(
     if payload is None:
         return render(request, "form.html", {"form": state}, status_code=422)
     if stored_id is None and state.consent:
-        stored_id = store_consenting_profile(session, state.profile, valid, payload)
+        stored_id = profiles.store_web_profile(session, state.profile, valid, payload)
     context = {
         "form": state,
         "place": {"district": valid.district, "state": valid.state},
