@@ -8,10 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.db import IdempotencyKey
+from service.auth import repository as auth_repo
 from service.errors import IdempotencyKeyReused
 
 
@@ -29,11 +28,7 @@ def request_hash(body: Any) -> str:
 
 def replay(session: Session, api_key_id: int, key: str, body_hash: str) -> StoredResponse | None:
     """The stored response for this key, None if new; refuses a key reused with another body."""
-    row = session.scalars(
-        select(IdempotencyKey).where(
-            IdempotencyKey.api_key_id == api_key_id, IdempotencyKey.key == key
-        )
-    ).first()
+    row = auth_repo.find_reply(session, api_key_id, key)
     if row is None:
         return None
     if row.request_hash != body_hash:
@@ -53,14 +48,12 @@ def remember(
     body: Mapping[str, Any],
     profile_id: str | None,
 ) -> None:
-    session.add(
-        IdempotencyKey(
-            key=key,
-            api_key_id=api_key_id,
-            request_hash=body_hash,
-            response_status=status,
-            response_body=dict(body),
-            profile_id=profile_id,
-        )
+    auth_repo.add_reply(
+        session,
+        api_key_id=api_key_id,
+        key=key,
+        request_hash=body_hash,
+        status=status,
+        body=body,
+        profile_id=profile_id,
     )
-    session.flush()

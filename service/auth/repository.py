@@ -1,15 +1,17 @@
-"""Every query on tenants and API keys."""
+"""Every query on tenants, API keys, the replies stored per key (``Idempotency-Key``) and the
+web pages' user accounts."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from service.auth.keys import display_prefix, key_hash, new_secret
-from service.db import ApiKey, Role, Tenant
+from service.db import ApiKey, IdempotencyKey, Role, Tenant, User
 from service.db.base import utcnow
 
 # Writing last_used_at on every request would turn each read into a write; once a minute is
@@ -112,3 +114,46 @@ def revoke_key(session: Session, ident: str) -> ApiKey | None:
     keys[0].revoked_at = utcnow()
     session.flush()
     return keys[0]
+
+
+def find_reply(session: Session, api_key_id: int, key: str) -> IdempotencyKey | None:
+    """The reply stored for this API key's ``Idempotency-Key``, if any."""
+    query = select(IdempotencyKey).where(
+        IdempotencyKey.api_key_id == api_key_id, IdempotencyKey.key == key
+    )
+    return session.scalars(query).first()
+
+
+def add_reply(
+    session: Session,
+    *,
+    api_key_id: int,
+    key: str,
+    request_hash: str,
+    status: int,
+    body: Mapping[str, Any],
+    profile_id: str | None,
+) -> IdempotencyKey:
+    row = IdempotencyKey(
+        key=key,
+        api_key_id=api_key_id,
+        request_hash=request_hash,
+        response_status=status,
+        response_body=dict(body),
+        profile_id=profile_id,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def find_user(session: Session, username: str) -> User | None:
+    """The web pages' account named ``username`` (active or not)."""
+    return session.scalars(select(User).where(User.username == username)).first()
+
+
+def add_user(session: Session, username: str, password_hash: str, role: Role) -> User:
+    user = User(username=username, password_hash=password_hash, role=role, active=True)
+    session.add(user)
+    session.flush()
+    return user

@@ -6,9 +6,9 @@ import re
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.auth import repository as auth_repo
 from service.db import Role, User
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,99}$")
@@ -36,17 +36,14 @@ def check_new(username: str, password: str) -> None:
 def create_user(session: Session, username: str, password: str, role: Role) -> User:
     """Store a new active user with an Argon2id hash of ``password``."""
     check_new(username, password)
-    if session.scalars(select(User).where(User.username == username)).first() is not None:
+    if auth_repo.find_user(session, username) is not None:
         raise UserError(f"a user named {username!r} already exists")
-    user = User(username=username, password_hash=_hasher.hash(password), role=role, active=True)
-    session.add(user)
-    session.flush()
-    return user
+    return auth_repo.add_user(session, username, _hasher.hash(password), role)
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
     """The active officer or admin with this username and password, or None."""
-    user = session.scalars(select(User).where(User.username == username.strip())).first()
+    user = auth_repo.find_user(session, username.strip())
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
@@ -60,5 +57,5 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 
 def active_user(session: Session, username: str) -> User | None:
     """The active user named ``username`` (a session outlives a deactivated account no longer)."""
-    user = session.scalars(select(User).where(User.username == username)).first()
+    user = auth_repo.find_user(session, username)
     return user if user is not None and user.active else None
