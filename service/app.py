@@ -38,6 +38,8 @@ API_DESCRIPTION = """\
 DakMatch matches Indian MSMEs to India Post and partner services.
 
 Errors are `application/problem+json` (RFC 9457). Authenticate with the `X-API-Key` header.
+A widget key (public, in a partner's web page) may only rank profiles and read the catalogue,
+and only from its tenant's allowed origins.
 """
 
 

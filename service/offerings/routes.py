@@ -16,9 +16,14 @@ from service.offerings.service import filter_offerings
 router = APIRouter(prefix="/v1/offerings", tags=["offerings"], route_class=SessionRoute)
 
 _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
+_WIDGET_ORIGIN: dict[int | str, dict[str, Any]] = {
+    403: {"description": "a widget key sent without an Origin its tenant allows", **_PROBLEM}
+}
 
 
-@router.get("", response_model=OfferingList, operation_id="offerings-list")
+@router.get(
+    "", response_model=OfferingList, operation_id="offerings-list", responses=_WIDGET_ORIGIN
+)
 def list_offerings(
     _caller: OptionalCaller,
     catalog: CatalogDep,
@@ -46,7 +51,7 @@ def list_offerings(
     "/{offering_id}",
     response_model=OfferingOut,
     operation_id="offerings-get",
-    responses={404: {"description": "no offering with this id", **_PROBLEM}},
+    responses={404: {"description": "no offering with this id", **_PROBLEM}, **_WIDGET_ORIGIN},
 )
 def get_offering(
     _caller: OptionalCaller,

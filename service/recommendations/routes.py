@@ -101,13 +101,15 @@ def profile_object(body: bytes) -> dict[str, Any]:
     operation_id="recommendations-create",
     responses={
         400: {"description": "the body is not JSON", **_PROBLEM},
+        403: {"description": "a widget key sent without an Origin its tenant allows", **_PROBLEM},
         422: {"description": "invalid profile or limit, field by field", **_PROBLEM},
         503: {"description": "ranker not ready", **_PROBLEM},
     },
     openapi_extra=_OPENAPI,
 )
 async def recommend(request: Request) -> Response:
-    """Rank the offerings for a profile; nothing is stored. Open to anonymous callers.
+    """Rank the offerings for a profile; nothing is stored. Open to anonymous callers, and to
+    widget keys from their tenant's allowed origins.
 
     Each recommendation carries its score, reasons, prerequisites and where to go; offerings
     ruled out by hard limits are listed under `not_eligible` with the reason.
