@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
@@ -11,22 +11,23 @@ from typing import Any
 import numpy as np
 
 from matching.features import (
-    _BUSINESS_SEGMENT,
-    _CHANNEL_INDEX,
-    _NEED_INDEX,
-    _SECTOR_INDEX,
-    _SIZE_SEGMENT,
+    BUSINESS_SEGMENT,
+    CHANNEL_INDEX,
     CHANNELS,
     F32,
     F64,
     HELD_REQUIREMENTS,
     I64,
+    NEED_INDEX,
     NEEDS,
+    SECTOR_INDEX,
+    SIZE_SEGMENT,
     STATE_INDEX,
     Bool,
     OfferingTable,
     held_requirements,
 )
+from matching.profile import EnterpriseProfile
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,9 @@ def _codes(*columns: tuple[Sequence[Any], Mapping[Any, int]]) -> I64:
     )
 
 
-def query_text(sector: Any, products: Any, needs: Any, first_time: bool) -> str:
+def query_text(
+    sector: object, products: object, needs: Iterable[object] | None, first_time: bool
+) -> str:
     """What a profile says about itself, as text to match against offering texts."""
     parts = [str(products or "")]
     if sector is not None and str(sector) != "other":
@@ -112,7 +115,7 @@ PROFILE_FIELDS = (
 _read_fields = attrgetter(*PROFILE_FIELDS)
 
 
-def profile_columns(profiles: Sequence[Any]) -> dict[str, Sequence[Any]]:
+def profile_columns(profiles: Sequence[EnterpriseProfile]) -> dict[str, Sequence[Any]]:
     """The ``PROFILE_FIELDS`` of ``profiles`` (``EnterpriseProfile`` objects), column-wise, as
     :func:`encode_profiles` takes them."""
     columns = list(zip(*map(_read_fields, profiles), strict=True)) or [()] * len(PROFILE_FIELDS)
@@ -169,17 +172,17 @@ def encode_profiles(
         [None if v is None or v != v else bool(v) for v in col("rural")],
     )
     sector, size, business, state = _codes(
-        (sectors, _SECTOR_INDEX), (col("size_class"), _SIZE_SEGMENT),
-        (col("business_type"), _BUSINESS_SEGMENT), (states, STATE_INDEX),
+        (sectors, SECTOR_INDEX), (col("size_class"), SIZE_SEGMENT),
+        (col("business_type"), BUSINESS_SEGMENT), (states, STATE_INDEX),
     )
     parcels = np.where(table.international, international[:, None],
                        np.fmax(domestic, international)[:, None])
     return ProfileArrays(
-        needs=_multi_hot(col("needs", ()), _NEED_INDEX, len(NEEDS)),
+        needs=_multi_hot(col("needs", ()), NEED_INDEX, len(NEEDS)),
         sector=sector,
         segment_size=size,
         segment_business=business,
-        channels=_multi_hot(col("sales_channels", ()), _CHANNEL_INDEX, len(CHANNELS)),
+        channels=_multi_hot(col("sales_channels", ()), CHANNEL_INDEX, len(CHANNELS)),
         destinations=dest,
         n_destinations=dest.sum(axis=1).astype(np.float64),
         weight=weight,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
+from catalog.geo import Geography
 from catalog.vocab import Category
 from matching.baselines import BM25, Popularity, bm25_query
 from matching.judged import JudgedProfile
@@ -54,7 +54,7 @@ def _measures(ranked: Sequence[str], relevance: Mapping[str, int]) -> dict[str, 
 
 def score_profiles(
     ranker: Ranker, profiles: Sequence[JudgedProfile], popularity: Popularity, bm25: BM25,
-    geography: Any, skip_invalid: bool = False,
+    geography: Geography, skip_invalid: bool = False,
 ) -> SetResult:
     """Rank each judged profile with every system and measure it.
 
@@ -136,7 +136,7 @@ def avoided_in_top(scored: Sequence[Scored], system: str = "ranker") -> list[str
 
 
 def evaluate(
-    ranker: Ranker, sets: Mapping[str, Sequence[JudgedProfile]], geography: Any,
+    ranker: Ranker, sets: Mapping[str, Sequence[JudgedProfile]], geography: Geography,
     skip_invalid: frozenset[str] = frozenset(),
 ) -> dict[str, SetResult]:
     """Score every set; popularity is learnt from the tuning set only. In the sets named in

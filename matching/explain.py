@@ -15,7 +15,7 @@ from functools import cache
 from catalog.countries import country_name
 from catalog.schema import Offering
 from catalog.vocab import Need, SalesChannel, Sector
-from matching.features import _CHANNEL_INDEX, CHANNELS, NEEDS, OfferingTable
+from matching.features import CHANNEL_INDEX, CHANNELS, NEEDS, OfferingTable
 from matching.profile import EnterpriseProfile
 
 MIN_CONTRIBUTION = 0.015  # weighted signal value below which a signal is not worth a sentence
@@ -126,7 +126,7 @@ class OfferingNotes:
         """The notes of ``offering``, row ``j`` of ``table``."""
         c = offering.constraints
         channels = frozenset(ch for ch in CHANNELS
-                             if table.channel_affinity[_CHANNEL_INDEX[ch], j] > 0)
+                             if table.channel_affinity[CHANNEL_INDEX[ch], j] > 0)
         if c.max_weight_kg is not None:
             weight_limit: str | None = f": under the {c.max_weight_kg:g} kg limit"
         elif c.min_weight_kg is not None:

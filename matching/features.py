@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -42,12 +41,12 @@ CHANNELS: tuple[SalesChannel, ...] = tuple(SalesChannel)
 CATEGORIES: tuple[Category, ...] = tuple(Category)
 SEGMENTS: tuple[Segment, ...] = tuple(Segment)
 STATE_INDEX = {s: i for i, s in enumerate(STATES)}
-_NEED_INDEX = {n: i for i, n in enumerate(NEEDS)}
-_SECTOR_INDEX = {s: i for i, s in enumerate(SECTORS)}
-_CHANNEL_INDEX = {c: i for i, c in enumerate(CHANNELS)}
+NEED_INDEX = {n: i for i, n in enumerate(NEEDS)}
+SECTOR_INDEX = {s: i for i, s in enumerate(SECTORS)}
+CHANNEL_INDEX = {c: i for i, c in enumerate(CHANNELS)}
 _SEGMENT_INDEX = {s: i for i, s in enumerate(SEGMENTS)}
-_BUSINESS_SEGMENT = {b: _SEGMENT_INDEX[Segment(b.value)] for b in BusinessType}
-_SIZE_SEGMENT = {s: _SEGMENT_INDEX[Segment(s.value)] for s in SizeClass}
+BUSINESS_SEGMENT = {b: _SEGMENT_INDEX[Segment(b.value)] for b in BusinessType}
+SIZE_SEGMENT = {s: _SEGMENT_INDEX[Segment(s.value)] for s in SizeClass}
 # Requirements a profile can show it meets (an identifier it gives, or selling on the
 # marketplace); every other requirement is a step the profile cannot prove either way.
 HELD_REQUIREMENTS: tuple[Requirement, ...] = (
@@ -65,9 +64,10 @@ MARKETPLACES = frozenset(
 
 
 def held_requirements(
-    iec: Any, gstin: Any, udyam: Any, sales_channels: Any
+    iec: object, gstin: object, udyam: object, sales_channels: Iterable[str] | None
 ) -> tuple[bool, ...]:
-    """Which of ``HELD_REQUIREMENTS`` a profile meets, in that order."""
+    """Which of ``HELD_REQUIREMENTS`` a profile meets, in that order (an identifier counts when
+    it is given: a profile's value or a batch cell)."""
     channels = set(sales_channels or ())
     return (
         bool(iec),
@@ -187,13 +187,13 @@ def build_table(offerings: Sequence[Offering]) -> OfferingTable:
             regions[[STATE_INDEX[s] for s in c.regions], j] = True
         if c.segments != "all":
             segments[[_SEGMENT_INDEX[s] for s in c.segments], j] = True
-        features[j, [_NEED_INDEX[f] for f in o.features]] = 1.0
+        features[j, [NEED_INDEX[f] for f in o.features]] = 1.0
         if o.sectors != "all":
-            sectors[[_SECTOR_INDEX[s] for s in o.sectors], j] = 1.0
+            sectors[[SECTOR_INDEX[s] for s in o.sectors], j] = 1.0
         haystack = _words_or_phrases(o)
         for ch, markers in CHANNEL_MARKERS.items():
             if any(_has_marker(haystack, m) for m in markers):
-                affinity[_CHANNEL_INDEX[ch], j] = 1.0
+                affinity[CHANNEL_INDEX[ch], j] = 1.0
         for r, req in enumerate(HELD_REQUIREMENTS):
             requires_held[r, j] = req in c.requires
     text = TextIndex.fit([offering_text(o) for o in offerings])

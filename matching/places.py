@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from catalog.geo import HEAD_POST_OFFICE_NOTE, haversine_km
+from catalog.geo import HEAD_POST_OFFICE_NOTE, Geography, haversine_km
 from catalog.schema import Offering, Place
 from catalog.vocab import LocationKind
 from matching.features import F64
@@ -30,7 +30,7 @@ I64 = npt.NDArray[np.int64]
 class PlaceIndex:
     """Per-PIN nearest head post office and the offerings' fixed places, as arrays."""
 
-    geography: Any
+    geography: Geography
     pin_numbers: I64  # sorted PIN codes of the directory
     pin_hpo: I64  # nearest head post office (facility number, -1 none) per PIN code
     pin_hpo_km: F64
@@ -46,7 +46,7 @@ class PlaceIndex:
     fixed: tuple[tuple[tuple[Place, ...], tuple[int, ...], str | None], ...]
 
     @classmethod
-    def build(cls, offerings: Sequence[Offering], geography: Any) -> PlaceIndex:
+    def build(cls, offerings: Sequence[Offering], geography: Geography) -> PlaceIndex:
         """Nearest head post office of every PIN code, and the fixed places named after each
         district, computed once so that ranking does no tree queries."""
         pins = np.asarray(geography.pincodes)
@@ -86,7 +86,7 @@ class PlaceIndex:
                    len(offerings), fixed)
 
     def distances(
-        self, pincodes: I64, latitude: F64, longitude: F64, districts: Sequence[Any]
+        self, pincodes: I64, latitude: F64, longitude: F64, districts: Sequence[str | None]
     ) -> tuple[I64, F64, F64, npt.NDArray[np.bool_]]:
         """For P profiles: nearest head post office (facility number, km), km to each
         offering's nearest located fixed place (P, N; NaN none), and (P, N) whether one of an

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from catalog.countries import is_country_code
-from catalog.geo import PincodeError, normalise_pincode
+from catalog.geo import Geography, PincodeError, normalise_pincode
 from catalog.vocab import BusinessType, Need, SalesChannel, Sector, SizeClass
 from matching.identifiers import PAN_SHAPE, UDYAM_SHAPE, gstin_problem
 from matching.safe_text import unsafe_text_errors
@@ -184,7 +184,7 @@ def _message(error: Mapping[str, Any], field: str) -> str:
     return f"{field}: {error['msg']}"
 
 
-def parse_profile(data: Mapping[str, Any], geography: Any) -> EnterpriseProfile:
+def parse_profile(data: Mapping[str, Any], geography: Geography) -> EnterpriseProfile:
     """Validate a profile (a JSON object) and return it with ``size_class`` filled in if derivable.
 
     Parameters

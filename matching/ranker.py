@@ -13,7 +13,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from catalog.geo import PincodeError
+from catalog.geo import Geography, PincodeError
+from catalog.loader import Catalog
 from matching import diversity
 from matching.answer import BatchArrays, Explainer
 from matching.eligibility import check
@@ -91,7 +92,7 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
 
     # --- fitting ---------------------------------------------------------------------------
 
-    def fit(self, catalog: Any, geography: Any) -> Self:
+    def fit(self, catalog: Catalog, geography: Geography) -> Self:
         """Encode every offering of ``catalog`` (a ``catalog.Catalog``); keep ``geography``.
 
         Returns ``self``. Sets ``table_``, ``weights_``, ``model_version`` and more.
@@ -116,7 +117,7 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
             if table.size <= _SIMILARITY_MAX_N else None
         )
         self.places_ = PlaceIndex.build(table.offerings, geography)
-        self.catalog_version_ = str(getattr(catalog, "version", ""))
+        self.catalog_version_ = catalog.version
         params = json.dumps(self.get_params(), sort_keys=True)
         digest = hashlib.sha256(f"{ALGORITHM}|{params}|{self.catalog_version_}".encode())
         self.model_version = f"{ALGORITHM}-{digest.hexdigest()[:12]}"

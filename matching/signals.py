@@ -13,10 +13,10 @@ import numpy as np
 from catalog.vocab import Need, SalesChannel
 from matching.encoding import ProfileArrays
 from matching.features import (
-    _CHANNEL_INDEX,
-    _NEED_INDEX,
+    CHANNEL_INDEX,
     F32,
     F64,
+    NEED_INDEX,
     NEEDS,
     OfferingTable,
 )
@@ -86,10 +86,10 @@ _CHANNEL_FACTS: tuple[tuple[SalesChannel, ...], ...] = (
 _FACT_STRENGTHS = np.zeros((len(_FACT_NEEDS), len(NEEDS)), dtype=np.float32)  # fact -> needs
 for _fact, _needs in enumerate(_FACT_NEEDS):
     for _need, _strength in _needs:
-        _FACT_STRENGTHS[_fact, _NEED_INDEX[_need]] = _strength
-_CHANNEL_FACT_MEMBERS = np.zeros((len(_CHANNEL_INDEX), len(_CHANNEL_FACTS)), dtype=np.float32)
+        _FACT_STRENGTHS[_fact, NEED_INDEX[_need]] = _strength
+_CHANNEL_FACT_MEMBERS = np.zeros((len(CHANNEL_INDEX), len(_CHANNEL_FACTS)), dtype=np.float32)
 for _fact, _channels in enumerate(_CHANNEL_FACTS):
-    _CHANNEL_FACT_MEMBERS[[_CHANNEL_INDEX[c] for c in _channels], _fact] = 1.0
+    _CHANNEL_FACT_MEMBERS[[CHANNEL_INDEX[c] for c in _channels], _fact] = 1.0
 
 
 def implied_needs(p: ProfileArrays) -> F32:

@@ -14,7 +14,7 @@ from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader
 from sqlalchemy.orm import Session, sessionmaker
 
-from catalog import Catalog
+from catalog import Catalog, Geography
 from service.auth import repository as auth_repo
 from service.db import Role
 from service.errors import Forbidden, NotReady, OriginNotAllowed, Unauthenticated
@@ -67,7 +67,7 @@ async def get_ready(request: Request) -> Served:
     return served
 
 
-async def get_geography(request: Request) -> Any:
+async def get_geography(request: Request) -> Geography:
     geography = (await get_runtime(request)).geography
     if geography is None:
         raise NotReady("the post-office geography is not loaded")
@@ -112,7 +112,7 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 ServedDep = Annotated[Served, Depends(get_served)]
 ReadyDep = Annotated[Served, Depends(get_ready)]
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
-GeographyDep = Annotated[Any, Depends(get_geography)]
+GeographyDep = Annotated[Geography, Depends(get_geography)]
 
 
 @dataclass(frozen=True)

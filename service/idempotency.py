@@ -20,7 +20,7 @@ class StoredResponse:
     body: dict[str, Any]
 
 
-def request_hash(body: Any) -> str:
+def request_hash(body: Mapping[str, Any]) -> str:
     """Hash of the JSON body; key order and whitespace do not change it."""
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

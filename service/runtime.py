@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+
+from starlette.datastructures import State
 
 from catalog import Catalog
 from catalog.geo import Geography
@@ -48,7 +49,7 @@ class Runtime:
             )
             return self.served
 
-    def expose(self, state: Any) -> None:
+    def expose(self, state: State) -> None:
         """Mirror catalogue, ranker and geography on ``app.state`` (docs/INTERFACES.md), and the
         served catalogue version in the metrics."""
         served = self.served

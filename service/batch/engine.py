@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -30,6 +30,10 @@ from service.batch.io import (
 )
 from service.batch.rows import check_columns, prepare
 
+if TYPE_CHECKING:
+    from catalog import Geography
+    from matching import Ranker
+
 Progress = Callable[[int], object]
 
 
@@ -40,8 +44,8 @@ class Model:
     Shipped to Dask workers once per run (``client.scatter(..., broadcast=True)``).
     """
 
-    ranker: Any
-    geography: Any
+    ranker: Ranker
+    geography: Geography
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from types import UnionType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from service.batch.csvread import BAD_ROW
 from service.batch.io import BatchFileError
+
+if TYPE_CHECKING:
+    from catalog import Geography
 
 ID_COLUMN = "id"
 _TRUE = frozenset({"true", "1", "yes", "y", "t"})
@@ -193,7 +196,7 @@ def _row_id(value: Any) -> str | None:
     return str(value.item() if isinstance(value, np.generic) else value).strip()
 
 
-def prepare(chunk: pd.DataFrame, first_row: int, geography: Any) -> Prepared:
+def prepare(chunk: pd.DataFrame, first_row: int, geography: Geography) -> Prepared:
     """Convert and validate ``chunk``, whose first row is input row ``first_row`` (1-based)."""
     from matching import ProfileError, parse_profile
 

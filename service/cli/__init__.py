@@ -12,6 +12,10 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import TypeAlias
+
+# What ``register(subparsers)`` of each command module receives.
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 _COMMAND_MODULES = {
     "batch": "service.cli.batch_cmd",

@@ -7,13 +7,17 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
+from service.cli import Subparsers
 from service.cli._errors import fail, friendly_errors
 from service.settings import get_settings
 
+if TYPE_CHECKING:
+    from service.batch import Model
 
-def register(subparsers: Any) -> None:
+
+def register(subparsers: Subparsers) -> None:
     batch = subparsers.add_parser(
         "batch",
         help="rank a CSV/Parquet file of profiles top k, with a progress bar",
@@ -53,7 +57,7 @@ def register(subparsers: Any) -> None:
     batch.set_defaults(func=_batch)
 
 
-def _model(catalog_path: Path | None) -> Any:
+def _model(catalog_path: Path | None) -> Model:
     from catalog import default_catalog_path, load_catalog
     from service.batch import Model
     from service.db import make_engine, make_session_factory
@@ -78,10 +82,10 @@ def _model(catalog_path: Path | None) -> Any:
         else:
             catalog = stored.catalog
     geography, problem = load_geography()
-    if problem:
+    if geography is None:
         raise LookupError(problem)
     ranker, problem = fit_ranker(catalog, geography)
-    if problem:
+    if ranker is None:
         raise LookupError(problem)
     return Model(ranker=ranker, geography=geography)
 

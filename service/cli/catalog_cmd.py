@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from typing import Any
 
 from catalog import CatalogError, export_csv, export_json, load_catalog
 from catalog.rules import publication_problems, stale
+from service.cli import Subparsers
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     catalog = subparsers.add_parser(
         "catalog", help="check, load and export the offerings catalogue"
     )

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from service.bootstrap import downgrade_database, safe_url, upgrade_database
+from service.cli import Subparsers
 from service.cli._errors import friendly_errors
 from service.db import make_engine
 from service.db.migrate import current_revision, head_revision
 from service.settings import get_settings
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     db = subparsers.add_parser(
         "db", help="migrate the database named by DATABASE_URL (default: ./data/dakmatch.db)"
     )

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
 from catalog import CatalogError, Geography, load_catalog
+from service.cli import Subparsers
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     evaluate = subparsers.add_parser(
         "eval",
         help="NDCG@5, MRR and recall@5 of the ranker and the popularity and BM25 baselines on "

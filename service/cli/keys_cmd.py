@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import re
-from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
 
 from service.auth import repository as auth_repo
 from service.auth.repository import OPERATOR_TENANT, ReservedTenant
+from service.cli import Subparsers
 from service.cli._errors import fail, friendly_errors
 from service.db import Role, make_engine, make_session_factory
 from service.settings import get_settings
@@ -16,7 +19,7 @@ _TENANT = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     keys = subparsers.add_parser("keys", help="create, list and revoke API keys")
     commands = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
 
@@ -51,7 +54,7 @@ def register(subparsers: Any) -> None:
     origins.set_defaults(func=_origins)
 
 
-def _session_factory() -> Any:
+def _session_factory() -> sessionmaker[Session]:
     return make_session_factory(make_engine(get_settings().database_url))
 
 
@@ -91,7 +94,7 @@ def _list(_args: argparse.Namespace) -> int:
     return 0
 
 
-def _when(value: Any) -> str:
+def _when(value: dt.datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S") if value else "-"
 
 

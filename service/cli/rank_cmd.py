@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from catalog import CatalogError, Geography, load_catalog
+from service.cli import Subparsers
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     rank = subparsers.add_parser(
         "rank",
         help="rank the catalogue for one profile (a JSON file, or - for stdin) and print the "

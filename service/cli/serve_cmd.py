@@ -6,15 +6,19 @@ import argparse
 import os
 import tempfile
 from contextlib import ExitStack
-from typing import Any
+from typing import TYPE_CHECKING
 
 from service.bootstrap import database_has_catalog, load_catalog_file, upgrade_database
+from service.cli import Subparsers
 from service.cli._errors import fail, friendly_errors
 from service.metrics import MULTIPROC_ENV
 from service.settings import get_settings, secret_key_problem
 
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
-def register(subparsers: Any) -> None:
+
+def register(subparsers: Subparsers) -> None:
     serve = subparsers.add_parser(
         "serve",
         help="upgrade the database, load the catalogue if it has none, serve the API and pages",
@@ -59,7 +63,7 @@ def _serve(args: argparse.Namespace) -> int:
         result = load_catalog_file(settings)
         print(f"loaded catalogue {result.catalog.version} ({len(result.catalog)} offerings)")
     # Several workers need an import string; each process builds its app from the environment.
-    app: Any = "service.app:create_app" if args.workers > 1 else create_app(settings)
+    app: str | FastAPI = "service.app:create_app" if args.workers > 1 else create_app(settings)
     with ExitStack() as cleanup:
         if args.workers > 1 and not os.environ.get(MULTIPROC_ENV):
             # /metrics sums the workers' values (service/metrics.py); they inherit the folder.

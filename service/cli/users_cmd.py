@@ -5,15 +5,15 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from typing import Any
 
+from service.cli import Subparsers
 from service.cli._errors import fail, friendly_errors
 from service.db import Role, make_engine, make_session_factory
 from service.settings import get_settings
 from service.web.users import UserError, check_new, create_user
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     users = subparsers.add_parser("users", help="web dashboard accounts (officers, admins)")
     commands = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
     create = commands.add_parser(

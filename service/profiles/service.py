@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from catalog import Geography
 from service import audit, idempotency
 from service.auth import repository as auth_repo
 from service.auth.repository import WEB_TENANT
@@ -69,7 +70,7 @@ def _visible_profile(session: Session, caller: Caller, profile_id: str) -> Profi
 def create_profile(
     session: Session,
     caller: Caller,
-    geography: Any,
+    geography: Geography,
     data: Mapping[str, Any],
     idempotency_key: str | None,
 ) -> Created:
@@ -157,7 +158,7 @@ def merge_patch(target: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str
 def patch_profile(
     session: Session,
     caller: Caller,
-    geography: Any,
+    geography: Geography,
     profile_id: str,
     patch: Mapping[str, Any],
     if_match: str | None,

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from starlette.datastructures import FormData
+
 from catalog.countries import country_codes, country_name
 from matching.safe_text import text_problem, without_unsafe
 from service.web.i18n import COMMON_DESTINATIONS
@@ -89,7 +91,7 @@ def destinations_from(raw: Iterable[str]) -> tuple[list[str], list[str]]:
     return codes, unknown
 
 
-def read_form(form: Any) -> FormState:
+def read_form(form: FormData) -> FormState:
     """Build a :class:`FormState` from a Starlette ``FormData`` (``getlist`` for lists)."""
     state = FormState(consent=form.get("consent") == "yes")
     values, profile = state.values, state.profile

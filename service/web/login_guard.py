@@ -22,7 +22,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+
+from starlette.datastructures import State
 
 from service.ratelimit import Limiter, make_limiter
 from service.settings import Settings
@@ -84,7 +85,7 @@ class LoginGuard:
 _CREATE = threading.Lock()
 
 
-def guard_of(state: Any) -> LoginGuard:
+def guard_of(state: State) -> LoginGuard:
     """The app's guard (``app.state.login_guard``), made on first use from its settings."""
     guard = getattr(state, "login_guard", None)
     if guard is None:

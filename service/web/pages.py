@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from catalog.geo import PincodeError
 from service.deps import GeographyDep, ReadyDep, SessionDep, SessionRoute
@@ -55,7 +56,7 @@ def _ranked(
 
 
 def _results(
-    request: Request, session: Any, served: Served, state: FormState, stored_id: str | None
+    request: Request, session: Session, served: Served, state: FormState, stored_id: str | None
 ) -> Response:
     payload, valid = _ranked(request, served, state)
     if payload is None:

@@ -20,10 +20,10 @@ def client() -> Iterator[Any]:
 
     # Two small worker processes: the model really crosses a process boundary (pickled once).
     with (
-        LocalCluster(
+        LocalCluster(  # type: ignore[no-untyped-call]
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
         ) as cluster,
-        Client(cluster) as dask_client,
+        Client(cluster) as dask_client,  # type: ignore[no-untyped-call]
     ):
         yield dask_client
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from matching_factories import directory_frame
 
 from catalog import Catalog, Geography, load_catalog
 from matching import Ranker
+from tests.matching.matching_factories import directory_frame
 
 
 @pytest.fixture(scope="session")

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from matching_factories import make_profile
 
 from service.cli import main
+from tests.matching.matching_factories import make_profile
 
 
 def test_rank_prints_the_api_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

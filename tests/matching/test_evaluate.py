@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from matching_factories import make_profile
 
 from catalog import Geography
 from matching import ProfileError, Ranker
 from matching.evaluate import Scored, avoided_in_top, by_kind, evaluate
 from matching.judged import JudgedProfile
+from tests.matching.matching_factories import make_profile
 
 
 def judged(pid: str, profile: dict[str, Any], **extra: Any) -> JudgedProfile:

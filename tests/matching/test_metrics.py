@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 
 import pytest
-from matching_factories import offering, synthetic_catalog
 
 from matching.baselines import BM25, Popularity, bm25_query
 from matching.metrics import dcg, ndcg_at_k, recall_at_k, reciprocal_rank
+from tests.matching.matching_factories import offering, synthetic_catalog
 
 RELEVANCE = {"a": 2, "b": 1, "c": 1}
 

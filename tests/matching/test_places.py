@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from matching_factories import make_profile, offering, synthetic_catalog
 
 from catalog import Geography
 from matching import Ranker, Recommendation, parse_profile
+from tests.matching.matching_factories import make_profile, offering, synthetic_catalog
 
 NOTE = "Ask at the counter for the export desk."
 

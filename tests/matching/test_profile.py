@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from matching_factories import make_profile
 
 from catalog import Geography
 from catalog.vocab import SizeClass
 from matching import EnterpriseProfile, ProfileError, derive_size_class, parse_profile
 from matching.identifiers import gstin_check_character, gstin_problem
+from tests.matching.matching_factories import make_profile
 
 CRORE = 10_000_000
 

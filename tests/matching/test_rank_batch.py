@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from matching_factories import make_profile
 
 from catalog import Catalog, Geography
 from matching import EnterpriseProfile, ProfileError, Ranker, parse_profile
 from matching.judged import load_sets
+from tests.matching.matching_factories import make_profile
 
 
 @pytest.fixture(scope="module")

@@ -6,12 +6,12 @@ import json
 
 import pandas as pd
 import pytest
-from matching_factories import make_profile, offering, synthetic_catalog
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from catalog import Catalog, Geography
 from matching import Ranker, Ranking, parse_profile, ranking_payload
+from tests.matching.matching_factories import make_profile, offering, synthetic_catalog
 
 
 def test_fit_returns_self(catalog: Catalog, geography: Geography) -> None:

@@ -6,10 +6,10 @@ import dataclasses
 
 import pandas as pd
 import pytest
-from matching_factories import make_profile
 
 from catalog import Catalog, Geography
 from matching import Ranker, parse_profile
+from tests.matching.matching_factories import make_profile
 
 
 def all_ids(ranker: Ranker, **overrides: object) -> tuple[list[str], dict[str, tuple[str, ...]]]:

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from catalog import load_catalog
+from catalog import Geography, load_catalog
 from service.db import CatalogVersion
 from service.runtime import Served
 
@@ -106,7 +106,7 @@ def test_unknown_path_and_method_are_problems(client: TestClient) -> None:
     assert (wrong.status_code, wrong.headers["content-type"]) == (405, PROBLEM)
 
 
-def test_unreachable_database_is_not_ready(geography: object, served: Served) -> None:
+def test_unreachable_database_is_not_ready(geography: Geography, served: Served) -> None:
     from service.app import create_app
     from service.runtime import Runtime
     from service.settings import Settings

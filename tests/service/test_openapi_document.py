@@ -74,7 +74,7 @@ def test_the_document_matches_what_the_server_does_without_a_key(
         url = path.replace("{profile_id}", "00000000-0000-0000-0000-000000000000").replace(
             "{offering_id}", "dnk"
         )
-        body = {} if "requestBody" in operation else None
+        body: dict[str, Any] | None = {} if "requestBody" in operation else None
         response = client.request(method, url, json=body)
         needs_key = {} not in operation["security"] and operation["security"] != []
         assert (response.status_code == 401) == needs_key, (method, path, response.status_code)

@@ -232,7 +232,7 @@ def test_officer_reads_and_changes_are_audited(
     client.get(f"{path}/recommendations", headers=officer)
     client.get(path, headers=keys.headers("partner"))  # partners' own reads are not audited
     client.delete(path, headers=officer)
-    actions = audit.events_for(session, created["id"])
+    actions = audit.events_for(session, str(created["id"]))
     officer_id = actions[0][0]
     assert officer_id.startswith("key:")
     assert actions == [

@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _get(url: str) -> tuple[int, dict[str, object]]:
+def _get(url: str) -> tuple[int, dict[str, Any]]:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.status, json.loads(response.read())
@@ -77,7 +78,7 @@ def test_serve_migrates_loads_and_answers(tmp_path: Path) -> None:
                 continue
         status, listing = _get(base + "/v1/offerings?category=export_facilitation")
         assert status == 200
-        assert {"dnk", "ibc-mumbai"} <= {o["id"] for o in listing["offerings"]}  # type: ignore[attr-defined, index]
+        assert {"dnk", "ibc-mumbai"} <= {o["id"] for o in listing["offerings"]}
         status, problem = _get(base + "/v1/offerings/nope")
         assert (status, problem["status"]) == (404, 404)
     finally:

@@ -102,8 +102,7 @@ def test_widget_key_never_opens_stored_profiles_or_feedback(
         ("POST", "/v1/feedback", feedback),
     ]
     for method, path, body in calls:
-        kwargs = {"json": body} if body is not None else {}
-        answer = _problem(client.request(method, path, headers=widget, **kwargs), 403)
+        answer = _problem(client.request(method, path, headers=widget, json=body), 403)
         assert "widget key may only rank profiles" in str(answer["detail"]), path
     # Nothing changed: the partner still reads the profile as stored, with no feedback.
     still = client.get(f"/v1/profiles/{profile_id}", headers=keys.headers("partner"))

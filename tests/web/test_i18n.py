@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from catalog import Geography
 from matching.eligibility import NEXT_STEPS
 from service.web import forms, i18n, messages, widget
 
@@ -99,7 +100,7 @@ def test_reasons_are_translated_by_template(sentence: str, lang: str, expected: 
     assert messages.translate(sentence, lang) == expected
 
 
-def test_reason_patterns_match_what_matching_writes(served: object, geography: object) -> None:
+def test_reason_patterns_match_what_matching_writes(served: object, geography: Geography) -> None:
     """Real rankings: most sentences (not catalogue caveats) get a Hindi template."""
     import matching
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,12 +17,12 @@ from service.web.users import authenticate
 
 
 @pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'users.db'}"
     upgrade(url)
     monkeypatch.setenv("DATABASE_URL", url)
     get_settings.cache_clear()
-    yield url  # type: ignore[misc]
+    yield url
     get_settings.cache_clear()
 
 
