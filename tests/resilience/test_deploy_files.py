@@ -144,7 +144,8 @@ class Gunicorn:
             time.sleep(0.3)
 
     def workers(self) -> list[psutil.Process]:
-        return psutil.Process(self.process.pid).children()
+        children: list[psutil.Process] = psutil.Process(self.process.pid).children()
+        return children
 
     def stop(self) -> int:
         self.process.send_signal(signal.SIGTERM)
