@@ -17,7 +17,7 @@ import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from service.deps import ready_for_anyone
+from service.deps import API_KEY_HEADER, ready_for_anyone
 from service.errors import InvalidInput, MalformedRequest
 from service.examples import PROFILE_EXAMPLES
 from service.recommendations.batcher import RankingBatcher
@@ -39,18 +39,13 @@ _OPENAPI: dict[str, Any] = {
             "name": "limit",
             "in": "query",
             "required": False,
-            "description": "how many recommendations",
+            "description": "how many recommendations (1-50)",
             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT,
                        "default": DEFAULT_LIMIT, "title": "Limit"},
         },
-        {
-            "name": "X-API-Key",
-            "in": "header",
-            "required": False,
-            "description": "API key; optional on this endpoint",
-            "schema": {"type": "string", "maxLength": 200, "title": "X-API-Key"},
-        },
     ],
+    # The key is optional here: anonymous, or the ApiKey scheme (service/deps.py).
+    "security": [{}, {API_KEY_HEADER.scheme_name: []}],
     "requestBody": {
         "required": True,
         "description": "an enterprise profile (DESIGN §4); unknown fields are refused",
