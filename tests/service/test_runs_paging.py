@@ -124,7 +124,7 @@ def test_default_page_and_empty_history(client: TestClient, keys: Keys, session:
     ],
 )
 def test_bad_limit_or_cursor_is_422(
-    client: TestClient, keys: Keys, params: dict[str, object], field: str
+    client: TestClient, keys: Keys, params: dict[str, str | int], field: str
 ) -> None:
     profile_id = _profile(client, keys)
     answer = client.get(
