@@ -88,15 +88,14 @@ def test_database_down_or_silent_answers_503_in_seconds_and_rankings_go_on(
 
         # Needs the database: 503 with Retry-After, within the connect timeout.
         _problem(timed("readyz", lambda: client.get("/readyz")), 503)
-        _problem(
-            timed(
-                "ranking with a key",
-                lambda: client.post(
-                    "/v1/recommendations?lang=en", json=PROFILE_EXAMPLE, headers=key
+        for path in ("/v1/recommendations", "/v1/recommendations?lang=en"):
+            _problem(
+                timed(
+                    f"ranking with a key ({path})",
+                    lambda p=path: client.post(p, json=PROFILE_EXAMPLE, headers=key),
                 ),
-            ),
-            503,
-        )
+                503,
+            )
         _problem(timed("read a profile", lambda: client.get("/v1/profiles/abc", headers=key)), 503)
         _problem(
             timed(
