@@ -9,6 +9,7 @@ databases: statement and pool timeouts, and statement parameters kept out of err
 
 from __future__ import annotations
 
+import functools
 import socket
 import time
 from collections.abc import Callable, Iterator
@@ -92,7 +93,7 @@ def test_database_down_or_silent_answers_503_in_seconds_and_rankings_go_on(
             _problem(
                 timed(
                     f"ranking with a key ({path})",
-                    lambda p=path: client.post(p, json=PROFILE_EXAMPLE, headers=key),
+                    functools.partial(client.post, path, json=PROFILE_EXAMPLE, headers=key),
                 ),
                 503,
             )
