@@ -30,6 +30,7 @@ from matching.explain import (
     finish_reasons,
 )
 from matching.features import F64, HELD_REQUIREMENTS, I64, Bool, OfferingTable
+from matching.intent import read_intent
 from matching.places import PlaceIndex
 from matching.profile import EnterpriseProfile
 from matching.result import NotEligible, Ranking, Recommendation, RecommendedPlace
@@ -130,7 +131,9 @@ class Explainer:
         picked = picks.offerings[row]
         if not picked:
             return ()
-        facts = ProfileFacts(profile, picks.implied[row], self.table)
+        rural = batch.arrays.rural.item(row)
+        facts = ProfileFacts(profile, picks.implied[row], self.table,
+                             None if rural != rural else bool(rural))
         held = picks.held[row]
         # Every head-post-office offering goes to the same place: worked out on first need.
         hpo: tuple[RecommendedPlace | None, str | None] | None = None
@@ -192,7 +195,9 @@ class Explainer:
                 worded = {
                     "weight": float(profile.typical_weight_kg or 0),
                     "value": float(profile.typical_value_inr or 0),
-                    "destinations": profile.destinations, "state": batch.arrays.state.item(row),
+                    "destinations": profile.destinations
+                    or read_intent(profile.products).destinations,
+                    "state": batch.arrays.state.item(row),
                     "parcels": float(max(profile.monthly_domestic_parcels or 0,
                                          profile.monthly_international_parcels or 0)),
                 }

@@ -49,6 +49,9 @@ def check(table: OfferingTable, profiles: ProfileArrays) -> Eligibility:
     w = profiles.weight[:, None]
     international = table.international
     exports = (profiles.n_destinations > 0)[:, None]
+    # Without a destination country, an enterprise that means to export has undecided
+    # countries: international offerings stay eligible (DESIGN §4).
+    abroad = profiles.international[:, None]
     size, business = profiles.segment_size, profiles.segment_business
     fails = np.empty((len(RULES), profiles.size, table.size), dtype=bool)
     rule = dict(zip(RULES, fails, strict=True))  # each rule's (P, N) view, written in place
@@ -57,7 +60,7 @@ def check(table: OfferingTable, profiles: ProfileArrays) -> Eligibility:
     np.greater(w, table.max_weight, out=rule["weight_high"])
     np.less(w, table.min_weight, out=rule["weight_low"])
     np.greater(profiles.value[:, None], table.max_value, out=rule["value"])
-    np.logical_and(international, ~exports, out=rule["domestic_only"])
+    np.logical_and(international, ~abroad, out=rule["domestic_only"])
     np.logical_and(international & exports, profiles.reached == 0, out=rule["destinations"])
     np.logical_not(table.regions[profiles.state], out=rule["region"])  # state -1: every state
     np.logical_not(
@@ -113,7 +116,7 @@ def not_eligible_reasons(
                 f"typical value ₹{value:,.0f} is over the ₹{c.max_value_inr or 0:,.0f} limit"
             )
         elif rule == "domestic_only":
-            reasons.append("for shipping abroad; the profile names no destination country")
+            reasons.append("for shipping abroad; the profile says nothing of exporting")
         elif rule == "destinations":
             names = ", ".join(_country(d) for d in destinations)
             reasons.append(f"does not reach {names}")
@@ -124,7 +127,8 @@ def not_eligible_reasons(
         elif rule == "segment":
             reasons.append(f"only for {_segments(offering)} enterprises")
         elif rule == "rural":
-            reasons.append("only for people living in rural areas; the profile is urban")
+            reasons.append("only for people living in rural areas; the address is urban (as "
+                           "stated, or a PIN code served by head and sub post offices)")
         elif rule == "volume":
             reasons.append(
                 f"needs at least {c.min_monthly_parcels} parcels a month; the profile ships "

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from catalog.vocab import Need
 from matching.features import (
     BUSINESS_SEGMENT,
     CHANNEL_INDEX,
@@ -27,7 +28,16 @@ from matching.features import (
     OfferingTable,
     held_requirements,
 )
+from matching.intent import Intent, read_intent
 from matching.profile import EnterpriseProfile
+
+# Ticked needs that say the enterprise ships abroad (DESIGN §4: with one of them and no
+# destination country, the countries are undecided).
+INTERNATIONAL_NEEDS = frozenset({
+    Need.INTERNATIONAL_SHIPPING, Need.EXPORT_DOCUMENTATION, Need.CUSTOMS_CLEARANCE,
+    Need.EXPORT_INCENTIVES, Need.EXPORT_FINANCE,
+})
+_INTERNATIONAL_NEED_COLUMNS = [NEED_INDEX[n] for n in INTERNATIONAL_NEEDS]
 
 
 @dataclass(frozen=True)
@@ -46,7 +56,10 @@ class ProfileArrays:
     domestic_parcels: F64
     international_parcels: F64
     first_time: Bool
-    rural: F64  # 1, 0, NaN unknown
+    international: Bool  # ships or wants to ship abroad: a country, an export need or word
+    text_needs: F32  # (P, needs) strength of each need the products text names
+    rural: F64  # 1, 0, NaN unknown: as stated, else from the PIN code's post offices
+    rural_stated: Bool
     held: Bool  # (P, len(HELD_REQUIREMENTS))
     state: I64  # -1 unknown
     latitude: F64
@@ -122,16 +135,43 @@ def profile_columns(profiles: Sequence[EnterpriseProfile]) -> dict[str, Sequence
     return dict(zip(PROFILE_FIELDS, columns, strict=True))
 
 
+def _listed(values: Any) -> tuple[Any, ...]:
+    """A list column's value as a tuple (None or NaN: empty)."""
+    if values is None or isinstance(values, float):
+        return ()
+    return tuple(values)
+
+
+def with_intent(
+    channels: Sequence[Any], destinations: Sequence[Any], intents: Sequence[Intent]
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Sales channels and destinations as stated, completed from the text: the channels the
+    text names are added; the countries it names count when none is stated."""
+    merged_channels = [
+        (*listed, *[c for c in intent.channels if c not in listed])
+        for listed, intent in zip(map(_listed, channels), intents, strict=True)
+    ]
+    merged_destinations = [
+        listed or intent.destinations
+        for listed, intent in zip(map(_listed, destinations), intents, strict=True)
+    ]
+    return merged_channels, merged_destinations
+
+
 def encode_profiles(
     columns: Mapping[str, Sequence[Any]],
     table: OfferingTable,
     latitude: F64,
     longitude: F64,
     states: Sequence[Any],
+    rural_places: F64 | None = None,
 ) -> ProfileArrays:
     """Encode profiles given column-wise (``EnterpriseProfile`` field -> values).
 
-    ``latitude``, ``longitude`` and ``states`` locate their PIN codes (NaN / None unknown).
+    ``latitude``, ``longitude`` and ``states`` locate their PIN codes (NaN / None unknown);
+    ``rural_places`` says whether each PIN code is rural (1, 0, NaN unknown), used where the
+    profile does not say. What the ``products`` text says (``matching.intent``) completes the
+    sales channels, destinations and needs.
     """
     n = len(columns["sector"])
 
@@ -139,13 +179,17 @@ def encode_profiles(
         values = columns.get(name)
         return [default] * n if values is None else values
 
+    intents = [read_intent(str(text or "")) for text in col("products", "")]
+    channels, destinations = with_intent(col("sales_channels", ()), col("destinations", ()),
+                                         intents)
+
     country_index = table.country_index
     width, other = len(table.countries), len(table.countries) - 1
     # Every listed destination as a (row, reach column) cell, counted once per listing.
     cells = [
         r * width + country_index.get(str(code), other)
-        for r, codes in enumerate(col("destinations", ()))
-        for code in (codes if codes is not None and not isinstance(codes, float) else ())
+        for r, codes in enumerate(destinations)
+        for code in codes
     ]
     dest = (np.bincount(np.array(cells, dtype=np.intp), minlength=n * width)
             .astype(np.float32).reshape(n, width))
@@ -153,8 +197,8 @@ def encode_profiles(
     held = np.array(
         [
             held_requirements(*row)
-            for row in zip(col("iec"), col("gstin"), col("udyam_number"),
-                           col("sales_channels", ()), strict=True)
+            for row in zip(col("iec"), col("gstin"), col("udyam_number"), channels,
+                           strict=True)
         ],
         dtype=bool,
     ).reshape(n, len(HELD_REQUIREMENTS))
@@ -171,6 +215,15 @@ def encode_profiles(
         col("monthly_international_parcels"),
         [None if v is None or v != v else bool(v) for v in col("rural")],
     )
+    rural_stated = ~np.isnan(rural)
+    if rural_places is not None:
+        rural = np.where(rural_stated, rural, rural_places)
+    needs = _multi_hot(col("needs", ()), NEED_INDEX, len(NEEDS))
+    text_needs = np.zeros((n, len(NEEDS)), dtype=np.float32)
+    for r, intent in enumerate(intents):
+        for need, strength in intent.implied_needs().items():
+            text_needs[r, NEED_INDEX[need]] = strength
+    n_destinations = dest.sum(axis=1).astype(np.float64)
     sector, size, business, state = _codes(
         (sectors, SECTOR_INDEX), (col("size_class"), SIZE_SEGMENT),
         (col("business_type"), BUSINESS_SEGMENT), (states, STATE_INDEX),
@@ -178,19 +231,26 @@ def encode_profiles(
     parcels = np.where(table.international, international[:, None],
                        np.fmax(domestic, international)[:, None])
     return ProfileArrays(
-        needs=_multi_hot(col("needs", ()), NEED_INDEX, len(NEEDS)),
+        needs=needs,
         sector=sector,
         segment_size=size,
         segment_business=business,
-        channels=_multi_hot(col("sales_channels", ()), CHANNEL_INDEX, len(CHANNELS)),
+        channels=_multi_hot(channels, CHANNEL_INDEX, len(CHANNELS)),
         destinations=dest,
-        n_destinations=dest.sum(axis=1).astype(np.float64),
+        n_destinations=n_destinations,
         weight=weight,
         value=value,
         domestic_parcels=domestic,
         international_parcels=international,
         first_time=np.array(first_time, dtype=bool),
+        international=(
+            (n_destinations > 0) | np.array(first_time, dtype=bool)
+            | (needs[:, _INTERNATIONAL_NEED_COLUMNS] > 0).any(axis=1)
+            | np.array([i.international for i in intents], dtype=bool)
+        ),
+        text_needs=text_needs,
         rural=rural,
+        rural_stated=rural_stated,
         held=held,
         state=state,
         latitude=latitude,

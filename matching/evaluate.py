@@ -63,7 +63,6 @@ def score_profiles(
     """
     out = []
     skipped: list[tuple[str, str]] = []
-    all_ids = list(ranker.table_.ids)
     for judged in profiles:
         try:
             profile = parse_profile(judged.profile, geography)
@@ -73,9 +72,7 @@ def score_profiles(
             skipped.append((judged.id, str(exc)))
             continue
         ranking = ranker.rank(profile, k=K)
-        everything = ranker.rank(profile, k=len(all_ids)).recommendations
-        eligible = {r.offering_id for r in everything}
-        candidates = [oid for oid in all_ids if oid in eligible]
+        candidates = ranker.eligible_ids(profile)
         ranked = {
             "ranker": [r.offering_id for r in ranking.recommendations],
             "popularity": popularity.rank(candidates, K),

@@ -16,6 +16,7 @@ from catalog.countries import country_name
 from catalog.schema import Offering
 from catalog.vocab import Need, SalesChannel, Sector
 from matching.features import CHANNEL_INDEX, CHANNELS, NEEDS, OfferingTable
+from matching.intent import read_intent
 from matching.profile import EnterpriseProfile
 
 MIN_CONTRIBUTION = 0.015  # weighted signal value below which a signal is not worth a sentence
@@ -61,18 +62,18 @@ def _parcels(count: int | None, where: str) -> str:
 
 def _cause(need: Need, f: ProfileFacts) -> str | None:
     """Why the profile's facts imply ``need`` (None when nothing the profile said implies it)."""
-    p, channels = f.profile, f.channels
-    if need is Need.INTERNATIONAL_SHIPPING and p.destinations:
-        return f"you ship to {_countries(p.destinations)}"
-    if need is Need.EXPORT_DOCUMENTATION and p.destinations:
+    p, channels, destinations = f.profile, f.channels, f.destinations
+    if need is Need.INTERNATIONAL_SHIPPING and destinations:
+        return f"you ship to {_countries(destinations)}"
+    if need is Need.EXPORT_DOCUMENTATION and destinations:
         if p.first_time_exporter:
             return "a first export needs its papers right (IEC, customs form, bill of export)"
         return "each commercial export needs a postal bill of export"
-    if need is Need.CUSTOMS_CLEARANCE and p.destinations:
+    if need is Need.CUSTOMS_CLEARANCE and destinations:
         return "goods sent abroad clear customs"
     if need is Need.TRAINING and p.first_time_exporter:
         return "you are exporting for the first time"
-    if need is Need.EXPORT_INCENTIVES and p.destinations:
+    if need is Need.EXPORT_INCENTIVES and destinations:
         return f"{_parcels(p.monthly_international_parcels, 'abroad')}: export benefits add up"
     if need is Need.DOMESTIC_SHIPPING and p.monthly_domestic_parcels:
         return f"you send {p.monthly_domestic_parcels} parcels a month within India"
@@ -97,7 +98,25 @@ def _cause(need: Need, f: ProfileFacts) -> str | None:
         return f"a typical consignment is worth ₹{p.typical_value_inr:,.0f}"
     if need is Need.PICKUP and p.monthly_domestic_parcels:
         return f"{p.monthly_domestic_parcels} parcels a month are worth a pickup"
-    return None
+    return _written(need, f)
+
+
+_EXPORT_NEEDS = frozenset({Need.INTERNATIONAL_SHIPPING, Need.CUSTOMS_CLEARANCE,
+                           Need.EXPORT_DOCUMENTATION})
+
+
+def _written(need: Need, f: ProfileFacts) -> str | None:
+    """Why the products text implies ``need``: the words it is said in (None: not said)."""
+    intent = f.intent
+    words = intent.said(need.value)
+    if words is None and need in _EXPORT_NEEDS and intent.international:
+        words = intent.said("export")
+    if words is None and need in (Need.EXPORT_DOCUMENTATION, Need.TRAINING):
+        words = intent.said("first_export")
+    if words is None and need is Need.INTERNATIONAL_SHIPPING and (
+            f.profile.needs or f.profile.first_time_exporter):
+        return "you want to export: no country chosen yet"
+    return f"you wrote \u201c{words}\u201d" if words else None
 
 
 # Signals that never give a sentence of their own ("distance": the place sentence is always
@@ -157,10 +176,18 @@ class ProfileFacts:
     (and only when a reason needs it)."""
 
     def __init__(
-        self, profile: EnterpriseProfile, implied: list[float], table: OfferingTable
+        self, profile: EnterpriseProfile, implied: list[float], table: OfferingTable,
+        rural_place: bool | None = None,
     ) -> None:
         self.profile = profile
-        self.channels = [c for c in profile.sales_channels if c in _CHANNEL_NAMES]
+        # What the products text says completes the channels and, when none is stated, the
+        # destinations (as ``encoding.with_intent`` does for the scores).
+        self.intent = intent = read_intent(profile.products)
+        stated = profile.sales_channels
+        self.channels = [c for c in (*stated, *[c for c in intent.channels if c not in stated])
+                         if c in _CHANNEL_NAMES]
+        self.destinations = profile.destinations or intent.destinations
+        self.rural_place = rural_place  # the PIN code is rural, when the profile does not say
         self.table = table
         self._query: list[tuple[int, float]] | None = None
         self._implied = implied  # strength of each need implied by the facts, in NEEDS order
@@ -182,7 +209,9 @@ class ProfileFacts:
     def reaches(self) -> str:
         """The destination sentence of the offerings that reach every country."""
         if self._reaches is None:
-            self._reaches = f"reaches your destinations: {_countries(self.profile.destinations)}"
+            self._reaches = (f"reaches your destinations: {_countries(self.destinations)}"
+                             if self.destinations else
+                             "reaches most countries: choose yours later")
         return self._reaches
 
     def query(self) -> list[tuple[int, float]]:
@@ -210,13 +239,15 @@ def finish_reasons(
     if notes.conditional:
         p = facts.profile
         offering = notes.offering
-        if offering.caveats and p.destinations:
+        if offering.caveats and facts.destinations:
             for caveat in offering.caveats:
-                hit = tuple([d for d in caveat.destinations if d in p.destinations])
+                hit = tuple([d for d in caveat.destinations if d in facts.destinations])
                 if hit:
                     reasons.append(f"{_countries(hit)}: {caveat.text}")
         if offering.constraints.rural_only and p.rural is None:
             reasons.append(
+                "for people living in rural areas: your PIN code is served mainly by branch "
+                "(village) post offices" if facts.rural_place else
                 "for people living in rural areas: confirm that yours is a rural address")
     if not reasons:
         reasons.append(notes.general)
@@ -254,7 +285,7 @@ def _sector(n: OfferingNotes, f: ProfileFacts) -> str | None:
 
 
 def _channel(n: OfferingNotes, f: ProfileFacts) -> str | None:
-    names = [_CHANNEL_NAMES[ch] for ch in f.profile.sales_channels if ch in n.channels]
+    names = [_CHANNEL_NAMES[ch] for ch in f.channels if ch in n.channels]
     return f"works with where you sell: {', '.join(names)}" if names else None
 
 
@@ -262,8 +293,8 @@ def _destination(n: OfferingNotes, f: ProfileFacts) -> str | None:
     if n.destinations is None:
         return f.reaches()
     made_for = n.destinations
-    mine = tuple([d for d in f.profile.destinations if d in made_for])
-    return f"made for shipments to {_countries(mine)}"
+    mine = tuple([d for d in f.destinations if d in made_for])
+    return f"made for shipments to {_countries(mine)}" if mine else None
 
 
 def _weight(n: OfferingNotes, f: ProfileFacts) -> str | None:

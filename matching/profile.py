@@ -14,7 +14,7 @@ from matching.identifiers import PAN_SHAPE, UDYAM_SHAPE, gstin_problem
 from matching.safe_text import unsafe_text_errors
 
 CRORE = 10_000_000
-MAX_WEIGHT_KG = 1000.0
+MAX_WEIGHT_KG = 100_000.0  # DESIGN §4: bulk loads in tonnes are valid
 MAX_MONTHLY_PARCELS = 10_000_000
 MAX_INR = 1e12
 MAX_PRODUCTS_CHARS = 2000

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Self
 
 import numpy as np
@@ -15,8 +16,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from catalog.geo import Geography, PincodeError
 from catalog.loader import Catalog
-from matching import diversity
+from matching import ask, diversity
 from matching.answer import BatchArrays, Explainer
+from matching.ask import Ask
 from matching.eligibility import check
 from matching.encoding import encode_profiles, profile_columns
 from matching.features import F64, OfferingTable, build_table
@@ -26,6 +28,12 @@ from matching.result import Ranking
 from matching.signals import SIGNALS, Signals, compute
 
 ALGORITHM = "signals-mmr-1"
+# The signals that show a fit (``min_fit``); a sector signal counts only for an offering made
+# for the profile's sector, a segment only for one made for the profile's kind (or, stated,
+# a rural address).
+FIT_SIGNALS = (
+    "needs", "implied", "text", "segment", "channel", "destination", "weight", "volume",
+)
 _SIMILARITY_MAX_N = 3000  # (N, N) float64 keep factors kept in memory up to 72 MB
 _CHUNK = 8192  # rank_many works on this many profiles at a time (bounded memory)
 
@@ -50,6 +58,11 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         (within 200 km, or named after the profile's district).
     diversity : float
         0 ranks by score alone; higher values push near-duplicate offerings down (MMR).
+    min_fit : float
+        An eligible offering is recommended only when what the profile says supports it
+        (needs, implied needs, text, channels, destinations, weight, volume, a sector it
+        names) by at least this share of the score: nearness, a segment and fitting every
+        sector alone are not a fit. Fewer recommendations rather than padding.
 
     Examples
     --------
@@ -74,6 +87,7 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         sector_mismatch: float = 0.5,
         remote_penalty: float = 0.4,
         diversity: float = 0.25,
+        min_fit: float = 0.03,
     ) -> None:
         self.w_needs = w_needs
         self.w_implied = w_implied
@@ -89,6 +103,7 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         self.sector_mismatch = sector_mismatch
         self.remote_penalty = remote_penalty
         self.diversity = diversity
+        self.min_fit = min_fit
 
     # --- fitting ---------------------------------------------------------------------------
 
@@ -100,7 +115,7 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         weights = self._weights()
         if any(w < 0 for w in weights.values()):
             raise ValueError("signal weights must be >= 0")
-        for name in ("diversity", "sector_mismatch", "remote_penalty"):
+        for name in ("diversity", "sector_mismatch", "remote_penalty", "min_fit"):
             if not 0 <= getattr(self, name) < 1:
                 raise ValueError(f"{name} must be in [0, 1), not {getattr(self, name)}")
         if sum(w for name, w in weights.items() if name != "prerequisites") <= 0:
@@ -112,6 +127,7 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         self.weights_ = weights
         self.weight_vector_ = np.array([weights[name] for name in SIGNALS])
         self.used_signals_ = np.flatnonzero(self.weight_vector_)  # signals with a weight
+        self.fit_signals_ = np.array([SIGNALS.index(name) for name in FIT_SIGNALS])
         self.keep_factors_ = (
             diversity.keep_factors(table.signature, self.diversity)
             if table.size <= _SIMILARITY_MAX_N else None
@@ -131,8 +147,19 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
     # --- scoring ---------------------------------------------------------------------------
 
     def _score(self, signals: Signals, eligible: np.ndarray) -> F64:
-        """Weighted signal mean with penalties; -inf where not eligible."""
-        return np.where(eligible, self._relevance(signals), -np.inf)
+        """Weighted signal mean with penalties; -inf where not eligible or not a fit."""
+        return np.where(eligible & self._fits(signals), self._relevance(signals), -np.inf)
+
+    def _fits(self, signals: Signals) -> npt.NDArray[np.bool_]:
+        """(P, N): True where the profile's own words and facts support the offering by at
+        least ``min_fit`` of the score (see the class docstring)."""
+        positive = sum(w for n, w in self.weights_.items() if n != "prerequisites")
+        used = self.fit_signals_
+        total: F64 = (self.weight_vector_[used, None, None] * signals.stack[used]).sum(axis=0)
+        sector = signals.values["sector"]
+        total += self.weights_["sector"] * np.where(sector >= 1.0, sector, 0.0)
+        out: npt.NDArray[np.bool_] = total >= self.min_fit * positive
+        return out
 
     def _relevance(self, signals: Signals) -> F64:
         """The score every offering would have if no rule excluded it."""
@@ -147,7 +174,10 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
 
     # --- explained rankings -----------------------------------------------------------------
 
-    def rank(self, profile: EnterpriseProfile | Mapping[str, Any], k: int = 10) -> Ranking:
+    def rank(
+        self, profile: EnterpriseProfile | Mapping[str, Any], k: int = 10, *,
+        with_ask: bool = True,
+    ) -> Ranking:
         """Rank the catalogue for one profile: the top ``k`` with reasons, and what is excluded.
 
         Parameters
@@ -155,18 +185,25 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         profile : EnterpriseProfile or mapping
             A mapping is validated with :func:`matching.parse_profile` first.
         k : int
-            How many recommendations at most (fewer when fewer offerings are eligible).
+            How many recommendations at most (fewer when fewer offerings are eligible and fit:
+            see ``min_fit``).
+        with_ask : bool
+            Work out ``Ranking.ask``, the unanswered fields that would change the top most
+            (``matching.ask``: the profile is scored again with plausible answers, in the
+            same batch).
 
         Returns
         -------
         Ranking
         """
-        return self.rank_batch([profile], k)[0]
+        return self.rank_batch([profile], k, with_ask=with_ask)[0]
 
     def rank_batch(
         self,
         profiles: Sequence[EnterpriseProfile | Mapping[str, Any]],
         k: int | Sequence[int] = 10,
+        *,
+        with_ask: bool = True,
     ) -> list[Ranking]:
         """Rank several profiles at once: each answer equals :meth:`rank` of that profile.
 
@@ -181,6 +218,8 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
             invalid one raises ``ProfileError``).
         k : int or sequence of int
             How many recommendations at most, for all profiles or one per profile.
+        with_ask : bool
+            Work out each ranking's ``ask`` (see :meth:`rank`).
 
         Returns
         -------
@@ -203,10 +242,48 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
             return []
         parsed = [p if isinstance(p, EnterpriseProfile) else parse_profile(p, self.geography_)
                   for p in profiles]
-        batch = self._arrays(parsed)
-        chosen = self._choose(batch.scores, ks)
+        # The plausible answers of ``ask`` are scored in the same batch, after the profiles
+        # (rows are independent: the profiles' rows are the same as without them).
+        fields = [ask.open_fields(p) if with_ask else [] for p in parsed]
+        answers = [v for p, f in zip(parsed, fields, strict=True) for v in ask.variants(p, f)]
+        batch = self._arrays(parsed + answers)
+        chosen = self._choose(batch.scores[:len(parsed)], ks)
         explainer: Explainer = self.explainer_
-        return explainer.rankings(batch, parsed, chosen)
+        rankings = explainer.rankings(batch, parsed, chosen)
+        if not answers:
+            return rankings
+        return [replace(r, ask=a) for r, a in
+                zip(rankings, self._ask(parsed, fields, batch.scores), strict=True)]
+
+    def _ask(
+        self, profiles: list[EnterpriseProfile], fields: list[list[str]], scores: F64,
+    ) -> list[tuple[Ask, ...]]:
+        """The questions of each profile (``matching.ask``) from ``scores``: the profiles'
+        rows, then those of their plausible answers (``ask.variants`` of ``fields``). Tops by
+        score, without the diversity pass, for the answers and the profile alike."""
+        tops = self._top_ids(scores)
+        out = []
+        start = len(profiles)
+        for profile, open_, mine in zip(profiles, fields, tops[:len(profiles)], strict=True):
+            n = sum(len(ask.ANSWERS[f]) for f in open_)
+            out.append(ask.choose(profile, open_, mine, tops[start:start + n]))
+            start += n
+        return out
+
+    def _top_ids(self, scores: F64) -> list[list[str]]:
+        """Each row's ``ask.TOP`` best offerings by score (none that is -inf)."""
+        ids = self.table_.ids
+        order = np.argsort(-scores, axis=1, kind="stable")[:, :ask.TOP]
+        finite = np.isfinite(np.take_along_axis(scores, order, axis=1))
+        return [[ids[j] for j, ok in zip(row, keep, strict=True) if ok]
+                for row, keep in zip(order.tolist(), finite.tolist(), strict=True)]
+
+    def eligible_ids(self, profile: EnterpriseProfile) -> list[str]:
+        """The ids of the offerings no hard rule excludes for ``profile``, fit or not, in
+        catalogue order (what the baselines of ``matching.evaluate`` choose from)."""
+        check_is_fitted(self, "table_")
+        eligible = self._arrays([profile]).eligible[0]
+        return [oid for oid, ok in zip(self.table_.ids, eligible.tolist(), strict=True) if ok]
 
     def _arrays(self, profiles: list[EnterpriseProfile]) -> BatchArrays:
         """Encoding, rules, signals and scores of ``profiles``, each row bit-identical to the
@@ -218,7 +295,7 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
             raise ProfileError([{"field": "pincode", "message": exc.message}]) from exc
         columns = profile_columns(profiles)
         lat, lon, districts = places.latitude, places.longitude, places.district
-        arrays = encode_profiles(columns, table, lat, lon, places.state)
+        arrays = encode_profiles(columns, table, lat, lon, places.state, places.rural)
         hpo_index, hpo_km, fixed_km, fixed_near = self.places_.distances(
             places.numbers, lat, lon, districts
         )
@@ -228,7 +305,8 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         relevance = self._relevance(signals)
         return BatchArrays(
             arrays=arrays, fails=fails, eligible=eligible, relevance=relevance,
-            scores=np.where(eligible, relevance, -np.inf), signals=signals,
+            scores=np.where(eligible & self._fits(signals), relevance, -np.inf),
+            signals=signals,
             hpo_index=hpo_index, hpo_km=hpo_km, fixed_km=fixed_km, fixed_near=fixed_near,
             latitude=lat, longitude=lon, districts=districts,
         )
@@ -287,7 +365,8 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
             name: frame[name].tolist() for name in frame.columns
             if name in EnterpriseProfile.model_fields
         }
-        arrays = encode_profiles(columns, table, lat, lon, states)
+        rural = places["rural"].to_numpy(dtype=np.float64)
+        arrays = encode_profiles(columns, table, lat, lon, states, rural)
         numbers: npt.NDArray[np.int64] = (
             pd.to_numeric(frame["pincode"], errors="coerce").fillna(0).to_numpy(dtype=np.int64)
         )

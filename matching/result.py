@@ -47,6 +47,8 @@ class Ranking:
     recommendations: tuple[Recommendation, ...]
     not_eligible: tuple[NotEligible, ...]
     model_version: str = ""
+    # The questions whose answers would change the top most (``matching.ask.Ask``).
+    ask: tuple[Any, ...] = ()
 
 
 def _place(place: RecommendedPlace | None) -> dict[str, Any] | None:
@@ -98,4 +100,5 @@ def ranking_payload(
             {"offering_id": n.offering_id, "reasons": list(n.reasons)}
             for n in ranking.not_eligible
         ],
+        "ask": [{"field": a.field, "why": a.why} for a in ranking.ask],
     }

@@ -64,7 +64,7 @@ class Signals:
 # What each fact about a profile implies: the needs and how strongly. The first facts are
 # computed one by one in ``implied_needs``, the rest are sales channels (any of those listed).
 _FACT_NEEDS: tuple[tuple[tuple[Need, float], ...], ...] = (
-    # exports: names a destination country
+    # exports: names a destination country, ticks an export need or writes of exporting
     ((Need.INTERNATIONAL_SHIPPING, 1.0), (Need.CUSTOMS_CLEARANCE, 0.6),
      (Need.EXPORT_DOCUMENTATION, 0.5)),
     ((Need.EXPORT_DOCUMENTATION, 1.0), (Need.TRAINING, 0.8)),  # exports for the first time
@@ -97,7 +97,7 @@ def implied_needs(p: ProfileArrays) -> F32:
     # Unknown (NaN) counts, weights and values compare False, as 0 would: every threshold is
     # positive, and a NaN or 0 factor of the monthly weight keeps it under a tonne alike.
     domestic = p.domestic_parcels
-    exports = p.n_destinations > 0
+    exports = p.international
     facts = np.array([  # (facts, P), turned below: np.stack costs more on small arrays
         exports,
         p.first_time & exports,
@@ -112,7 +112,8 @@ def implied_needs(p: ProfileArrays) -> F32:
     fired = np.concatenate([facts, channel_facts], axis=1)  # (P, facts)
     # The strongest fact per need (the ufunc itself: ndarray.max adds a Python wrapper).
     out: F32 = np.maximum.reduce(fired[:, :, None] * _FACT_STRENGTHS, axis=1)
-    return out
+    # What the products text names (``matching.intent``) counts as much as the facts.
+    return np.maximum(out, p.text_needs)
 
 
 COVERAGE_SHARE = 0.75  # the rest of a need score is precision (how focused the offering is)
@@ -163,6 +164,7 @@ def _volume_fit(p: ProfileArrays, table: OfferingTable) -> F64:
     return result
 
 
+UNDECIDED_SHARE = 0.5
 REMOTE_KM = 200.0  # a fixed place farther than this is a journey, not a visit
 
 
@@ -175,7 +177,12 @@ def compute(
 
     Every profile's signals are bit-identical whichever profiles are computed with it."""
     implied = implied_needs(p)
-    share = p.reached / np.maximum(p.n_destinations, 1.0)[:, None]
+    # Undecided countries (export intent, none named): half the credit of a named match for
+    # the offerings that reach every country, none for those made for a few.
+    share = np.where((p.n_destinations > 0)[:, None],
+                     p.reached / np.maximum(p.n_destinations, 1.0)[:, None],
+                     np.where(p.international[:, None] & ~table.specific_reach,
+                              UNDECIDED_SHARE, 0.0))
     near = 1.0 / (1.0 + hpo_km / NEAR_KM)
     fixed = np.fmax(1.0 / (1.0 + fixed_km / (NEAR_KM * 4)), np.where(fixed_near, 0.8, np.nan))
     distance = np.where(table.at_head_post_office, near[:, None],
@@ -189,7 +196,7 @@ def compute(
     values["text"][:] = p.text
     values["sector"][:] = table.sector_score[p.sector]  # sector -1: the last, unknown, row
     values["segment"][:] = ((table.targeted & p.fits_segment)
-                            | (table.rural_only & (p.rural == 1)[:, None]))
+                            | (table.rural_only & ((p.rural == 1) & p.rural_stated)[:, None]))
     np.minimum(p.channels @ table.channel_affinity, 1.0, out=values["channel"])
     values["destination"][:] = share * table.destination_factor
     values["weight"][:] = _weight_fit(p.weight, table)

@@ -18,6 +18,8 @@ import numpy.typing as npt
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
+from matching.intent import STOP_WORDS, key
+
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 _DENSE_MAX_CELLS = 5_000_000  # (V, N) float64 kept dense up to 40 MB
 BLOCK_CELLS = 2_000_000  # term rows x offerings multiplied at once in ``scores_many``
@@ -27,8 +29,11 @@ I64 = npt.NDArray[np.int64]
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased words of ``text`` without English stop words (every text signal uses it)."""
-    return [w for w in _WORD.findall(text.lower()) if w not in ENGLISH_STOP_WORDS]
+    """Lower-cased words of ``text`` without stop words (scikit-learn's English list and
+    ``matching.intent.STOP_WORDS``, in the four ways profiles are written): every text signal
+    uses it, so no stop word is ever named as a match."""
+    return [w for w in _WORD.findall(text.lower())
+            if w not in ENGLISH_STOP_WORDS and key(w) not in STOP_WORDS]
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ class PinPlace:
     delivery branch office. ``latitude``/``longitude`` are the median of its offices'
     coordinates after outliers are dropped (``location_basis == "offices"``), the median of its
     district's offices when none of its own is usable (``"district"``), or None (``"none"``).
+    ``rural``: the PIN code is served mainly by branch offices (``directory.RURAL_BRANCH_SHARE``).
     """
 
     pincode: str
@@ -59,6 +60,7 @@ class PinPlace:
     latitude: float | None
     longitude: float | None
     location_basis: LocationBasis = "offices"
+    rural: bool = False
 
     @property
     def has_coordinates(self) -> bool:
@@ -74,6 +76,7 @@ class PinColumns(NamedTuple):
     longitude: npt.NDArray[np.float64]
     state: list[str]
     district: list[str]
+    rural: npt.NDArray[np.float64]  # 1.0 served mainly by branch offices, else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +141,8 @@ class Geography:
         self._lat = pins["latitude"].to_numpy(dtype=np.float64)
         self._lon = pins["longitude"].to_numpy(dtype=np.float64)
         self._basis = pins["location_basis"].to_numpy(dtype=object)
+        self._rural = (pins["rural"].to_numpy(dtype=bool) if "rural" in pins.columns
+                       else np.zeros(len(pins), dtype=bool)).astype(np.float64)
         # For ``lookup_many``: the coordinates as ``lookup`` gives them (both unknown when
         # either is), and each PIN code's state and district as plain lists.
         unlocated = np.isnan(self._lat) | np.isnan(self._lon)
@@ -224,6 +229,7 @@ class Geography:
             latitude=lat if located else None,
             longitude=lon if located else None,
             location_basis=self._basis[i] if located else "none",
+            rural=bool(self._rural[i]),
         )
 
     def lookup_many(self, pincodes: Iterable[str]) -> PinColumns:
@@ -243,13 +249,15 @@ class Geography:
             longitude=self._located_lon[rows],
             state=[self._state_of[i] for i in rows],
             district=[self._district_of[i] for i in rows],
+            rural=self._rural[rows],
         )
 
     def locate_many(self, pincodes: Iterable[object] | pd.Series) -> pd.DataFrame:
         """Vectorised lookup: one row per input, in input order.
 
         Columns ``latitude``, ``longitude`` (NaN when unknown or unlocated), ``state`` and
-        ``district`` (categorical, NaN when unknown) and ``known``. Malformed and unknown PIN
+        ``district`` (categorical, NaN when unknown), ``rural`` (1.0 rural, 0.0 urban, NaN
+        unknown) and ``known``. Malformed and unknown PIN
         codes are rows with ``known == False``; nothing is raised. Integers are read as PIN codes.
         """
         series = pincodes if isinstance(pincodes, pd.Series) else pd.Series(list(pincodes))
@@ -265,6 +273,7 @@ class Geography:
                 "longitude": np.where(known, self._lon[safe], np.nan),
                 "state": _take(self._state, rows),
                 "district": _take(self._district, rows),
+                "rural": np.where(known, self._rural[safe], np.nan),
                 "known": known,
             },
             index=series.index,

@@ -36,11 +36,24 @@ class NotEligible(_Open):
     reasons: list[str]
 
 
+class AskOut(_Open):
+    """A profile field not given whose answer would change the top of the ranking most."""
+
+    field: str = Field(description="the profile field to fill in (DESIGN §4)")
+    why: str = Field(description="the question, in the language asked for")
+
+
 class RankingOut(_Open):
     """A ranked, explained list; `run_id` is set when the run was stored."""
 
     catalog_version: str
     model_version: str
     run_id: str | None = Field(default=None)
-    recommendations: list[Recommendation]
+    recommendations: list[Recommendation] = Field(
+        description="at most `limit`, best first; fewer when fewer offerings fit (no padding)"
+    )
     not_eligible: list[NotEligible]
+    ask: list[AskOut] = Field(
+        default_factory=list,
+        description="at most three unanswered fields whose answer would change the top most",
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from matching.ask import QUESTIONS
 from service.web.i18n import (
     COMMON_DESTINATIONS,
     NEEDS,
@@ -54,6 +55,7 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
      "ships {count} parcels a month {where}"),
     (_P(r"^ships (?P<where>abroad|within India)$"), "ships {where}"),
     (_P(r"^you ship to (?P<countries>.+)$"), "you ship to {countries}"),
+    (_P(r"^you wrote \u201c(?P<words>.+)\u201d$"), "you wrote \u201c{words}\u201d"),
     (_P(r"^you send (?P<count>\d+) parcels a month within India$"),
      "you send {count} parcels a month within India"),
     (_P(r"^a typical consignment is worth ₹(?P<value>[\d,.]+)$"),
@@ -77,9 +79,15 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 # Sentences matching writes without variable parts, and the pieces the patterns use.
 EXACT: tuple[str, ...] = (
-    "for shipping abroad; the profile names no destination country",
-    "only for people living in rural areas; the profile is urban",
+    "for shipping abroad; the profile says nothing of exporting",
+    "only for people living in rural areas; the address is urban (as stated, or a PIN code "
+    "served by head and sub post offices)",
     "for people living in rural areas: confirm that yours is a rural address",
+    "for people living in rural areas: your PIN code is served mainly by branch (village) post "
+    "offices",
+    "you want to export: no country chosen yet",
+    "reaches most countries: choose yours later",
+    *QUESTIONS.values(),
     "a first export needs its papers right (IEC, customs form, bill of export)",
     "each commercial export needs a postal bill of export",
     "goods sent abroad clear customs",

@@ -72,6 +72,7 @@ def _results(
         # GSTIN and the rest); a profile already stored is named by a signed reference.
         "resubmit": _resubmit(state),
         "saved": saved_reference(request, stored_id) if stored_id else None,
+        "limit": RESULTS_LIMIT,
     }
     return render(request, "results.html", context)
 

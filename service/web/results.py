@@ -66,6 +66,7 @@ class Presented:
     not_eligible: list[Excluded]
     catalog_version: str
     run_id: str | None
+    questions: list[str] = field(default_factory=list)  # ``ask``, in the page's language
 
 
 def present_ranking(catalog: Catalog, payload: dict[str, Any], lang: str) -> Presented:
@@ -122,6 +123,7 @@ def present_ranking(catalog: Catalog, payload: dict[str, Any], lang: str) -> Pre
         not_eligible=excluded,
         catalog_version=str(payload.get("catalog_version", "")),
         run_id=payload.get("run_id"),
+        questions=[_(item["why"]) for item in payload.get("ask", [])],
     )
 
 

@@ -237,3 +237,22 @@ def test_one_latitude_on_many_offices_of_a_district_is_a_placeholder() -> None:
     assert place.latitude == pytest.approx(26.92)
     fewer = Geography.from_frame(frame(*jaipur_cluster("302002"), *filler[:39]))
     assert fewer.lookup("302001").latitude == pytest.approx(15.59)
+
+
+def test_a_pin_code_served_mainly_by_branch_offices_is_rural() -> None:
+    rows = [
+        office(officename="Village 1 B.O"), office(officename="Village 2 B.O"),
+        office(officename="Town S.O", officetype="SO"),
+        office(pincode="302002", officename="City H.O", officetype="HO"),
+        office(pincode="302002", officename="City S.O", officetype="SO"),
+        office(pincode="302002", officename="Edge B.O"),
+        office(pincode="302003", officename="Half S.O", officetype="SO"),
+        office(pincode="302003", officename="Half B.O"),
+    ]
+    geography = Geography.from_frame(frame(*rows))
+    assert geography.lookup("302001").rural
+    assert not geography.lookup("302002").rural
+    assert not geography.lookup("302003").rural  # half is not "mainly"
+    assert geography.lookup_many(["302001", "302002"]).rural.tolist() == [1.0, 0.0]
+    located = geography.locate_many(["302001", "302002", "999999"])
+    assert located["rural"].tolist()[:2] == [1.0, 0.0]

@@ -57,7 +57,7 @@ def test_lower_case_gstin_is_normalised(geography: Geography) -> None:
         ("destinations", ["XX"], "ISO 3166-1 alpha-2"),
         ("destinations", ["IN"], "leave destinations empty"),
         ("typical_weight_kg", 0, "greater than 0"),
-        ("typical_weight_kg", 5000, "less than or equal to 1000"),
+        ("typical_weight_kg", 150_000, "less than or equal to 100000"),
         ("monthly_domestic_parcels", 20_000_000, "less than or equal to 10000000"),
         ("typical_value_inr", 2e12, "less than or equal to 1000000000000"),
         ("products", "x" * 2001, "at most 2000 characters"),

@@ -221,7 +221,7 @@ def test_not_eligible_is_capped_and_most_relevant_first(geography: Geography) ->
     ]
     catalog = synthetic_catalog(offering(), *abroad)
     ranking = Ranker().fit(catalog, geography).rank(
-        make_profile(destinations=[], products="jewellery"), k=5
+        make_profile(destinations=[], needs=["domestic_shipping"], products="jewellery"), k=5
     )
     assert len(ranking.not_eligible) == 50
     assert ranking.not_eligible[0].offering_id == "abroad-07"

@@ -76,10 +76,11 @@ def test_no_us_caveat_without_us_destination(ranker: Ranker) -> None:
 def test_domestic_profile_gets_no_international_offering(
     ranker: Ranker, catalog: Catalog
 ) -> None:
-    ranked, excluded = all_ids(ranker, destinations=[], monthly_domestic_parcels=50)
+    ranked, excluded = all_ids(ranker, destinations=[], monthly_domestic_parcels=50,
+                               needs=["domestic_shipping"], products="silver jewellery")
     international = {o.id for o in catalog.offerings if o.constraints.scope == "international"}
     assert not international & set(ranked)
-    assert "the profile names no destination country" in excluded["ems"][0]
+    assert "the profile says nothing of exporting" in excluded["ems"][0]
 
 
 def test_destination_not_reached_excludes(ranker: Ranker) -> None:
@@ -108,10 +109,11 @@ def test_missing_prerequisites_do_not_exclude_but_become_steps(ranker: Ranker) -
     assert any(step.startswith("Register on the DNK portal") for step in dnk.prerequisites)
 
 
-@pytest.mark.parametrize("weight", [36, 100, 400])
+@pytest.mark.parametrize("weight", [36, 100, 400, 3000, 100_000])
 def test_bulk_weights_reach_freight(ranker: Ranker, weight: float) -> None:
     ranked, excluded = all_ids(ranker, destinations=[], sector="engineering_goods",
-                               typical_weight_kg=weight, monthly_domestic_parcels=20,
+                               needs=["domestic_shipping"], typical_weight_kg=weight,
+                               monthly_domestic_parcels=20,
                                products="machine parts in crates")
     assert {"logistics-post", "rail-post-gati-shakti"} <= set(ranked[:3])
     assert "speed-post" in excluded

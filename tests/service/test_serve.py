@@ -113,7 +113,8 @@ def test_serve_with_several_workers_ranks_in_each_and_metrics_add_up(tmp_path: P
         created = subprocess.run([str(DAKMATCH), "keys", "create", "--role", "admin"], env=env,
                                  capture_output=True, text=True, check=True)
         admin = {"X-API-Key": created.stdout.strip().splitlines()[-1]}
-        body = json.dumps({"pincode": "302001", "sector": "handicrafts"}).encode()
+        body = json.dumps({"pincode": "302001", "sector": "handicrafts",
+                           "needs": ["domestic_shipping"]}).encode()
 
         def writers() -> set[str]:
             return {p.stem.rsplit("_", 1)[1] for p in metrics_dir.glob("counter_*.db")}

@@ -1,0 +1,147 @@
+"""Intent from the products text (matching.intent), and what the ranker makes of it."""
+
+from __future__ import annotations
+
+import pytest
+
+from catalog.geo import Geography
+from catalog.vocab import Need, SalesChannel
+from matching import Ranker, parse_profile
+from matching.intent import STOP_WORDS, is_stop_word, key, read_intent
+from matching.text import words
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cotton t-shirts for export",  # English
+        "we want to sell abroad",
+        "हम अपना माल विदेश में बेचना चाहते हैं",  # Hindi
+        "हमें निर्यात करना है",
+        "आम्ही परदेशात माल पाठवतो",  # Marathi
+        "आम्हाला निर्यात करायची आहे",
+        "hum videsh bhejna chahte hai",  # romanised Hindi
+        "maal bahar bhejna hai",
+        "amhi pardeshat vikto",  # romanised Marathi
+        "Banarasi saree, abhi videshi customers ke liye",  # a mix
+    ],
+)
+def test_export_intent_in_every_way_of_writing(text: str) -> None:
+    assert read_intent(text).international
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("shipping to Dubai and the USA", ("US", "AE")),
+        ("हम अमेरिका और दुबई भेजते हैं", ("US", "AE")),
+        ("amhi Germany la export karto", ("DE",)),
+        ("ब्रिटेन आणि कॅनडा", ("GB", "CA")),
+        ("orders from the Gulf", ("AE", "SA", "QA", "KW", "OM", "BH")),
+        ("export to US buyers", ("US",)),
+    ],
+)
+def test_countries_and_the_gulf_become_iso_codes(text: str, codes: tuple[str, ...]) -> None:
+    intent = read_intent(text)
+    assert intent.international
+    assert set(intent.destinations) == set(codes)
+
+
+def test_a_wide_region_leaves_the_countries_undecided() -> None:
+    intent = read_intent("cotton t-shirts and nightwear for export to Europe")
+    assert intent.international
+    assert intent.destinations == ()
+    assert intent.regions == ("Europe",)
+    assert read_intent("यूरोप के ग्राहक").regions == ("Europe",)
+
+
+@pytest.mark.parametrize(
+    "text", ["bone china crockery", "tell us about parcels", "turkey feathers and wool",
+             "we do not export, only within India", "abhi export nahi karte",
+             "निर्यात नहीं करते", "sold in our shop in Pune"],
+)
+def test_no_export_read_into_ordinary_words_or_negations(text: str) -> None:
+    intent = read_intent(text)
+    assert not intent.international
+    assert intent.destinations == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "channels"),
+    [
+        ("Banarasi silk sarees, we sell on Amazon", {SalesChannel.AMAZON}),
+        ("Flipkart aur Meesho pe bechte hai", {SalesChannel.FLIPKART, SalesChannel.MEESHO}),
+        ("हम अमेज़न और व्हाट्सएप पर बेचते हैं", {SalesChannel.AMAZON, SalesChannel.SOCIAL_MEDIA}),
+        ("आम्ही इन्स्टाग्रामवर विकतो", {SalesChannel.SOCIAL_MEDIA}),
+        ("block prints on Etsy and our own website", {SalesChannel.ETSY,
+                                                        SalesChannel.OWN_WEBSITE}),
+        ("we supply furniture on GeM", {SalesChannel.GEM}),
+        ("listed on ONDC", {SalesChannel.ONDC}),
+    ],
+)
+def test_marketplaces_and_channels(text: str, channels: set[SalesChannel]) -> None:
+    assert set(read_intent(text).channels) == channels
+
+
+def test_gem_stones_are_not_the_government_marketplace() -> None:
+    assert SalesChannel.GEM not in read_intent("gem stones and silver rings").channels
+    assert Need.GOVERNMENT_PROCUREMENT in read_intent("we sell on GeM").needs
+
+
+@pytest.mark.parametrize(
+    ("text", "need"),
+    [
+        ("onions in 10 tonne truck loads", Need.BULK_FREIGHT),
+        ("3,000 kg consignments", Need.BULK_FREIGHT),
+        ("हर महीने 20 टन चावल", Need.BULK_FREIGHT),
+        ("50 quintal soybean", Need.BULK_FREIGHT),
+        ("customers want COD", Need.CASH_ON_DELIVERY),
+        ("कैश ऑन डिलीवरी चाहिए", Need.CASH_ON_DELIVERY),
+        ("UPI and QR payments at the counter", Need.DIGITAL_PAYMENTS),
+        ("life cover for the two partners", Need.LIFE_COVER),
+        ("परिवार के लिए जीवन बीमा", Need.LIFE_COVER),
+        ("आम्हाला जीवन विमा हवा", Need.LIFE_COVER),
+        ("jeevan vima chahiye", Need.LIFE_COVER),
+        ("insurance for our parcels", Need.SHIPMENT_INSURANCE),
+        ("customers all over India", Need.DOMESTIC_SHIPPING),
+    ],
+)
+def test_needs_in_words(text: str, need: Need) -> None:
+    assert need in read_intent(text).needs
+
+
+def test_light_parcels_are_not_bulk() -> None:
+    assert Need.BULK_FREIGHT not in read_intent("silver rings of 50 g, 2 kg a box").needs
+    assert Need.LIFE_COVER not in read_intent("insurance for our parcels").needs
+
+
+def test_one_key_for_the_spellings_of_a_word() -> None:
+    assert key("निर्यात") == key("niryat") == key("niryaat")
+    assert key("विदेश") == key("videsh")
+    assert key("दुबई") == key("dubai")
+
+
+@pytest.mark.parametrize("word", ["run", "we", "and", "के", "आणि", "hai", "ahe", "हैं", "आहे"])
+def test_stop_words_of_every_language(word: str) -> None:
+    assert is_stop_word(word)
+    assert key(word) in STOP_WORDS
+
+
+def test_stop_words_never_reach_the_text_signal() -> None:
+    assert words("we run a small jewellery unit and sell sarees") == ["jewellery", "sarees"]
+
+
+def test_a_stop_word_never_makes_a_reason(ranker: Ranker, geography: Geography) -> None:
+    ranking = ranker.rank(parse_profile(
+        {"pincode": "302001", "sector": "other", "needs": ["life_cover"],
+         "products": "we run a two-person consultancy and we need life cover"}, geography))
+    said = " ".join(r for rec in ranking.recommendations for r in rec.reasons)
+    for stop in (" run", " we,", ": we", " and,"):
+        assert stop not in said
+
+
+def test_the_text_is_read_once_per_distinct_text() -> None:
+    read_intent.cache_clear()
+    read_intent("export to Dubai")
+    read_intent("export to Dubai")
+    assert read_intent.cache_info().hits == 1

@@ -1,0 +1,122 @@
+"""Profiles as enterprises really fill them in (issue 17), on the real India Post directory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from catalog import Catalog
+from catalog.geo import Geography
+from matching import Ranker, parse_profile
+from matching.result import Ranking
+
+INTERNATIONAL = {"dnk", "itps", "ems", "international-air-parcel", "ibc-mumbai"}
+
+
+@pytest.fixture(scope="module")
+def real_geography() -> Geography:
+    return Geography.load()
+
+
+@pytest.fixture(scope="module")
+def real_ranker(catalog: Catalog, real_geography: Geography) -> Ranker:
+    return Ranker().fit(catalog, real_geography)
+
+
+def rank(ranker: Ranker, geography: Geography, k: int = 5, **fields: Any) -> Ranking:
+    return ranker.rank(parse_profile(fields, geography), k=k)
+
+
+def top(ranking: Ranking) -> list[str]:
+    return [r.offering_id for r in ranking.recommendations]
+
+
+def test_an_international_need_without_countries_keeps_international_offerings(
+    real_ranker: Ranker, real_geography: Geography
+) -> None:
+    ranking = rank(real_ranker, real_geography, pincode="302001", sector="handicrafts",
+                   needs=["international_shipping"])
+    assert len(INTERNATIONAL & set(top(ranking))) >= 3
+    assert "dnk" in top(ranking)
+    assert not INTERNATIONAL & {n.offering_id for n in ranking.not_eligible}
+
+
+def test_export_words_to_a_region(real_ranker: Ranker, real_geography: Geography) -> None:
+    ranking = rank(real_ranker, real_geography, pincode="110020", sector="apparel",
+                   products="cotton t-shirts and nightwear for export to Europe")
+    assert "dnk" in top(ranking)[:3]
+    assert len(INTERNATIONAL & set(top(ranking))) >= 2
+    dnk = next(r for r in ranking.recommendations if r.offering_id == "dnk")
+    assert any("\u201cexport\u201d" in reason for reason in dnk.reasons)
+
+
+def test_selling_on_amazon_all_over_india(real_ranker: Ranker, real_geography: Geography) -> None:
+    ranking = rank(real_ranker, real_geography, pincode="221001", sector="handloom_textiles",
+                   products="Banarasi silk sarees, we sell on Amazon to customers all over India")
+    assert top(ranking)[0] == "amazon-india-post"
+    assert "business-parcel" in top(ranking)
+    assert not INTERNATIONAL & set(top(ranking))
+    assert any("Amazon" in reason for reason in ranking.recommendations[0].reasons)
+
+
+@pytest.mark.parametrize(("weight", "business"), [(3000, "fpo"), (5000, "trader")])
+def test_tonnes_are_valid_and_go_by_freight(
+    real_ranker: Ranker, real_geography: Geography, weight: float, business: str
+) -> None:
+    ranking = rank(real_ranker, real_geography, pincode="422001", sector="agri_produce",
+                   business_type=business, typical_weight_kg=weight,
+                   products="onions and grapes")
+    assert set(top(ranking)[:2]) == {"logistics-post", "rail-post-gati-shakti"}
+
+
+@pytest.mark.parametrize("pincode", ["560001", "110001"])
+def test_no_rural_insurance_in_city_centres(
+    real_ranker: Ranker, real_geography: Geography, pincode: str
+) -> None:
+    ranking = rank(real_ranker, real_geography, pincode=pincode, sector="other",
+                   products="two-person consultancy, we need life cover")
+    assert top(ranking)[0] == "pli"
+    assert "rpli" not in top(ranking)
+    excluded = {n.offering_id: n.reasons for n in ranking.not_eligible}
+    assert "head and sub post offices" in excluded["rpli"][0]
+
+
+def test_rural_insurance_where_branch_offices_serve(
+    real_ranker: Ranker, real_geography: Geography
+) -> None:
+    assert real_geography.lookup("283102").rural  # 12 branch offices, 1 sub office
+    ranking = rank(real_ranker, real_geography, pincode="283102", sector="agri_produce",
+                   products="jeevan bima chahiye")
+    rpli = next(r for r in ranking.recommendations if r.offering_id == "rpli")
+    assert any("branch (village) post offices" in reason for reason in rpli.reasons)
+
+
+def test_a_stated_urban_address_wins_over_the_directory(
+    real_ranker: Ranker, real_geography: Geography
+) -> None:
+    ranking = rank(real_ranker, real_geography, pincode="283102", sector="agri_produce",
+                   products="life cover", rural=False)
+    assert "rpli" not in top(ranking)
+
+
+def test_no_padding(real_ranker: Ranker, real_geography: Geography) -> None:
+    ranking = rank(real_ranker, real_geography, k=5, pincode="560001", sector="other",
+                   needs=["life_cover"])
+    assert top(ranking) == ["pli", "ippb-accident-cover"]  # nothing else fits
+    assert top(rank(real_ranker, real_geography, k=1, pincode="560001", sector="other",
+                    needs=["life_cover"])) == ["pli"]  # limit stays a maximum
+
+
+def test_hindi_marathi_and_romanised_profiles(
+    real_ranker: Ranker, real_geography: Geography
+) -> None:
+    marathi = rank(real_ranker, real_geography, pincode="416416", sector="food_spices",
+                   products="हळद आणि मसाले, आम्हाला परदेशात निर्यात करायची आहे, दुबई")
+    assert len(INTERNATIONAL & set(top(marathi))) >= 2
+    hindi = rank(real_ranker, real_geography, pincode="313001", sector="handicrafts",
+                 products="हम मीशो और व्हाट्सएप पर बेचते हैं, कैश ऑन डिलीवरी चाहिए")
+    assert {"cash-on-delivery", "amazon-india-post"} <= set(top(hindi)[:3])
+    romanised = rank(real_ranker, real_geography, pincode="226001", sector="handicrafts",
+                     products="chikankari kurtis, hum videsh bhejna chahte hai")
+    assert "dnk" in top(romanised)[:3]
