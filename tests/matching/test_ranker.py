@@ -179,7 +179,7 @@ def test_payload_has_the_api_shape(ranker: Ranker, geography: Geography) -> None
     payload = ranking_payload(ranking, "cat-v1", run_id="run-7")
     assert json.loads(json.dumps(payload)) == payload
     assert set(payload) == {"catalog_version", "model_version", "run_id", "recommendations",
-                            "not_eligible"}
+                            "not_eligible", "ask"}
     assert payload["catalog_version"] == "cat-v1"
     assert payload["run_id"] == "run-7"
     first = payload["recommendations"][0]
