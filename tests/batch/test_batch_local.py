@@ -157,7 +157,8 @@ def test_reading_is_chunked(tmp_path: Path) -> None:
 
 def test_a_byte_order_mark_is_not_part_of_the_first_column(model: Model, tmp_path: Path) -> None:
     source = tmp_path / "excel.csv"
-    source.write_bytes("\ufeffid,pincode,sector\nx1,400001,apparel\n".encode())
+    source.write_bytes("\ufeffid,pincode,sector,products\nx1,400001,apparel,sold on Amazon\n"
+                       .encode())
     summary = run_batch(model, source, tmp_path / "out.csv", progress=False)
     assert summary.ranked_profiles == 1
     assert pd.read_csv(tmp_path / "out.csv")["id"].unique().tolist() == ["x1"]
@@ -168,8 +169,8 @@ def test_a_line_with_the_wrong_number_of_fields_is_a_rejected_row(
 ) -> None:
     source = tmp_path / "broken.csv"
     source.write_text(
-        "id,pincode,sector,products\na,400001,apparel,shirts\nb,400001,apparel,x,extra\n"
-        'c,400001,apparel,"two\nlines"\nd,400001\ne,400001,apparel,kurtis\n'
+        "id,pincode,sector,products\na,400001,apparel,shirts on Amazon\nb,400001,apparel,x,extra\n"
+        'c,400001,apparel,"two\nlines, COD"\nd,400001\ne,400001,apparel,kurtis on Meesho\n'
     )
     summary = run_batch(model, source, tmp_path / "out.csv", progress=False)
     assert set(pd.read_csv(tmp_path / "out.csv")["id"]) == {"a", "c", "e"}

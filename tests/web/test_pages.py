@@ -212,7 +212,8 @@ def test_officer_ranks_a_partner_profile_that_has_no_run(
 ) -> None:
     create_user(session, "ravi", PASSWORD, Role.OFFICER)
     session.commit()
-    body = {"name": "Kolhapur Chappals", "pincode": "416001", "sector": "leather_footwear"}
+    body = {"name": "Kolhapur Chappals", "pincode": "416001", "sector": "leather_footwear",
+            "products": "Kolhapuri chappals, we sell on Amazon"}
     created = web.post("/v1/profiles", json=body, headers={"X-API-Key": keys.partner})
     assert created.status_code == 201
     profile_id = created.json()["id"]
