@@ -23,7 +23,6 @@ from typing import Any
 
 from matching.intent import read_intent
 from matching.profile import EnterpriseProfile
-from matching.result import field_values
 
 TOP = 5
 MAX_ASK = 3
@@ -68,9 +67,6 @@ class Ask:
     def code(self) -> str:
         """The question's stable code."""
         return f"ask_{self.field}"
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return type(self), field_values(self)  # see field_values
 
 
 def open_fields(profile: EnterpriseProfile) -> list[str]:
