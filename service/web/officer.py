@@ -10,9 +10,10 @@ import csv
 import datetime as dt
 import io
 import math
+from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -38,8 +39,6 @@ from service.web.security import (
 )
 from service.web.templating import render
 from service.web.users import active_user, authenticate
-
-router = APIRouter(prefix="/officer", include_in_schema=False, route_class=SessionRoute)
 
 RUN_LIMIT = 10  # suggestions stored when an officer ranks a profile
 
@@ -77,8 +76,45 @@ def _officer(request: Request, session: Session) -> str | None:
     return username
 
 
-def _to_sign_in() -> Response:
-    return RedirectResponse("/officer", status_code=303)
+class _SignInFirst(Exception):
+    """No signed-in, active officer or admin: the page answers with the sign-in page."""
+
+
+def signed_in_officer(request: Request, session: SessionDep) -> str:
+    """The signed-in, active officer's or admin's username (the dependency of every page of
+    ``signed_in``); anyone else is sent to the sign-in page."""
+    user = _officer(request, session)
+    if user is None:
+        raise _SignInFirst
+    return user
+
+
+Officer = Annotated[str, Depends(signed_in_officer)]
+
+
+class OfficerRoute(SessionRoute):
+    """A page that needs a signed-in officer: without one it redirects to the sign-in page."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except _SignInFirst:
+                return RedirectResponse("/officer", status_code=303)
+
+        return handle
+
+
+# Sign-in, sign-out and the home page (the sign-in form or the queue) are open to anyone; every
+# other page is on ``signed_in``, whose dependency checks the officer once for all of them.
+router = APIRouter(prefix="/officer", include_in_schema=False, route_class=SessionRoute)
+signed_in = APIRouter(  # included into ``router`` (prefix /officer) at the end
+    include_in_schema=False,
+    route_class=OfficerRoute,
+    dependencies=[Depends(signed_in_officer)],
+)
 
 
 def _forbidden(request: Request) -> Response:
@@ -87,17 +123,13 @@ def _forbidden(request: Request) -> Response:
     return _page(request, "officer/error.html", {"message": message}, status_code=403)
 
 
-def _officer_form(request: Request, session: Session, csrf_token: str) -> str | Response:
-    """The signed-in officer posting a form with a valid CSRF token, or the response that
-    refuses the post (to the sign-in page, or 403 for an expired form)."""
-    user = _officer(request, session)
-    if user is None:
-        return _to_sign_in()
+def _csrf_ok(request: Request, csrf_token: str) -> bool:
+    """Whether a posted form carries this browser's CSRF token (else: 403, expired form)."""
     try:
         check_csrf(request, csrf_token)
     except CsrfError:
-        return _forbidden(request)
-    return user
+        return False
+    return True
 
 
 def _filters(request: Request) -> Filters:
@@ -191,14 +223,11 @@ def sign_out(request: Request, csrf_token: Annotated[str, Form(max_length=200)] 
     return response
 
 
-@router.get("/profiles/{profile_id}")
+@signed_in.get("/profiles/{profile_id}")
 def profile_page(
-    request: Request, profile_id: str, session: SessionDep, catalog: CatalogDep
+    request: Request, profile_id: str, session: SessionDep, catalog: CatalogDep, user: Officer
 ) -> Response:
     """One profile: its answers, its ranked suggestions with reasons, and outcome buttons."""
-    user = _officer(request, session)
-    if user is None:
-        return _to_sign_in()
     row = dashboard.profile_row(session, profile_id)
     if row is None:
         _ = i18n.gettext_for(i18n.choose_language(request))
@@ -213,7 +242,7 @@ def profile_page(
     return _page(request, "officer/profile.html", context)
 
 
-@router.post("/profiles/{profile_id}/outcomes")
+@signed_in.post("/profiles/{profile_id}/outcomes")
 def record_outcome(
     request: Request,
     profile_id: str,
@@ -222,11 +251,12 @@ def record_outcome(
     offering_id: Annotated[FormText, Form(max_length=60)] = "",
     outcome: Annotated[FormText, Form(max_length=16)] = "",
     csrf_token: Annotated[str, Form(max_length=200)] = "",
+    *,
+    user: Officer,
 ) -> Response:
     """Store what the enterprise did with one suggestion (feedback on the stored run)."""
-    user = _officer_form(request, session, csrf_token)
-    if isinstance(user, Response):
-        return user
+    if not _csrf_ok(request, csrf_token):
+        return _forbidden(request)
     try:
         dashboard.record_outcome(session, profile_id, run_id, offering_id, outcome, user)
     except DashboardError as exc:
@@ -237,18 +267,19 @@ def record_outcome(
     )
 
 
-@router.post("/profiles/{profile_id}/rank")
+@signed_in.post("/profiles/{profile_id}/rank")
 def rank_now(
     request: Request,
     profile_id: str,
     session: SessionDep,
     served: ReadyDep,
     csrf_token: Annotated[str, Form(max_length=200)] = "",
+    *,
+    user: Officer,
 ) -> Response:
     """Rank a profile without stored suggestions (e.g. one a partner sent) and store them."""
-    user = _officer_form(request, session, csrf_token)
-    if isinstance(user, Response):
-        return user
+    if not _csrf_ok(request, csrf_token):
+        return _forbidden(request)
     row = dashboard.profile_row(session, profile_id)
     if row is None:
         return _page(request, "officer/error.html", {"message": profile_id}, status_code=404)
@@ -260,12 +291,9 @@ def rank_now(
     return RedirectResponse(f"/officer/profiles/{profile_id}", status_code=303)
 
 
-@router.get("/export.csv")
-def export_csv(request: Request, session: SessionDep) -> Response:
+@signed_in.get("/export.csv")
+def export_csv(request: Request, session: SessionDep, user: Officer) -> Response:
     """The filtered queue as CSV, with the top three suggestions and recorded outcomes."""
-    user = _officer(request, session)
-    if user is None:
-        return _to_sign_in()
     rows = dashboard.queue(session, _filters(request))
     audit.record(session, f"user:{user}", "export")
     buffer = io.StringIO()
@@ -288,13 +316,12 @@ def export_csv(request: Request, session: SessionDep) -> Response:
     )
 
 
-@router.get("/catalogue")
-def stale_page(request: Request, session: SessionDep, catalog: CatalogDep) -> Response:
+@signed_in.get("/catalogue")
+def stale_page(
+    request: Request, session: SessionDep, catalog: CatalogDep, username: Officer
+) -> Response:
     """Admins only: the active offerings whose facts are older than ``?days=`` (default 365),
     with their sources, the list ``dakmatch catalog stale`` prints."""
-    username = _officer(request, session)
-    if username is None:
-        return _to_sign_in()
     user = active_user(session, username)
     _ = i18n.gettext_for(i18n.choose_language(request))
     if user is None or user.role is not Role.ADMIN:
@@ -313,12 +340,11 @@ def stale_page(request: Request, session: SessionDep, catalog: CatalogDep) -> Re
     return _page(request, "officer/stale.html", context)
 
 
-@router.get("/charts")
-def charts_page(request: Request, session: SessionDep, catalog: CatalogDep) -> Response:
+@signed_in.get("/charts")
+def charts_page(
+    request: Request, session: SessionDep, catalog: CatalogDep, user: Officer
+) -> Response:
     """Demand by offering group per state, outcomes over time, acceptance rate per offering."""
-    user = _officer(request, session)
-    if user is None:
-        return _to_sign_in()
     _ = i18n.gettext_for(i18n.choose_language(request))
     demand = dashboard.demand_by_state(session)
     groups = [charts.Series(k, _(v)) for k, v in i18n.CATEGORIES.items()]
@@ -349,3 +375,6 @@ def charts_page(request: Request, session: SessionDep, catalog: CatalogDep) -> R
         "rate_rows": rate_rows,
     }  # fmt: skip
     return _page(request, "officer/charts.html", context)
+
+
+router.include_router(signed_in)
