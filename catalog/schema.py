@@ -52,11 +52,27 @@ class Place(_Strict):
     the wrong office. Without coordinates no distance can be given, only the name.
     """
 
-    name: str = Field(min_length=1)
-    pincode: str | None = Field(default=None, pattern=r"^[1-9][0-9]{5}$")
-    latitude: float | None = Field(default=None, ge=6.0, le=38.0)
-    longitude: float | None = Field(default=None, ge=68.0, le=98.0)
-    address: str | None = None
+    name: str = Field(
+        min_length=1, description="the place's name, e.g. `International Business Centre, Mumbai`"
+    )
+    pincode: str | None = Field(
+        default=None, pattern=r"^[1-9][0-9]{5}$", description="its PIN code, when a source gives it"
+    )
+    latitude: float | None = Field(
+        default=None,
+        ge=6.0,
+        le=38.0,
+        description="its latitude in degrees, when known (with longitude)",
+    )
+    longitude: float | None = Field(
+        default=None,
+        ge=68.0,
+        le=98.0,
+        description="its longitude in degrees, when known (with latitude)",
+    )
+    address: str | None = Field(
+        default=None, description="its postal address, when a source gives it"
+    )
 
     @model_validator(mode="after")
     def _coordinates_paired(self) -> Place:
@@ -72,9 +88,15 @@ class Place(_Strict):
 class Location(_Strict):
     """Where the enterprise goes: anywhere, the nearest facility of a kind, or fixed places."""
 
-    kind: LocationKind = LocationKind.ANYWHERE
-    places: tuple[Place, ...] = Field(default=(), validate_default=True)
-    note: str | None = None
+    kind: LocationKind = Field(
+        default=LocationKind.ANYWHERE,
+        description="`anywhere`, the nearest facility of a kind (e.g. `head_post_office`), "
+        "or `fixed` places",
+    )
+    places: tuple[Place, ...] = Field(
+        default=(), validate_default=True, description="the places, for kind `fixed` only"
+    )
+    note: str | None = Field(default=None, description="what to do there, in a sentence")
 
     # Cross-field rules are field validators on the later field, so that an error names the
     # field to fix ("location.places"), not just the enclosing object.
@@ -98,9 +120,11 @@ class Caveat(_Strict):
     that may have changed (a foreign duty rate) is never shown without its date.
     """
 
-    destinations: tuple[str, ...] = Field(min_length=1)
-    text: str = Field(min_length=1)
-    since: dt.date | None = None
+    destinations: tuple[str, ...] = Field(
+        min_length=1, description="the countries (ISO 3166-1 alpha-2) it applies to"
+    )
+    text: str = Field(min_length=1, description="the warning, in a sentence")
+    since: dt.date | None = Field(default=None, description="the date of the fact it states")
 
     @field_validator("destinations")
     @classmethod
@@ -115,20 +139,48 @@ class Constraints(_Strict):
     where goods go; ``destinations`` lists the countries an international offering reaches.
     """
 
-    min_weight_kg: NonNegative | None = None
-    max_weight_kg: NonNegative | None = None
-    max_value_inr: NonNegative | None = None
-    cod_max_inr: NonNegative | None = None
-    scope: Literal["domestic", "international", "any"] = "any"
-    destinations: All | Names = "all"
-    regions: All | Names = "all"
-    requires: tuple[Requirement, ...] = ()
-    segments: All | Annotated[tuple[Segment, ...], Field(min_length=1)] = "all"
-    rural_only: bool = False
-    min_monthly_parcels: Annotated[int, Field(ge=0)] | None = None
+    min_weight_kg: NonNegative | None = Field(
+        default=None, description="lightest consignment accepted, kg"
+    )
+    max_weight_kg: NonNegative | None = Field(
+        default=None, description="heaviest consignment accepted, kg"
+    )
+    max_value_inr: NonNegative | None = Field(
+        default=None, description="highest consignment value accepted, rupees"
+    )
+    cod_max_inr: NonNegative | None = Field(
+        default=None, description="highest cash-on-delivery amount, rupees"
+    )
+    scope: Literal["domestic", "international", "any"] = Field(
+        default="any",
+        description="`domestic`, `international`, or `any` (not tied to where goods go)",
+    )
+    destinations: All | Names = Field(
+        default="all",
+        description="countries an international offering reaches (ISO alpha-2), or `all`",
+    )
+    regions: All | Names = Field(default="all", description="states where it is offered, or `all`")
+    requires: tuple[Requirement, ...] = Field(
+        default=(),
+        description="what an enterprise must hold or do first (e.g. `iec`, `gstin`): next "
+        "steps, never exclusions",
+    )
+    segments: All | Annotated[tuple[Segment, ...], Field(min_length=1)] = Field(
+        default="all",
+        description="the kinds of enterprise it is for (micro, small, artisan, ...), or `all`",
+    )
+    rural_only: bool = Field(
+        default=False, description="offered to enterprises in rural areas only"
+    )
+    min_monthly_parcels: Annotated[int, Field(ge=0)] | None = Field(
+        default=None, description="fewest parcels a month it is meant for"
+    )
     # Limits that only a secondary or inconsistent source states (EMS 35 kg from a courier blog):
     # the ranker never excludes on them; the card states them as a doubt to confirm instead.
-    unconfirmed: tuple[UnconfirmedLimit, ...] = ()
+    unconfirmed: tuple[UnconfirmedLimit, ...] = Field(
+        default=(),
+        description="limits only a secondary source states: never applied, shown as doubts",
+    )
 
     @field_validator("max_weight_kg")
     @classmethod
@@ -189,43 +241,75 @@ class Translation(_Strict):
     order of the English lists.
     """
 
-    name: str | None = None
-    description: str | None = None
-    next_step: str | None = None
-    price: str | None = None
-    speed: str | None = None
-    location_note: str | None = None
-    caveats: tuple[str, ...] = ()
-    doubts: tuple[str, ...] = ()
+    name: str | None = Field(default=None, description="the name in this language")
+    description: str | None = Field(default=None, description="the description in this language")
+    next_step: str | None = Field(default=None, description="the next step in this language")
+    price: str | None = Field(default=None, description="the price note in this language")
+    speed: str | None = Field(default=None, description="the speed note in this language")
+    location_note: str | None = Field(
+        default=None, description="the location's note in this language"
+    )
+    caveats: tuple[str, ...] = Field(
+        default=(), description="the caveats' texts, in the order of the English ones"
+    )
+    doubts: tuple[str, ...] = Field(
+        default=(), description="the doubts, in the order of the English ones"
+    )
 
 
 class Offering(_Strict):
     """One offering of India Post or a partner, with its limits and provenance."""
 
-    id: str = Field(pattern=_SLUG, max_length=60)
-    name: str = Field(min_length=3)
-    provider: str = Field(min_length=2)
-    category: Category
-    description: str = Field(min_length=20)
-    status: Status = Status.ACTIVE
-    status_since: dt.date | None = Field(default=None, validate_default=True)
-    constraints: Constraints = Constraints()
-    features: tuple[Need, ...] = Field(min_length=1)
-    sectors: All | Annotated[tuple[Sector, ...], Field(min_length=1)] = "all"
-    channels: tuple[OfferingChannel, ...] = Field(min_length=1)
-    location: Location = Location()
-    keywords: tuple[str, ...] = ()
-    price: str | None = None
-    speed: str | None = None
-    next_step: str | None = None
-    caveats: tuple[Caveat, ...] = ()
+    id: str = Field(
+        pattern=_SLUG, max_length=60, description="stable slug, e.g. `dnk` or `speed-post`"
+    )
+    name: str = Field(min_length=3, description="the offering's name")
+    provider: str = Field(min_length=2, description="who offers it, e.g. India Post or a partner")
+    category: Category = Field(description="its group in the catalogue, e.g. `export_facilitation`")
+    description: str = Field(min_length=20, description="what it is, in a few sentences")
+    status: Status = Field(
+        default=Status.ACTIVE, description="`active`, or `discontinued` (listed, never recommended)"
+    )
+    status_since: dt.date | None = Field(
+        default=None, validate_default=True, description="when the status took effect"
+    )
+    constraints: Constraints = Field(
+        default=Constraints(), description="hard limits: outside them the offering is not eligible"
+    )
+    features: tuple[Need, ...] = Field(
+        min_length=1, description="the needs it serves (the needs vocabulary of the profile)"
+    )
+    sectors: All | Annotated[tuple[Sector, ...], Field(min_length=1)] = Field(
+        default="all", description="the sectors it suits, or `all`"
+    )
+    channels: tuple[OfferingChannel, ...] = Field(
+        min_length=1, description="how it is reached: counter, pickup, portal, api, ..."
+    )
+    location: Location = Field(
+        default=Location(), description="where the enterprise goes to use it"
+    )
+    keywords: tuple[str, ...] = Field(
+        default=(), description="more words it is found by in a search"
+    )
+    price: str | None = Field(default=None, description="indicative price, as a source states it")
+    speed: str | None = Field(default=None, description="indicative speed, as a source states it")
+    next_step: str | None = Field(default=None, description="what to do first, in a sentence")
+    caveats: tuple[Caveat, ...] = Field(default=(), description="warnings for some destinations")
     # Plain-words doubts that matter to a decision, shown on the card; ``uncertain`` holds the
     # researcher's notes (sources, conflicts) and is never shown to enterprises.
-    doubts: tuple[str, ...] = ()
-    uncertain: tuple[str, ...] = ()
-    source_urls: tuple[HttpUrl, ...] = Field(min_length=1)
-    as_of: dt.date
-    i18n: dict[Language, Translation] = Field(default_factory=dict)
+    doubts: tuple[str, ...] = Field(
+        default=(), description="facts to confirm before deciding, in plain words"
+    )
+    uncertain: tuple[str, ...] = Field(
+        default=(), description="the researchers' notes on sources and conflicts"
+    )
+    source_urls: tuple[HttpUrl, ...] = Field(
+        min_length=1, description="where the facts come from, official sources first"
+    )
+    as_of: dt.date = Field(description="the date the facts were checked")
+    i18n: dict[Language, Translation] = Field(
+        default_factory=dict, description="its text in Hindi (`hi`) and Marathi (`mr`)"
+    )
 
     @field_validator("features", "sectors", "channels", "keywords")
     @classmethod

@@ -48,28 +48,62 @@ class EnterpriseProfile(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
-    name: Annotated[str, Field(max_length=200)] | None = None
-    pincode: str
-    sector: Sector
-    products: Annotated[str, Field(max_length=MAX_PRODUCTS_CHARS)] = ""
-    business_type: BusinessType | None = None
-    size_class: SizeClass | None = None
-    investment_inr: Rupees | None = None
-    turnover_inr: Rupees | None = None
-    udyam_number: str | None = None
-    gstin: str | None = None
-    iec: str | None = None
-    sales_channels: tuple[SalesChannel, ...] = ()
-    destinations: tuple[str, ...] = ()
-    monthly_domestic_parcels: Parcels | None = None
-    monthly_international_parcels: Parcels | None = None
+    name: Annotated[str, Field(max_length=200)] | None = Field(
+        default=None, description="the enterprise's name (optional)"
+    )
+    pincode: str = Field(description="its 6-digit PIN code; must exist in the India Post directory")
+    sector: Sector = Field(description="what it makes or trades")
+    products: Annotated[str, Field(max_length=MAX_PRODUCTS_CHARS)] = Field(
+        default="",
+        description="what it sells and how, in English, Hindi, Marathi or a mix; export "
+        "intent, countries and marketplaces named here count",
+    )
+    business_type: BusinessType | None = Field(
+        default=None, description="manufacturer, trader, artisan, self-help group, FPO or startup"
+    )
+    size_class: SizeClass | None = Field(
+        default=None,
+        description="micro, small or medium; derived from investment and turnover when not given",
+    )
+    investment_inr: Rupees | None = Field(
+        default=None, description="investment in plant and machinery or equipment, rupees"
+    )
+    turnover_inr: Rupees | None = Field(default=None, description="annual turnover, rupees")
+    udyam_number: str | None = Field(
+        default=None, description="its Udyam registration number, e.g. UDYAM-RJ-17-0012345"
+    )
+    gstin: str | None = Field(default=None, description="its GSTIN (checksum checked)")
+    iec: str | None = Field(default=None, description="its Importer-Exporter Code (the PAN)")
+    sales_channels: tuple[SalesChannel, ...] = Field(
+        default=(),
+        description="where it sells: own shop or website, marketplaces, GeM, ONDC, ...",
+    )
+    destinations: tuple[str, ...] = Field(
+        default=(),
+        description="countries it ships to or wants to (ISO 3166-1 alpha-2); empty: not stated",
+    )
+    monthly_domestic_parcels: Parcels | None = Field(
+        default=None, description="parcels a month within India"
+    )
+    monthly_international_parcels: Parcels | None = Field(
+        default=None, description="parcels a month abroad"
+    )
     typical_weight_kg: Annotated[
         float, Field(gt=0, le=MAX_WEIGHT_KG, allow_inf_nan=False)
-    ] | None = None
-    typical_value_inr: Rupees | None = None
-    needs: tuple[Need, ...] = ()
-    first_time_exporter: bool = False
-    rural: bool | None = None
+    ] | None = Field(
+        default=None, description="a typical parcel or consignment, kg (bulk loads are valid)"
+    )
+    typical_value_inr: Rupees | None = Field(
+        default=None, description="a typical consignment's value, rupees"
+    )
+    needs: tuple[Need, ...] = Field(
+        default=(), description="what it needs help with, from the needs vocabulary"
+    )
+    first_time_exporter: bool = Field(default=False, description="it has not exported before")
+    rural: bool | None = Field(
+        default=None,
+        description="it is in a rural area; inferred from the post-office directory when not given",
+    )
 
     @field_validator("pincode", mode="before")
     @classmethod

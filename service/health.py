@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,13 +15,13 @@ router = APIRouter(tags=["health"])
 
 
 class Health(BaseModel):
-    status: str
+    status: str = Field(description="always `ok`")
 
 
 class Readiness(BaseModel):
-    status: str
-    catalog_version: str
-    model_version: str
+    status: str = Field(description="always `ready` (otherwise the answer is a 503 problem)")
+    catalog_version: str = Field(description="the catalogue version this process serves")
+    model_version: str = Field(description="the version of the fitted ranker that serves it")
 
 
 @router.get("/healthz", response_model=Health, operation_id="health-live")

@@ -56,7 +56,9 @@ def list_offerings(
 def get_offering(
     _caller: OptionalCaller,
     catalog: CatalogDep,
-    offering_id: Annotated[str, Path(max_length=60, examples=["dnk"])],
+    offering_id: Annotated[
+        str, Path(max_length=60, examples=["dnk"], description="the offering's id")
+    ],
 ) -> OfferingOut:
     """One offering of the served catalogue by its id, e.g. `dnk` or `speed-post`."""
     offering = catalog.get(offering_id)
@@ -82,7 +84,14 @@ def replace_offering(
     runtime: RuntimeDep,
     request: Request,
     response: Response,
-    offering_id: Annotated[str, Path(max_length=60, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")],
+    offering_id: Annotated[
+        str,
+        Path(
+            max_length=60,
+            pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+            description="the offering's id: lower-case words joined by hyphens",
+        ),
+    ],
     data: Annotated[
         dict[str, Any],
         Body(description="the whole offering (catalogue schema, DESIGN §3); `id` may be left out"),

@@ -75,11 +75,19 @@ def create_profile(
 def list_profiles(
     caller: PartnerOrOfficer,
     session: SessionDep,
-    state: Annotated[str | None, Query(max_length=80, examples=["Maharashtra"])] = None,
-    district: Annotated[str | None, Query(max_length=80, examples=["Pune"])] = None,
-    sector: Sector | None = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    state: Annotated[
+        str | None,
+        Query(max_length=80, examples=["Maharashtra"], description="the state, any case"),
+    ] = None,
+    district: Annotated[
+        str | None,
+        Query(max_length=80, examples=["Pune"], description="the district, any case"),
+    ] = None,
+    sector: Annotated[Sector | None, Query(description="one sector")] = None,
+    limit: Annotated[int, Query(ge=1, le=100, description="page size (1-100)")] = 20,
+    offset: Annotated[
+        int, Query(ge=0, le=1_000_000, description="how many profiles to skip")
+    ] = 0,
 ) -> ProfilePage:
     """Profiles newest first, filtered by state, district (case-insensitive) and sector.
 
@@ -133,7 +141,14 @@ def patch_profile(
         Body(description="JSON merge patch (RFC 7396)", openapi_examples=PATCH_EXAMPLES),
     ],
     response: Response,
-    if_match: Annotated[str | None, Header(alias="If-Match", max_length=40)] = None,
+    if_match: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            max_length=40,
+            description="the `ETag` read last: the change is refused (412) if it is stale",
+        ),
+    ] = None,
 ) -> ProfileOut:
     """Change fields of a profile (JSON merge patch: `null` removes a field).
 

@@ -32,41 +32,43 @@ class ProfileOut(BaseModel):
         }
     )
 
-    id: str
-    tenant: str
-    state: str
-    district: str
-    sector: str
+    id: str = Field(description="the profile's id (a UUID)")
+    tenant: str = Field(description="the tenant (partner) the profile belongs to")
+    state: str = Field(description="the state its PIN code lies in")
+    district: str = Field(description="the district its PIN code lies in")
+    sector: str = Field(description="its sector (as in the profile)")
     version: int = Field(description="increases on every change; send it back in If-Match")
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    profile: dict[str, Any]
+    created_at: dt.datetime = Field(description="when it was stored (UTC)")
+    updated_at: dt.datetime = Field(description="when it last changed (UTC)")
+    profile: dict[str, Any] = Field(
+        description="the enterprise profile as submitted and validated (EnterpriseProfile)",
+    )
 
 
 class ProfilePage(BaseModel):
     """One page of profiles, newest first."""
 
-    items: list[ProfileOut]
-    total: int
-    limit: int
-    offset: int
+    items: list[ProfileOut] = Field(description="the profiles of this page, newest first")
+    total: int = Field(description="how many profiles match the filters in all")
+    limit: int = Field(description="the page size asked for")
+    offset: int = Field(description="how many matching profiles come before this page")
 
 
 class RunSummary(BaseModel):
     """A stored recommendation run (the ranking as it was served)."""
 
-    id: str
-    catalog_version: str
-    model_version: str
-    created_at: dt.datetime
-    ranking: dict[str, Any]
+    id: str = Field(description="the run's id (the `run_id` that feedback names)")
+    catalog_version: str = Field(description="the catalogue version it was ranked on")
+    model_version: str = Field(description="the ranker version that ranked it")
+    created_at: dt.datetime = Field(description="when it was ranked (UTC)")
+    ranking: dict[str, Any] = Field(description="the ranking exactly as it was served (RankingOut)")
 
 
 class RunPage(BaseModel):
     """One page of a profile's runs, newest first."""
 
-    items: list[RunSummary]
-    limit: int
+    items: list[RunSummary] = Field(description="the runs of this page, newest first")
+    limit: int = Field(description="the page size asked for")
     next: str | None = Field(
         description="send as `cursor` for the next page; null on the last page"
     )
@@ -77,16 +79,26 @@ class FeedbackIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [FEEDBACK_EXAMPLE]})
 
-    run_id: str = Field(min_length=1, max_length=36)
-    offering_id: str = Field(min_length=1, max_length=60)
-    outcome: Outcome
-    note: str | None = Field(default=None, max_length=2000)
+    run_id: str = Field(
+        min_length=1,
+        max_length=36,
+        description="the run the offering was recommended in",
+    )
+    offering_id: str = Field(min_length=1, max_length=60, description="an offering that run listed")
+    outcome: Outcome = Field(
+        description="what became of it: `shown`, `accepted`, `rejected` or `enrolled`",
+    )
+    note: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="free text, e.g. what the officer heard (up to 2,000 characters)",
+    )
 
 
 class FeedbackOut(BaseModel):
-    id: int
-    run_id: str
-    offering_id: str
-    outcome: Outcome
-    note: str | None
-    created_at: dt.datetime
+    id: int = Field(description="the feedback's id")
+    run_id: str = Field(description="the run it is about")
+    offering_id: str = Field(description="the offering it is about")
+    outcome: Outcome = Field(description="what became of the offering")
+    note: str | None = Field(description="the note, if one was given")
+    created_at: dt.datetime = Field(description="when it was recorded (UTC)")

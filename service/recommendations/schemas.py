@@ -14,26 +14,35 @@ class _Open(BaseModel):
 
 
 class RecommendedLocation(_Open):
-    name: str
-    pincode: str | None = None
-    distance_km: float | None = None
+    name: str = Field(description="where to go: the nearest facility or a fixed place")
+    pincode: str | None = Field(default=None, description="its PIN code, when known")
+    distance_km: float | None = Field(
+        default=None,
+        description="straight-line distance from the profile's PIN code, km, when known",
+    )
 
 
 class Recommendation(_Open):
-    rank: int
-    offering_id: str
-    name: str
-    provider: str
-    category: str
-    score: float
-    reasons: list[str]
-    prerequisites: list[str]
-    location: RecommendedLocation | None = None
+    rank: int = Field(description="1 for the best fit")
+    offering_id: str = Field(description="the offering's id in the catalogue")
+    name: str = Field(description="the offering's name")
+    provider: str = Field(description="who offers it")
+    category: str = Field(description="its catalogue category")
+    score: float = Field(
+        description="relevance in [0, 1]; for diversity a lower score may rank above a higher",
+    )
+    reasons: list[str] = Field(description="why it fits, in sentences")
+    prerequisites: list[str] = Field(description="what to get or do first, as sentences")
+    location: RecommendedLocation | None = Field(
+        default=None, description="where to go, when the offering has a place"
+    )
 
 
 class NotEligible(_Open):
-    offering_id: str
-    reasons: list[str]
+    offering_id: str = Field(description="the offering's id in the catalogue")
+    reasons: list[str] = Field(
+        description="why it is ruled out, in sentences"
+    )
 
 
 class AskOut(_Open):
@@ -46,13 +55,18 @@ class AskOut(_Open):
 class RankingOut(_Open):
     """A ranked, explained list; `run_id` is set when the run was stored."""
 
-    catalog_version: str
-    model_version: str
-    run_id: str | None = Field(default=None)
+    catalog_version: str = Field(description="the catalogue version it was ranked on")
+    model_version: str = Field(description="the ranker version that ranked it")
+    run_id: str | None = Field(
+        default=None,
+        description="the stored run's id (send it with feedback); null when nothing was stored",
+    )
     recommendations: list[Recommendation] = Field(
         description="at most `limit`, best first; fewer when fewer offerings fit (no padding)"
     )
-    not_eligible: list[NotEligible]
+    not_eligible: list[NotEligible] = Field(
+        description="offerings ruled out by hard limits, with the reasons"
+    )
     ask: list[AskOut] = Field(
         default_factory=list,
         description="at most three unanswered fields whose answer would change the top most",

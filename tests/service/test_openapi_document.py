@@ -78,3 +78,52 @@ def test_the_document_matches_what_the_server_does_without_a_key(
         response = client.request(method, url, json=body)
         needs_key = {} not in operation["security"] and operation["security"] != []
         assert (response.status_code == 401) == needs_key, (method, path, response.status_code)
+
+
+def test_every_field_and_parameter_is_described(spec: dict[str, Any]) -> None:
+    undescribed = [
+        f"{name}.{field}"
+        for name, schema in spec["components"]["schemas"].items()
+        for field, definition in schema.get("properties", {}).items()
+        if not definition.get("description")
+    ]
+    assert undescribed == []
+    for method, path, operation in _operations(spec):
+        for parameter in operation.get("parameters", []):
+            assert parameter.get("description"), (method, path, parameter["name"])
+        if "requestBody" in operation:
+            body = operation["requestBody"]
+            assert body.get("description") or all(
+                "$ref" in media["schema"] or media["schema"].get("description")
+                for media in body["content"].values()
+            ), (method, path)
+
+
+def _refs(node: object) -> list[str]:
+    if isinstance(node, dict):
+        own = [node["$ref"]] if isinstance(node.get("$ref"), str) else []
+        return own + [ref for value in node.values() for ref in _refs(value)]
+    if isinstance(node, list):
+        return [ref for value in node for ref in _refs(value)]
+    return []
+
+
+def test_a_client_generator_finds_every_schema_and_answer(spec: dict[str, Any]) -> None:
+    """What generators trip over: dangling references, JSON answers without a schema, bodies
+    that are not described by a schema."""
+    schemas = spec["components"]["schemas"]
+    dangling = {r for r in _refs(spec) if r.removeprefix("#/components/schemas/") not in schemas}
+    assert dangling == set()
+    for method, path, operation in _operations(spec):
+        for status, response in operation["responses"].items():
+            assert response.get("description"), (method, path, status)
+            for media, content in response.get("content", {}).items():
+                if media.endswith("json"):
+                    assert content.get("schema"), (method, path, status, media)
+        for media, content in operation.get("requestBody", {}).get("content", {}).items():
+            assert content.get("schema"), (method, path, media)
+    ranking = spec["paths"]["/v1/recommendations"]["post"]
+    body = ranking["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/EnterpriseProfile"}
+    answer = ranking["responses"]["200"]["content"]["application/json"]["schema"]
+    assert answer == {"$ref": "#/components/schemas/RankingOut"}
