@@ -111,6 +111,8 @@ def _written(need: Need, f: ProfileFacts) -> str | None:
     words = intent.said(need.value)
     if words is None and need in _EXPORT_NEEDS and intent.international:
         words = intent.said("export")
+    if words is None and need is Need.DOMESTIC_SHIPPING:
+        words = intent.said("sends")
     if words is None and need in (Need.EXPORT_DOCUMENTATION, Need.TRAINING):
         words = intent.said("first_export")
     if words is None and need is Need.INTERNATIONAL_SHIPPING and (

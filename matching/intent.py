@@ -40,13 +40,15 @@ _DEVANAGARI = re.compile(r"[\u0900-\u097f]")
 # A word: Latin letters and digits, or Devanagari letters with their vowel signs and marks.
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[\u0900-\u097f]+")
 _NUKTA = "\u093c"
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"))
+_INVISIBLE: dict[int, int | None] = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"))
+_INVISIBLE.update({0x0966 + d: ord("0") + d for d in range(10)})  # Devanagari digits
 _FOLDS = (("aa", "a"), ("ee", "i"), ("ii", "i"), ("oo", "u"), ("uu", "u"), ("w", "v"),
           (".", ""), ("~", ""), ("^", ""))
 
 
 def normalise(text: str) -> str:
-    """NFC, lower case, no zero-width joiners, no nukta (ज़ and ज are written alike)."""
+    """NFC, lower case, no zero-width joiners, no nukta (ज़ and ज are written alike),
+    Devanagari digits as ASCII ones (३ टन is 3 टन)."""
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE).lower()
     return unicodedata.normalize("NFD", text).replace(_NUKTA, "").replace("\u0901", "\u0902")
 
@@ -111,7 +113,8 @@ global, globally, cross border, cross-border, outside india, other countries, ou
 निर्यात*, एक्सपोर्ट*, विदेश*, परदेश*, अंतरराष्ट्रीय*, अंतर्राष्ट्रीय*, आंतरराष्ट्रीय*,
 दुनिया भर, दुनियाभर*, देश के बाहर, देश से बाहर, बाहर के देश*, बाहर भेज*, परदेशी*, जगभर*,
 देशाबाहेर, बाहेरच्या देश*,
-niryat*, nirayat*, videsh*, bidesh*, pardes*, pardesh*, antarrashtriya*, antarashtriya*,
+niryat*, nirayat*, videsh*, bidesh*, pardes*, pardesh*, parades*, paradesh*, antarrashtriya*,
+antarashtriya*, nri, एनआरआई, baher desh*, बाहेर देश*,
 bahar bhej*, baahar bhej*, desh ke bahar, desh se bahar, bahar ke desh*, duniya bhar,
 duniyabhar*, jagbhar*, deshabaher*, baherchya desh*
 """
@@ -125,18 +128,18 @@ pehli bar, pahli bar, pahilyanda
 
 # Country names people write, by ISO code (English, Hindi, Marathi, romanised).
 COUNTRIES: Mapping[str, str] = {
-    "US": "usa, u s a, united states, america, american*, अमेरिका*, अमरीका*, यूएसए, यूएस, "
+    "US": "usa, u s a, united states, america, american*, अमेरिक*, अमरीक*, यूएसए, यूएस, "
           "amerika*, new york, california",
-    "GB": "uk, u k, united kingdom, britain, british, england, london, ब्रिटेन, इंग्लैंड, "
-          "इंग्लंड, लंदन, लंडन, यूके",
+    "GB": "uk, u k, united kingdom, britain, british, england, london, ब्रिटेन*, इंग्लैंड*, "
+          "इंग्लंड*, लंदन*, लंडन*, यूके",
     "AE": "uae, u a e, emirates, dubai*, abu dhabi, sharjah, दुबई*, यूएई, अमीरात",
     "SA": "saudi*, riyadh, jeddah, सऊदी*, सौदी*",
     "QA": "qatar, doha, कतर",
     "KW": "kuwait, कुवैत",
     "OM": "oman, muscat, ओमान",
     "BH": "bahrain, बहरीन",
-    "DE": "germany, berlin, जर्मनी",
-    "FR": "france, paris, फ्रांस, फ्रान्स",
+    "DE": "germany, berlin, जर्मनी*",
+    "FR": "france, paris, फ्रांस*, फ्रान्स*",
     "IT": "italy, इटली",
     "ES": "spain, स्पेन",
     "NL": "netherlands, holland, नीदरलैंड*",
@@ -146,19 +149,19 @@ COUNTRIES: Mapping[str, str] = {
     "IE": "ireland",
     "PL": "poland",
     "RU": "russia*, रूस, रशिया",
-    "CA": "canada, toronto, कनाडा, कॅनडा",
-    "AU": "australia*, ऑस्ट्रेलिया*, sydney, melbourne",
+    "CA": "canada, toronto, कनाड*, कॅनड*",
+    "AU": "australia*, ऑस्ट्रेलि*, sydney, melbourne",
     "NZ": "new zealand, न्यूजीलैंड",
-    "JP": "japan, tokyo, जापान, जपान",
+    "JP": "japan, tokyo, जापान*, जपान*",
     "KR": "south korea, korea, कोरिया",
-    "SG": "singapore, सिंगापुर, सिंगापूर",
+    "SG": "singapore, सिंगापुर*, सिंगापूर*",
     "MY": "malaysia, मलेशिया",
     "TH": "thailand, थाईलैंड",
     "ID": "indonesia, इंडोनेशिया",
     "VN": "vietnam, वियतनाम",
     "HK": "hong kong, हांगकांग",
     "CN": "चीन",
-    "NP": "nepal, kathmandu, नेपाल",
+    "NP": "nepal, kathmandu, नेपाल*",
     "BT": "bhutan, भूटान",
     "BD": "bangladesh, dhaka, बांग्लादेश, बांगलादेश",
     "LK": "sri lanka, srilanka, श्रीलंका",
@@ -225,7 +228,9 @@ NEEDS: Mapping[Need, str] = {
                            "delivery pe payment",
     Need.DIGITAL_PAYMENTS: "upi, qr, paytm, phonepe, phone pe, gpay, google pay, bhim, "
                            "digital payment*, online payment*, यूपीआई, क्यूआर*, "
-                           "ऑनलाइन पेमेंट*, डिजिटल पेमेंट*, card payment*",
+                           "ऑनलाइन पेमेंट*, डिजिटल पेमेंट*, card payment*, पैसे ऑनलाइन, ऑनलाइन पैसे, "
+                           "ऑनलाइन भुगतान, paise online, online paise, online paisa, "
+                           "bank account, current account, बैंक खाता, खाता खोल*, खाते उघड*",
     Need.LIFE_COVER: "life insurance, life cover, term insurance, term plan, accident cover, "
                      "accident insurance, insurance, bima, vima, jeevan bima, jivan bima, "
                      "जीवन बीमा, बीमा*, विमा*, जीवन विमा, अपघात विमा, दुर्घटना बीमा, "
@@ -234,7 +239,8 @@ NEEDS: Mapping[Need, str] = {
                              "goods insurance, shipment insurance, पार्सल बीमा",
     Need.DOMESTIC_SHIPPING: "all over india, across india, pan india, pan-india, within india, "
                             "throughout india, whole india, all india, other states, "
-                            "courier*, पूरे भारत, सारे भारत, भारत भर, भारतभर*, देशभर*, देश भर, "
+                            "courier*, कुरिअर*, कूरियर*, कुरियर*, पूरे भारत, सारे भारत, "
+                            "भारत भर, भारतभर*, देशभर*, देश भर, "
                             "संपूर्ण भारत, पूर्ण भारत, सगळ्या भारतात, pure bharat, sare bharat, "
                             "desh bhar, deshbhar*, bharat bhar, bharatbhar*",
     Need.PACKAGING: "packaging, packing, पैकिंग, पॅकिंग, पैकेजिंग, पॅकेजिंग",
@@ -253,8 +259,22 @@ NEEDS: Mapping[Need, str] = {
                         "नए ग्राहक, नवीन ग्राहक, market access",
     Need.GOVERNMENT_PROCUREMENT: "tender*, government buyers, government orders, "
                                  "government supply, govt supply, govt orders, sarkari kharid*, "
-                                 "सरकारी खरीद*, सरकारी खरेदी*, निविदा*",
+                                 "सरकारी खरीद*, सरकारी खरेदी*, निविदा*, टेंडर*, सरकारी ऑर्डर*, "
+                                 "sarkari order*, "
+                                 "government school*, government department*",
 }
+# Sending goods, and places in India: without export intent, the enterprise ships in India.
+SENDING = """
+send*, ship, ships, shipping, dispatch*, deliver*, parcel*, पार्सल*, भेज*, पाठव*, bhej*,
+pathav*, delhi, new delhi, mumbai, bombay, kolkata, calcutta, chennai, bengaluru, bangalore,
+hyderabad, pune, ahmedabad, jaipur, lucknow, surat, kanpur, nagpur, patna, indore, bhopal,
+siliguri, guwahati, other states, other cities, दिल्ली*, मुंबई*, कोलकाता*, कलकत्ता*, चेन्नई*,
+बेंगलुरु*, बंगलौर*, हैदराबाद*, पुणे, पुण्यात, पुण्याला, अहमदाबाद*, जयपुर*, लखनऊ*, सूरत*,
+नागपूर, नागपुर, पटना*, इंदौर*, भोपाल*, सिलीगुड़ी*, गुवाहाटी*, दूसरे राज्य*, दूसरे शहर*,
+इतर राज्य*, इतर शहर*, dusre rajya*, dusre shahar*
+"""
+SENDING_STRENGTH = 0.6  # sending in India said in words: a domestic shipping need, weaker
+
 # "Insurance" near one of these words is about the goods in transit, not life cover.
 _TRANSIT = "parcel*, shipment*, goods, consignment*, transit, maal, पार्सल*, माल"
 
@@ -320,6 +340,7 @@ class Intent:
 
     international: bool = False
     first_export: bool = False
+    sends: bool = False  # speaks of sending goods or of places in India
     destinations: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     channels: tuple[SalesChannel, ...] = ()
@@ -345,6 +366,8 @@ class Intent:
                 add(need, strength)
         for need in self.needs:
             add(need, TEXT_NEED_STRENGTH)
+        if self.sends and not self.international:
+            add(Need.DOMESTIC_SHIPPING, SENDING_STRENGTH)
         return out
 
 
@@ -360,6 +383,7 @@ class _Lexicon:
     channels: tuple[tuple[SalesChannel, tuple[_Phrase, ...]], ...]
     needs: tuple[tuple[Need, tuple[_Phrase, ...]], ...]
     transit: tuple[_Phrase, ...]
+    sending: tuple[_Phrase, ...]
     negations: frozenset[str]
 
 
@@ -374,6 +398,7 @@ def _lexicon() -> _Lexicon:
         channels=tuple((channel, _compile(words)) for channel, words in CHANNELS.items()),
         needs=tuple((need, _compile(words)) for need, words in NEEDS.items()),
         transit=_compile(_TRANSIT),
+        sending=_compile(SENDING),
         negations=frozenset(p.keys[0] for p in _compile(_NEGATIONS)),
     )
 
@@ -475,6 +500,7 @@ def read_intent(text: str) -> Intent:
     return Intent(
         international=exports or bool(destinations) or bool(regions),
         first_export=hit("first_export", lex.first_export),
+        sends=hit("sends", lex.sending),
         destinations=tuple(destinations),
         regions=tuple(regions),
         channels=tuple(channels),
