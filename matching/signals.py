@@ -39,6 +39,7 @@ SIGNALS = (
 BULK_KG = 20.0  # a typical parcel from here on is freight-like (rail post starts at 35 kg)
 BULK_MONTHLY_KG = 1000.0  # a tonne a month of domestic parcels calls for freight offers
 HIGH_VALUE_INR = 50_000.0
+MARKETPLACE_SHIPPING = 0.5  # a marketplace seller sends parcels in India
 NEAR_KM = 15.0  # distance at which the distance signal halves
 _MARKETPLACES = (
     SalesChannel.AMAZON, SalesChannel.FLIPKART, SalesChannel.MEESHO, SalesChannel.ONDC,
@@ -73,7 +74,7 @@ _FACT_NEEDS: tuple[tuple[tuple[Need, float], ...], ...] = (
     ((Need.PICKUP, 0.5),),  # 100 domestic parcels a month and more
     ((Need.BULK_FREIGHT, 1.0),),  # heavy parcels, or a tonne a month
     ((Need.SHIPMENT_INSURANCE, 0.5),),  # valuable parcels
-    ((Need.MARKETPLACE_INTEGRATION, 0.7),),
+    ((Need.MARKETPLACE_INTEGRATION, 0.7), (Need.DOMESTIC_SHIPPING, MARKETPLACE_SHIPPING)),
     ((Need.CASH_ON_DELIVERY, 0.4),),
     ((Need.GOVERNMENT_PROCUREMENT, 1.0),),
     ((Need.MARKET_ACCESS, 0.6),),
@@ -165,6 +166,8 @@ def _volume_fit(p: ProfileArrays, table: OfferingTable) -> F64:
 
 
 UNDECIDED_SHARE = 0.5
+UNKNOWN_IDS = 0.5  # share of the missing-identifier penalty for a profile that gives none
+_IDENTIFIER_COLUMNS = np.arange(5) < 3  # of HELD_REQUIREMENTS: IEC, GSTIN, Udyam
 REMOTE_KM = 200.0  # a fixed place farther than this is a journey, not a visit
 
 
@@ -187,7 +190,12 @@ def compute(
     fixed = np.fmax(1.0 / (1.0 + fixed_km / (NEAR_KM * 4)), np.where(fixed_near, 0.8, np.nan))
     distance = np.where(table.at_head_post_office, near[:, None],
                         np.where(table.at_fixed_place, fixed, 0.0))
-    missing = (~p.held).astype(np.float32) @ table.requires_held_f32
+    # A profile that gives none of its identifiers (IEC, GSTIN, Udyam: the first three held
+    # requirements) has not said it lacks them: each counts ``UNKNOWN_IDS`` of a missing one.
+    # A marketplace or GeM account is known from the sales channels either way.
+    unsure = ~p.held[:, :3].any(axis=1, keepdims=True) & _IDENTIFIER_COLUMNS
+    lacking = (~p.held).astype(np.float32) * np.where(unsure, UNKNOWN_IDS, 1.0).astype(np.float32)
+    missing = lacking @ table.requires_held_f32
     stack = np.empty((len(SIGNALS), p.size, table.size), dtype=np.float64)
     values = {name: stack[i] for i, name in enumerate(SIGNALS)}
     # Stated and implied needs fitted together (the rows do not depend on one another).
