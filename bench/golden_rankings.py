@@ -65,9 +65,11 @@ def sentences(ranker: Ranker, geography: Geography) -> dict[str, Any]:
 
 
 def _english(items: Any) -> list[str]:
-    # Before reasons became codes they were English strings; after, they render in English.
-    render = getattr(sys.modules.get("matching.reasons"), "render_english", None)
-    return [item if isinstance(item, str) else render(item) for item in items]
+    # Reasons were English sentences before they became codes (compare with an old checkout).
+    if any(not isinstance(item, str) for item in items):
+        from service.reasons import render
+        return [render(item, "en") for item in items]
+    return list(items)
 
 
 def main() -> int:

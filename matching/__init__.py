@@ -5,6 +5,7 @@ Pure: numpy, pandas, scikit-learn and pydantic; nothing is loaded or fitted at i
 
 from matching.profile import EnterpriseProfile, ProfileError, derive_size_class, parse_profile
 from matching.ranker import Ranker
+from matching.reasons import Reason
 from matching.result import (
     NotEligible,
     Ranking,
@@ -19,6 +20,7 @@ __all__ = [
     "ProfileError",
     "Ranker",
     "Ranking",
+    "Reason",
     "Recommendation",
     "RecommendedPlace",
     "derive_size_class",

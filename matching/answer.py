@@ -23,16 +23,17 @@ from matching.encoding import ProfileArrays
 from matching.explain import (
     MAX_SIGNAL_REASONS,
     MIN_CONTRIBUTION,
-    SENTENCES,
+    REASONS,
     OfferingNotes,
     ProfileFacts,
-    Sentence,
+    SignalReason,
     finish_reasons,
 )
 from matching.features import F64, HELD_REQUIREMENTS, I64, Bool, OfferingTable
 from matching.intent import read_intent
 from matching.places import PlaceIndex
 from matching.profile import EnterpriseProfile
+from matching.reasons import Reason
 from matching.result import NotEligible, Ranking, Recommendation, RecommendedPlace
 from matching.signals import SIGNALS, Signals
 
@@ -71,18 +72,18 @@ class Explainer:
     places: PlaceIndex
     model_version: str
     # The signals in name order (how equal contributions are ordered): their positions in
-    # ``SIGNALS``, their weights, their sentences, and which offerings each can give a
-    # sentence (N, signals).
+    # ``SIGNALS``, their weights, their reasons, and which offerings each can give a
+    # reason (N, signals).
     by_name: npt.NDArray[np.int64]
     weights_by_name: F64
-    sentences: tuple[Sentence, ...]
+    reasons: tuple[SignalReason, ...]
     speaks: Bool
     # Per offering, read once: what each of its recommendations copies from it (id, name,
     # provider, category, next step), its kind of place, its notes, which of
     # ``HELD_REQUIREMENTS`` it requires (bit i: the i-th) and its next steps by the bits of
     # those the profile holds.
     copied: tuple[tuple[str, str, str, str, str | None, LocationKind, OfferingNotes, int,
-                        dict[int, tuple[str, ...]]], ...]
+                        dict[int, tuple[Reason, ...]]], ...]
     # Per offering: its entry for each combination of the profile-free rules that can exclude
     # it, by the combination's bits (bit i: ``RULES[i]``).
     fixed_not_eligible: tuple[dict[int, NotEligible], ...]
@@ -100,7 +101,7 @@ class Explainer:
             table, places, model_version,
             by_name=by_name,
             weights_by_name=weight_vector[by_name],
-            sentences=tuple(SENTENCES.get(name, _silent) for name in names),
+            reasons=tuple(REASONS.get(name, _silent) for name in names),
             speaks=np.array([[name in n.speaks for name in names] for n in notes], dtype=bool)
             .reshape(len(notes), len(names)),
             copied=tuple((o.id, o.name, o.provider, o.category.value, o.next_step,
@@ -136,8 +137,8 @@ class Explainer:
                              None if rural != rural else bool(rural))
         held = picks.held[row]
         # Every head-post-office offering goes to the same place: worked out on first need.
-        hpo: tuple[RecommendedPlace | None, str | None] | None = None
-        sentences = self.sentences
+        hpo: tuple[RecommendedPlace | None, Reason | None] | None = None
+        signal_reasons = self.reasons
         out = []
         for rank, j, score, order, strong in zip(count(1), picked, picks.scores[row],
                                                  picks.order[row], picks.strong[row]):
@@ -147,30 +148,30 @@ class Explainer:
                 if hpo is None:
                     hpo = self.places.head_post_office(batch.hpo_index.item(row),
                                                        batch.hpo_km.item(row))
-                location, location_text = hpo
+                location, place_reason = hpo
             elif kind is LocationKind.FIXED:
-                location, location_text = self._fixed_place(batch, row, j)
+                location, place_reason = self._fixed_place(batch, row, j)
             else:
-                location, location_text = None, None
-            # The signals' sentences, strongest first, then what ``finish_reasons`` adds.
-            reasons: list[str] = []
+                location, place_reason = None, None
+            # The signals' reasons, strongest first, then what ``finish_reasons`` adds.
+            reasons: list[Reason] = []
             for i in order[:strong]:
-                sentence = sentences[i](notes, facts)
-                if sentence and sentence not in reasons:
-                    reasons.append(sentence)
+                said = signal_reasons[i](notes, facts)
+                if said is not None and said not in reasons:
+                    reasons.append(said)
                     if len(reasons) == MAX_SIGNAL_REASONS:
                         break
             out.append(Recommendation(
                 rank, offering_id, name, provider, category, round(score, 4),
-                tuple(finish_reasons(reasons, notes, facts, location_text)),
+                tuple(finish_reasons(reasons, notes, facts, place_reason)),
                 steps[held & required], location, next_step,
             ))
         return tuple(out)
 
     def _fixed_place(
         self, batch: BatchArrays, row: int, j: int
-    ) -> tuple[RecommendedPlace | None, str | None]:
-        """The place of fixed-place offering ``j`` and its sentence."""
+    ) -> tuple[RecommendedPlace | None, Reason | None]:
+        """The place of fixed-place offering ``j`` and its reason."""
         return self.places.fixed_place(
             j, batch.fixed_km.item(row, j), float(batch.latitude.item(row)),
             float(batch.longitude.item(row)),
@@ -185,14 +186,14 @@ class Explainer:
         table = self.table
         fixed = self.fixed_not_eligible
         out = []
-        worded: dict[str, Any] | None = None  # the profile's values the reasons quote
+        quoted: dict[str, Any] | None = None  # the profile's values the reasons quote
         for j, code in zip(picks.excluded[row], picks.failed[row], strict=True):
             known = fixed[j].get(code)
             if known is not None:
                 out.append(known)
                 continue
-            if worded is None:
-                worded = {
+            if quoted is None:
+                quoted = {
                     "weight": float(profile.typical_weight_kg or 0),
                     "value": float(profile.typical_value_inr or 0),
                     "destinations": profile.destinations
@@ -203,13 +204,13 @@ class Explainer:
                 }
             out.append(NotEligible(
                 table.ids[j], tuple(not_eligible_reasons(table.offerings[j], _RULES_OF[code],
-                                                         **worded)),
+                                                         **quoted)),
             ))
         return tuple(out)
 
 
 def _silent(notes: OfferingNotes, facts: ProfileFacts) -> None:
-    """The sentence of a signal that has none (never called: no offering ``speaks`` it)."""
+    """The reason of a signal that has none (never called: no offering ``speaks`` it)."""
 
 
 @dataclass(frozen=True)
@@ -219,9 +220,9 @@ class _Picks:
 
     offerings: list[list[int]]  # the picks
     scores: list[list[float]]
-    # The signals worth a sentence for each pick: ``order[b][t][:strong[b][t]]`` are their
+    # The signals worth a reason for each pick: ``order[b][t][:strong[b][t]]`` are their
     # positions in the explainer's name order, largest weighted value first (equal values by
-    # name); those below ``MIN_CONTRIBUTION`` or without a sentence for the offering excluded.
+    # name); those below ``MIN_CONTRIBUTION`` or without a reason for the offering excluded.
     order: list[list[list[int]]]
     strong: list[list[int]]
     implied: list[list[float]]  # per profile, in NEEDS order
@@ -271,7 +272,7 @@ class _Picks:
 
 def _prerequisites(
     requires: Sequence[Requirement],
-) -> tuple[int, dict[int, tuple[str, ...]]]:
+) -> tuple[int, dict[int, tuple[Reason, ...]]]:
     """Which of ``HELD_REQUIREMENTS`` an offering ``requires`` (bit i: the i-th), and its next
     steps for each combination of those a profile can hold, by the combination's bits."""
     bits = [1 << HELD_REQUIREMENTS.index(r) if r in HELD_REQUIREMENTS else 0 for r in requires]
@@ -289,7 +290,7 @@ def _fixed_not_eligible(offering: Offering, offering_id: str) -> dict[int, NotEl
     combination of the profile-free rules that can exclude it, by the combination's bits."""
     c = offering.constraints
     # Which of those rules can exclude it at all (only to keep the table small: any other
-    # combination is worded by ``not_eligible_reasons`` when it happens, as before).
+    # combination is built by ``not_eligible_reasons`` when it happens, as before).
     can_fail = {
         "status": not offering.active,
         "domestic_only": c.scope == "international",
@@ -297,12 +298,12 @@ def _fixed_not_eligible(offering: Offering, offering_id: str) -> dict[int, NotEl
         "rural": c.rural_only,
     }
     rules = [rule for rule in RULES if rule in PROFILE_FREE_RULES and can_fail.get(rule, True)]
-    wording = {rule: not_eligible_reasons(offering, [rule], weight=0.0, value=0.0,
+    reasons = {rule: not_eligible_reasons(offering, [rule], weight=0.0, value=0.0,
                                           destinations=(), state=-1, parcels=0.0)[0]
                for rule in rules}
     out = {}
     for size in range(1, len(rules) + 1):
         for combination in combinations(rules, size):  # in RULES order, as the reasons are
             code = sum(1 << RULES.index(rule) for rule in combination)
-            out[code] = NotEligible(offering_id, tuple(wording[rule] for rule in combination))
+            out[code] = NotEligible(offering_id, tuple(reasons[rule] for rule in combination))
     return out

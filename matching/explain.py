@@ -1,103 +1,68 @@
-"""Plain-language reasons, drawn from the signals that actually lifted an offering's score.
+"""Reasons (codes with parameters, ``matching.reasons``), drawn from the signals that actually
+lifted an offering's score.
 
-What depends on the offering alone (which signals can give it a sentence, its limits, its
-caveats, its fallback sentence) is prepared once per catalogue (``OfferingNotes``); what depends
+What depends on the offering alone (which signals can give it a reason, its limits, its
+caveats, its fallback reason) is prepared once per catalogue (``OfferingNotes``); what depends
 on the profile alone (its channels, its sector, its query terms) once per ranking
-(``ProfileFacts``). The sentences are the same as worked out from scratch.
+(``ProfileFacts``). The reasons are the same as worked out from scratch.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 
-from catalog.countries import country_name
 from catalog.schema import Offering
 from catalog.vocab import Need, SalesChannel, Sector
 from matching.features import CHANNEL_INDEX, CHANNELS, NEEDS, OfferingTable
 from matching.intent import read_intent
 from matching.profile import EnterpriseProfile
+from matching.reasons import Reason, reason
 
-MIN_CONTRIBUTION = 0.015  # weighted signal value below which a signal is not worth a sentence
+MIN_CONTRIBUTION = 0.015  # weighted signal value below which a signal is not worth a reason
 MAX_SIGNAL_REASONS = 4  # strongest signals stated; caveats and conditions always follow
 
-_CHANNEL_NAMES = {
-    SalesChannel.OWN_SHOP: "your own shop",
-    SalesChannel.OWN_WEBSITE: "your own website",
-    SalesChannel.AMAZON: "Amazon",
-    SalesChannel.FLIPKART: "Flipkart",
-    SalesChannel.ETSY: "Etsy",
-    SalesChannel.MEESHO: "Meesho",
-    SalesChannel.GEM: "GeM",
-    SalesChannel.ONDC: "ONDC",
-    SalesChannel.SOCIAL_MEDIA: "social media",
-    SalesChannel.EXHIBITIONS: "exhibitions",
-    SalesChannel.B2B_BUYERS: "business buyers",
-}
+# The sales channels a reason can name (every one of the vocabulary).
+_NAMED_CHANNELS = frozenset(SalesChannel)
+# Channels that are not online shops (``sells_online`` names the others).
+_OFFLINE = frozenset({SalesChannel.OWN_SHOP, SalesChannel.EXHIBITIONS, SalesChannel.B2B_BUYERS,
+                      SalesChannel.GEM})
 
 
-_NEED_WORDS = {need: need.value.replace("_", " ") for need in Need}
-
-
-def need_words(need: Need) -> str:
-    """A need as words ("export documentation")."""
-    return _NEED_WORDS[need]
-
-
-@cache
-def _country(code: str) -> str:
-    return country_name(code)
-
-
-def _countries(codes: tuple[str, ...], limit: int = 3) -> str:
-    names = [_country(c) for c in codes[:limit]]
-    more = len(codes) - limit
-    return ", ".join(names) + (f" and {more} more" if more > 0 else "")
-
-
-def _parcels(count: int | None, where: str) -> str:
-    return f"ships {count} parcels a month {where}" if count else f"ships {where}"
-
-
-def _cause(need: Need, f: ProfileFacts) -> str | None:
+def _cause(need: Need, f: ProfileFacts) -> Reason | None:
     """Why the profile's facts imply ``need`` (None when nothing the profile said implies it)."""
     p, channels, destinations = f.profile, f.channels, f.destinations
     if need is Need.INTERNATIONAL_SHIPPING and destinations:
-        return f"you ship to {_countries(destinations)}"
+        return Reason("ships_to", (("countries", tuple(destinations)),))
     if need is Need.EXPORT_DOCUMENTATION and destinations:
-        if p.first_time_exporter:
-            return "a first export needs its papers right (IEC, customs form, bill of export)"
-        return "each commercial export needs a postal bill of export"
+        return Reason("first_export_papers" if p.first_time_exporter else "export_bill")
     if need is Need.CUSTOMS_CLEARANCE and destinations:
-        return "goods sent abroad clear customs"
+        return Reason("customs")
     if need is Need.TRAINING and p.first_time_exporter:
-        return "you are exporting for the first time"
+        return Reason("first_export")
     if need is Need.EXPORT_INCENTIVES and destinations:
-        return f"{_parcels(p.monthly_international_parcels, 'abroad')}: export benefits add up"
+        return Reason("export_benefits", (("parcels", p.monthly_international_parcels or None),))
     if need is Need.DOMESTIC_SHIPPING and p.monthly_domestic_parcels:
-        return f"you send {p.monthly_domestic_parcels} parcels a month within India"
+        return Reason("domestic_parcels", (("parcels", p.monthly_domestic_parcels),))
     if need is Need.BULK_FREIGHT and p.typical_weight_kg:
-        monthly = (p.monthly_domestic_parcels or 0) * p.typical_weight_kg
         if p.typical_weight_kg >= 20:
-            return f"your typical consignment of {p.typical_weight_kg:g} kg is freight-sized"
-        return f"about {monthly:,.0f} kg a month within India is freight-sized"
+            return Reason("freight_consignment", (("weight_kg", p.typical_weight_kg),))
+        monthly = (p.monthly_domestic_parcels or 0) * p.typical_weight_kg
+        return Reason("freight_monthly", (("kg_month", monthly),))
     if need is Need.GOVERNMENT_PROCUREMENT and SalesChannel.GEM in channels:
-        return "you sell to government buyers on GeM"
+        return Reason("sells_on_gem")
     if need in (Need.MARKETPLACE_INTEGRATION, Need.CASH_ON_DELIVERY) and channels:
-        online = [_CHANNEL_NAMES[c] for c in channels if c not in (
-            SalesChannel.OWN_SHOP, SalesChannel.EXHIBITIONS, SalesChannel.B2B_BUYERS,
-            SalesChannel.GEM)]
+        online = tuple([c.value for c in channels if c not in _OFFLINE])
         if online:
-            return f"you sell online ({', '.join(online)})"
+            return Reason("sells_online", (("channels", online),))
     if need is Need.MARKET_ACCESS and channels:
-        return "you sell at exhibitions or to business buyers"
+        return Reason("sells_to_businesses")
     if need is Need.DIGITAL_PAYMENTS and SalesChannel.OWN_SHOP in channels:
-        return "you sell from your own shop"
+        return Reason("own_shop")
     if need is Need.SHIPMENT_INSURANCE and p.typical_value_inr:
-        return f"a typical consignment is worth ₹{p.typical_value_inr:,.0f}"
+        return Reason("consignment_value", (("value_inr", p.typical_value_inr),))
     if need is Need.PICKUP and p.monthly_domestic_parcels:
-        return f"{p.monthly_domestic_parcels} parcels a month are worth a pickup"
+        return Reason("pickup_volume", (("parcels", p.monthly_domestic_parcels),))
     return _written(need, f)
 
 
@@ -105,7 +70,7 @@ _EXPORT_NEEDS = frozenset({Need.INTERNATIONAL_SHIPPING, Need.CUSTOMS_CLEARANCE,
                            Need.EXPORT_DOCUMENTATION})
 
 
-def _written(need: Need, f: ProfileFacts) -> str | None:
+def _written(need: Need, f: ProfileFacts) -> Reason | None:
     """Why the products text implies ``need``: the words it is said in (None: not said)."""
     intent = f.intent
     words = intent.said(need.value)
@@ -117,11 +82,11 @@ def _written(need: Need, f: ProfileFacts) -> str | None:
         words = intent.said("first_export")
     if words is None and need is Need.INTERNATIONAL_SHIPPING and (
             f.profile.needs or f.profile.first_time_exporter):
-        return "you want to export: no country chosen yet"
-    return f"you wrote \u201c{words}\u201d" if words else None
+        return Reason("export_undecided")
+    return Reason("wrote", (("words", words),)) if words else None
 
 
-# Signals that never give a sentence of their own ("distance": the place sentence is always
+# Signals that never give a reason of their own ("distance": the place reason is always
 # added by finish_reasons; "segment" and "prerequisites" are said by the rules and next steps).
 _SILENT = frozenset({"segment", "distance", "prerequisites"})
 
@@ -133,13 +98,14 @@ class OfferingNotes:
     offering: Offering
     j: int  # its row in the table
     features: tuple[Need, ...]  # in the offering's order
-    speaks: frozenset[str]  # the signals that can give it a sentence (for some profile)
+    speaks: frozenset[str]  # the signals that can give it a reason (for some profile)
     channels: frozenset[SalesChannel]  # the sales channels it works with
     destinations: frozenset[str] | None  # the countries it is made for (None: all)
     international: bool
-    weight_limit: str | None  # the tail of the weight sentence (None: no weight limit)
+    # The weight reason's code and the limit it names (None: no weight limit).
+    weight_limit: tuple[str, str, float] | None
     contract: bool
-    general: str  # the sentence when nothing else is said
+    general: Reason  # the reason when nothing else is said
     conditional: bool  # it has caveats or is for rural areas only (said after the signals)
 
     @classmethod
@@ -148,12 +114,11 @@ class OfferingNotes:
         c = offering.constraints
         channels = frozenset(ch for ch in CHANNELS
                              if table.channel_affinity[CHANNEL_INDEX[ch], j] > 0)
+        weight_limit: tuple[str, str, float] | None = None
         if c.max_weight_kg is not None:
-            weight_limit: str | None = f": under the {c.max_weight_kg:g} kg limit"
+            weight_limit = ("weight_within_limit", "max_kg", c.max_weight_kg)
         elif c.min_weight_kg is not None:
-            weight_limit = f": over the {c.min_weight_kg:g} kg minimum it is built for"
-        else:
-            weight_limit = None
+            weight_limit = ("weight_over_minimum", "min_kg", c.min_weight_kg)
         cannot = set(_SILENT)
         if offering.sectors == "all":
             cannot.add("sector")
@@ -163,13 +128,12 @@ class OfferingNotes:
             cannot.add("weight")
         return cls(
             offering=offering, j=j, features=tuple(offering.features),
-            speaks=frozenset(SENTENCES) - cannot, channels=channels,
+            speaks=frozenset(REASONS) - cannot, channels=channels,
             destinations=None if c.destinations == "all" else frozenset(c.destinations),
             international=c.scope == "international", weight_limit=weight_limit,
             contract=bool(table.contract[j]),
             conditional=bool(offering.caveats) or offering.constraints.rural_only,
-            general="a general fit: it serves "
-            + ", ".join(need_words(f) for f in offering.features[:3]),
+            general=reason("general_fit", needs=[f.value for f in offering.features[:3]]),
         )
 
 
@@ -187,16 +151,16 @@ class ProfileFacts:
         self.intent = intent = read_intent(profile.products)
         stated = profile.sales_channels
         self.channels = [c for c in (*stated, *[c for c in intent.channels if c not in stated])
-                         if c in _CHANNEL_NAMES]
+                         if c in _NAMED_CHANNELS]
         self.destinations = profile.destinations or intent.destinations
         self.rural_place = rural_place  # the PIN code is rural, when the profile does not say
         self.table = table
         self._query: list[tuple[int, float]] | None = None
         self._implied = implied  # strength of each need implied by the facts, in NEEDS order
-        self._causes: dict[Need, str] | None = None
-        self._reaches: str | None = None
+        self._causes: dict[Need, Reason] | None = None
+        self._reaches: Reason | None = None
 
-    def causes(self) -> dict[Need, str]:
+    def causes(self) -> dict[Need, Reason]:
         """Why the facts imply each need they imply and the profile did not tick (only the
         needs for which something the profile said says why)."""
         if self._causes is None:
@@ -208,12 +172,12 @@ class ProfileFacts:
             }
         return self._causes
 
-    def reaches(self) -> str:
-        """The destination sentence of the offerings that reach every country."""
+    def reaches(self) -> Reason:
+        """The destination reason of the offerings that reach every country."""
         if self._reaches is None:
-            self._reaches = (f"reaches your destinations: {_countries(self.destinations)}"
-                             if self.destinations else
-                             "reaches most countries: choose yours later")
+            self._reaches = (
+                Reason("reaches_destinations", (("countries", tuple(self.destinations)),))
+                if self.destinations else Reason("reaches_most_countries"))
         return self._reaches
 
     def query(self) -> list[tuple[int, float]]:
@@ -224,20 +188,20 @@ class ProfileFacts:
         return self._query
 
 
-# The sentence of a signal for an offering and a profile (None: nothing worth saying).
-Sentence = Callable[[OfferingNotes, ProfileFacts], str | None]
+# The reason of a signal for an offering and a profile (None: nothing worth saying).
+SignalReason = Callable[[OfferingNotes, ProfileFacts], Reason | None]
 
 
 def finish_reasons(
-    reasons: list[str], notes: OfferingNotes, facts: ProfileFacts, location_text: str | None,
-) -> list[str]:
-    """Reasons for one recommended offering: ``reasons``, the sentences of the signals strong
-    enough to state (among ``notes.speaks``; see ``SENTENCES``), strongest first, at most
+    reasons: list[Reason], notes: OfferingNotes, facts: ProfileFacts, place: Reason | None,
+) -> list[Reason]:
+    """Reasons for one recommended offering: ``reasons``, those of the signals strong enough
+    to state (among ``notes.speaks``; see ``REASONS``), strongest first, at most
     ``MAX_SIGNAL_REASONS`` and no two alike, followed by the place, the caveats that concern
-    the profile's destinations and the rural condition; the offering's general sentence when
+    the profile's destinations and the rural condition; the offering's general reason when
     nothing else is said."""
-    if location_text:
-        reasons.append(location_text)
+    if place is not None:
+        reasons.append(place)
     if notes.conditional:
         p = facts.profile
         offering = notes.offering
@@ -245,23 +209,20 @@ def finish_reasons(
             for caveat in offering.caveats:
                 hit = tuple([d for d in caveat.destinations if d in facts.destinations])
                 if hit:
-                    reasons.append(f"{_countries(hit)}: {caveat.text}")
+                    reasons.append(Reason("caveat", (("countries", hit), ("text", caveat.text))))
         if offering.constraints.rural_only and p.rural is None:
-            reasons.append(
-                "for people living in rural areas: your PIN code is served mainly by branch "
-                "(village) post offices" if facts.rural_place else
-                "for people living in rural areas: confirm that yours is a rural address")
+            reasons.append(Reason("rural_by_pin" if facts.rural_place else "rural_unconfirmed"))
     if not reasons:
         reasons.append(notes.general)
     return reasons
 
 
-def _needs(n: OfferingNotes, f: ProfileFacts) -> str | None:
-    matched = [_NEED_WORDS[need] for need in f.profile.needs if need in n.features]
-    return f"serves what you asked for: {', '.join(matched)}" if matched else None
+def _needs(n: OfferingNotes, f: ProfileFacts) -> Reason | None:
+    matched = tuple([need.value for need in f.profile.needs if need in n.features])
+    return Reason("need_served", (("needs", matched),)) if matched else None
 
 
-def _implied(n: OfferingNotes, f: ProfileFacts) -> str | None:
+def _implied(n: OfferingNotes, f: ProfileFacts) -> Reason | None:
     implied = f.causes()
     if not implied:
         return None
@@ -271,56 +232,56 @@ def _implied(n: OfferingNotes, f: ProfileFacts) -> str | None:
         if cause is None or cause == first:
             continue
         if first is not None:
-            return f"{first}; {cause}: it handles that"
+            return Reason("needs_implied", (("causes", (first, cause)),))
         first = cause
-    return f"{first}: it handles that" if first is not None else None
+    return Reason("needs_implied", (("causes", (first,)),)) if first is not None else None
 
 
-def _text(n: OfferingNotes, f: ProfileFacts) -> str | None:
+def _text(n: OfferingNotes, f: ProfileFacts) -> Reason | None:
     query = f.query()
     terms = f.table.text.shared_terms(query, n.j) if query else None
-    return f"matches how you describe your business: {', '.join(terms)}" if terms else None
+    return Reason("text_match", (("words", tuple(terms)),)) if terms else None
 
 
-def _sector(n: OfferingNotes, f: ProfileFacts) -> str | None:
-    return f"made for {Sector(f.profile.sector).value.replace('_', ' ')} businesses"
+def _sector(n: OfferingNotes, f: ProfileFacts) -> Reason | None:
+    return Reason("sector_fit", (("sector", Sector(f.profile.sector).value),))
 
 
-def _channel(n: OfferingNotes, f: ProfileFacts) -> str | None:
-    names = [_CHANNEL_NAMES[ch] for ch in f.channels if ch in n.channels]
-    return f"works with where you sell: {', '.join(names)}" if names else None
+def _channel(n: OfferingNotes, f: ProfileFacts) -> Reason | None:
+    names = tuple([ch.value for ch in f.channels if ch in n.channels])
+    return Reason("channel_fit", (("channels", names),)) if names else None
 
 
-def _destination(n: OfferingNotes, f: ProfileFacts) -> str | None:
+def _destination(n: OfferingNotes, f: ProfileFacts) -> Reason | None:
     if n.destinations is None:
         return f.reaches()
     made_for = n.destinations
     mine = tuple([d for d in f.destinations if d in made_for])
-    return f"made for shipments to {_countries(mine)}" if mine else None
+    return Reason("made_for_destinations", (("countries", mine),)) if mine else None
 
 
-def _weight(n: OfferingNotes, f: ProfileFacts) -> str | None:
+def _weight(n: OfferingNotes, f: ProfileFacts) -> Reason | None:
     p = f.profile
     if p.typical_weight_kg is None or n.weight_limit is None:
         return None
     count = p.monthly_international_parcels if n.international else p.monthly_domestic_parcels
-    where = "abroad" if n.international else "within India"
-    return f"{_parcels(count, where)}, {p.typical_weight_kg:g} kg typical{n.weight_limit}"
+    code, limit_name, limit = n.weight_limit
+    return Reason(code, (("scope", "international" if n.international else "domestic"),
+                         ("parcels", count or None), ("weight_kg", p.typical_weight_kg),
+                         (limit_name, limit)))
 
 
-def _volume(n: OfferingNotes, f: ProfileFacts) -> str | None:
+def _volume(n: OfferingNotes, f: ProfileFacts) -> Reason | None:
     p = f.profile
     count = (p.monthly_international_parcels if n.international
              else max(p.monthly_domestic_parcels or 0, p.monthly_international_parcels or 0))
     if not count:
         return None
-    if n.contract:
-        return f"{count} parcels a month: enough regular volume for a contract"
-    return f"{count} parcels a month: book at the counter without a contract"
+    return Reason("volume_contract" if n.contract else "volume_counter", (("parcels", count),))
 
 
-# The sentence of each signal that can have one (see ``_SILENT`` for the others).
-SENTENCES: dict[str, Sentence] = {
+# The reason of each signal that can have one (see ``_SILENT`` for the others).
+REASONS: dict[str, SignalReason] = {
     "needs": _needs,
     "implied": _implied,
     "text": _text,

@@ -20,6 +20,7 @@ from catalog.geo import HEAD_POST_OFFICE_NOTE, Geography, haversine_km
 from catalog.schema import Offering, Place
 from catalog.vocab import LocationKind
 from matching.features import F64
+from matching.reasons import Reason
 from matching.result import RecommendedPlace
 
 I64 = npt.NDArray[np.int64]
@@ -112,8 +113,8 @@ class PlaceIndex:
 
     def fixed_place(
         self, j: int, fixed_km: float, lat: float, lon: float, district: str | None,
-    ) -> tuple[RecommendedPlace | None, str | None]:
-        """Where to go for fixed-place offering ``j`` and a sentence saying how far it is:
+    ) -> tuple[RecommendedPlace | None, Reason | None]:
+        """Where to go for fixed-place offering ``j`` and a reason saying how far it is:
         its nearest place with coordinates (``fixed_km`` away, NaN: none), else its place
         named after the profile's ``district`` (None: none is), else its first place."""
         places, located, note = self.fixed[j]
@@ -128,20 +129,21 @@ class PlaceIndex:
                 nearest = places[located[km_each.index(min(km_each))]]
             return (
                 RecommendedPlace(nearest.name, nearest.pincode, round(fixed_km, 1), note),
-                f"{nearest.name} is {fixed_km:.0f} km away",
+                Reason("place_distance",
+                       (("place", nearest.name), ("distance_km", round(fixed_km)))),
             )
         if district:
             local = places[self.district_places[district][j]]
             return (
                 RecommendedPlace(local.name, local.pincode, None, note),
-                f"{local.name} is in your district ({district})",
+                Reason("place_in_district", (("place", local.name), ("district", district))),
             )
         return RecommendedPlace(places[0].name, places[0].pincode, None, note), None
 
     def head_post_office(
         self, hpo_index: int, hpo_km: float
-    ) -> tuple[RecommendedPlace | None, str | None]:
-        """The place and sentence of every head-post-office offering for a profile whose
+    ) -> tuple[RecommendedPlace | None, Reason | None]:
+        """The place and reason of every head-post-office offering for a profile whose
         nearest head post office is ``hpo_index`` (None, None: none known)."""
         if hpo_index < 0:
             return None, None
@@ -149,8 +151,7 @@ class PlaceIndex:
         km = round(hpo_km, 1)
         return (
             RecommendedPlace(hpo.name, hpo.pincode, km, HEAD_POST_OFFICE_NOTE),
-            f"nearest head post office: {hpo.name}, {km:g} km away (it stands in for the "
-            "nearest export centre: ask there which DNK serves you)",
+            Reason("nearest_head_post_office", (("place", hpo.name), ("distance_km", km))),
         )
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from service import errors, health, metrics
+from service import errors, health, languages, metrics
 from service.db import make_engine, make_session_factory
 from service.deps import Admin
 from service.feedback.routes import router as feedback_router
@@ -74,6 +74,7 @@ def create_app(
                 state.problems.append(problem)
         app.state.session_factory = factory
         app.state.runtime = state
+        languages.load()  # the gettext catalogues, compiled once before the first request
         _refresh(app)
         batcher = RankingBatcher(settings.ranking_threads, settings.ranking_queue)
         batcher.start()

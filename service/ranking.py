@@ -10,6 +10,7 @@ from typing import Any
 from matching import EnterpriseProfile, ProfileError, parse_profile, ranking_payload
 from service.errors import InvalidInput, NotReady
 from service.metrics import RANKING_SECONDS
+from service.reasons import renderer
 from service.runtime import Served
 
 
@@ -38,13 +39,16 @@ def validate_profile(data: Mapping[str, Any], geography: Any) -> ValidProfile:
 
 
 def rank_profile(
-    served: Served, profile: EnterpriseProfile, limit: int, run_id: str | None = None
+    served: Served, profile: EnterpriseProfile, limit: int, run_id: str | None = None,
+    lang: str = "en",
 ) -> dict[str, Any]:
-    """The ranking in the API shape of DESIGN §5, timed into the ranking latency histogram."""
+    """The ranking in the API shape of DESIGN §5 with its reasons in ``lang``, timed into the
+    ranking latency histogram."""
     if served.ranker is None:
         raise NotReady(served.problem or "the ranker is not fitted")
     started = time.perf_counter()
     ranking = served.ranker.rank(profile, k=limit)
     RANKING_SECONDS.observe(time.perf_counter() - started)
-    payload: dict[str, Any] = ranking_payload(ranking, served.catalog.version, run_id=run_id)
+    payload: dict[str, Any] = ranking_payload(ranking, served.catalog.version, run_id=run_id,
+                                              render=renderer(lang).many)
     return payload

@@ -21,6 +21,8 @@ def register(subparsers: Subparsers) -> None:
     rank.add_argument("profile", help="profile JSON file (DESIGN §4 fields), or - for stdin")
     rank.add_argument("--limit", type=int, default=10, help="recommendations, 1 to 50 (10)")
     rank.add_argument("--catalog", help="catalogue YAML (default: the packaged catalogue)")
+    rank.add_argument("--lang", choices=("en", "hi", "mr"), default="en",
+                      help="language of the reasons (en)")
     rank.set_defaults(func=_rank)
 
 
@@ -36,6 +38,7 @@ def _read(source: str) -> Any:
 
 def _rank(args: argparse.Namespace) -> int:
     from matching import ProfileError, Ranker, parse_profile, ranking_payload
+    from service.reasons import renderer
 
     if not 1 <= args.limit <= 50:
         return _fail(f"--limit must be 1 to 50, not {args.limit}")
@@ -59,6 +62,7 @@ def _rank(args: argparse.Namespace) -> int:
             print(f"error: {error['message']}", file=sys.stderr)
         return _fail(f"{len(exc.errors)} problem(s); profile not valid")
     ranker = Ranker().fit(catalog, geography)
-    payload = ranking_payload(ranker.rank(profile, k=args.limit), catalog.version)
+    payload = ranking_payload(ranker.rank(profile, k=args.limit), catalog.version,
+                              render=renderer(args.lang).many)
     print(json.dumps(payload, ensure_ascii=False, indent=2))
     return 0

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from catalog import Sector
 from service.deps import GeographyDep, PartnerOrOfficer, ReadyDep, SessionDep, SessionRoute
 from service.examples import PATCH_EXAMPLES, PROFILE_EXAMPLES
+from service.languages import LanguageDep
 from service.profiles import service
 from service.profiles.schemas import ProfileOut, ProfilePage, RunPage
 from service.recommendations.schemas import RankingOut
@@ -182,10 +183,15 @@ def recommend_stored(
     session: SessionDep,
     served: ReadyDep,
     profile_id: ProfileId,
+    lang: LanguageDep,
     limit: Limit = 10,
 ) -> JSONResponse:
-    """Rank the stored profile now and store the run; the answer carries its `run_id`."""
-    return JSONResponse(service.recommend_stored(session, caller, served, profile_id, limit))
+    """Rank the stored profile now and store the run; the answer carries its `run_id`.
+    Reasons are in the asked language (`?lang=`, `Accept-Language`)."""
+    return JSONResponse(
+        service.recommend_stored(session, caller, served, profile_id, limit, lang),
+        headers={"Content-Language": lang},
+    )
 
 
 @router.get(
@@ -198,14 +204,16 @@ def list_runs(
     caller: PartnerOrOfficer,
     session: SessionDep,
     profile_id: ProfileId,
+    lang: LanguageDep,
     limit: Annotated[int, Query(ge=1, le=100, description="runs per page (1-100)")] = 20,
     cursor: Annotated[
         str | None,
         Query(max_length=200, description="the `next` of the previous page; none: the newest"),
     ] = None,
 ) -> RunPage:
-    """The stored recommendation runs of a profile, newest first, as they were served.
+    """The stored recommendation runs of a profile, newest first, as they were served; their
+    reasons written in the asked language (`?lang=`, `Accept-Language`) from their codes.
 
     Paged: `next` is an opaque cursor for the following page (null on the last one).
     """
-    return service.list_runs(session, caller, profile_id, limit, cursor)
+    return service.list_runs(session, caller, profile_id, limit, cursor, lang)

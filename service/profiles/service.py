@@ -24,6 +24,7 @@ from service.profiles import repository as repo
 from service.profiles.repository import RunKey, Viewer
 from service.profiles.schemas import ProfileOut, ProfilePage, RunPage, RunSummary
 from service.ranking import ValidProfile, rank_profile, validate_profile
+from service.reasons import render_stored
 from service.recommendations.schemas import RankingOut
 from service.runtime import Served
 
@@ -200,20 +201,24 @@ def recommend_stored(
     served: Served,
     profile_id: str,
     limit: int,
+    lang: str = "en",
 ) -> dict[str, Any]:
-    """Rank a stored profile with the served catalogue and store the run as served."""
+    """Rank a stored profile with the served catalogue and store the run as served (its
+    reasons in ``lang``)."""
     profile = _visible_profile(session, caller, profile_id)
     actor = caller.actor if caller.role is Role.OFFICER else None
-    return rank_and_store(session, served, profile, limit, actor=actor)
+    return rank_and_store(session, served, profile, limit, actor=actor, lang=lang)
 
 
 def rank_and_store(
-    session: Session, served: Served, profile: Profile, limit: int, *, actor: str | None
+    session: Session, served: Served, profile: Profile, limit: int, *, actor: str | None,
+    lang: str = "en",
 ) -> dict[str, Any]:
-    """Rank ``profile`` now and store the run; the answer carries its ``run_id``. An officer's
-    ``actor`` (``key:...``, ``user:...``) is recorded in the audit trail."""
+    """Rank ``profile`` now and store the run; the answer carries its ``run_id`` and its
+    reasons in ``lang``. An officer's ``actor`` (``key:...``, ``user:...``) is recorded in
+    the audit trail."""
     valid = validate_profile(profile.body, served.geography)
-    payload = rank_profile(served, valid.profile, limit, run_id=str(uuid.uuid4()))
+    payload = rank_profile(served, valid.profile, limit, run_id=str(uuid.uuid4()), lang=lang)
     ranking = _store_run(session, profile.id, payload)
     if actor is not None:
         audit.record(session, actor, "rank", profile.id)
@@ -279,9 +284,11 @@ def read_run_cursor(cursor: str) -> RunKey:
 
 
 def list_runs(
-    session: Session, caller: Caller, profile_id: str, limit: int, cursor: str | None
+    session: Session, caller: Caller, profile_id: str, limit: int, cursor: str | None,
+    lang: str = "en",
 ) -> RunPage:
-    """A page of the profile's runs, newest first; ``next`` continues it (None: no more)."""
+    """A page of the profile's runs, newest first; ``next`` continues it (None: no more).
+    Their reasons are written in ``lang`` from their codes."""
     after = read_run_cursor(cursor) if cursor is not None else None
     profile = _visible_profile(session, caller, profile_id)
     runs = repo.runs_page(session, profile.id, limit + 1, after)
@@ -295,7 +302,7 @@ def list_runs(
                 catalog_version=r.catalog_version,
                 model_version=r.model_version,
                 created_at=r.created_at,
-                ranking=dict(r.ranking),
+                ranking=render_stored(dict(r.ranking), lang),
             )
             for r in runs
         ],

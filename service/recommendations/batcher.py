@@ -26,6 +26,7 @@ from matching import EnterpriseProfile, ranking_payload
 from service.errors import DakMatchError, NotReady
 from service.metrics import RANKING_SECONDS
 from service.ranking import parse_body
+from service.reasons import renderer
 from service.runtime import Served
 
 log = logging.getLogger("dakmatch.ranking")
@@ -38,6 +39,7 @@ class _Job:
     served: Served
     data: Mapping[str, Any]
     limit: int
+    lang: str
     loop: asyncio.AbstractEventLoop
     future: asyncio.Future[bytes]
     profile: EnterpriseProfile | None = None
@@ -90,8 +92,11 @@ class RankingBatcher:
             worker.join(timeout)
         self._workers.clear()
 
-    async def rank(self, served: Served, data: Mapping[str, Any], limit: int) -> bytes:
-        """Validate and rank ``data`` in a ranking thread; the API's JSON body as bytes.
+    async def rank(
+        self, served: Served, data: Mapping[str, Any], limit: int, lang: str = "en"
+    ) -> bytes:
+        """Validate and rank ``data`` in a ranking thread; the API's JSON body as bytes, its
+        reasons in ``lang``.
 
         Raises ``InvalidInput`` (422) for a bad profile and ``NotReady`` (503) when the
         queue is full or no ranking thread runs.
@@ -104,7 +109,7 @@ class RankingBatcher:
                 headers={"Retry-After": "1"},
             )
         loop = asyncio.get_running_loop()
-        job = _Job(served, data, limit, loop, loop.create_future())
+        job = _Job(served, data, limit, lang, loop, loop.create_future())
         collecting = self._collecting.get(loop)
         if collecting is None:
             collecting = self._collecting[loop] = []
@@ -173,7 +178,8 @@ def _run(jobs: list[_Job]) -> None:
         share = (time.perf_counter() - started) / len(group)
         for job, ranking in zip(group, rankings, strict=True):
             RANKING_SECONDS.observe(share)
-            job.outcome = _encode(ranking_payload(ranking, served.catalog.version))
+            job.outcome = _encode(ranking_payload(ranking, served.catalog.version,
+                                                  render=renderer(job.lang).many))
 
 
 def _encode(payload: dict[str, Any]) -> bytes:

@@ -20,6 +20,8 @@ from fastapi.responses import Response
 from service.deps import API_KEY_HEADER, ready_for_anyone
 from service.errors import InvalidInput, MalformedRequest
 from service.examples import PROFILE_EXAMPLES
+from service.languages import LANGUAGES, request_language
+from service.reasons import codes_markdown
 from service.recommendations.batcher import RankingBatcher
 from service.recommendations.schemas import RankingOut
 
@@ -30,6 +32,8 @@ MAX_LIMIT = 50
 _KEY_HEADER = "x-api-key"
 
 _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
+# The answer's language, and that it depends on Accept-Language (for caches).
+_HEADERS = {lang: {"Content-Language": lang, "Vary": "Accept-Language"} for lang in LANGUAGES}
 
 # What FastAPI would document for declared parameters; service/openapi.py points the body's
 # schema at the EnterpriseProfile schema.
@@ -42,6 +46,21 @@ _OPENAPI: dict[str, Any] = {
             "description": "how many recommendations (1-50)",
             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT,
                        "default": DEFAULT_LIMIT, "title": "Limit"},
+        },
+        {
+            "name": "lang",
+            "in": "query",
+            "required": False,
+            "description": "language of the answer's text: en, hi or mr (wins over "
+            "Accept-Language; anything else: Accept-Language, then English)",
+            "schema": {"type": "string", "enum": ["en", "hi", "mr"], "title": "Lang"},
+        },
+        {
+            "name": "Accept-Language",
+            "in": "header",
+            "required": False,
+            "description": "the answer's language when `lang` is not given (en, hi, mr)",
+            "schema": {"type": "string", "title": "Accept-Language"},
         },
     ],
     # The key is optional here: anonymous, or the ApiKey scheme (service/deps.py).
@@ -101,19 +120,27 @@ def profile_object(body: bytes) -> dict[str, Any]:
         503: {"description": "ranker not ready", **_PROBLEM},
     },
     openapi_extra=_OPENAPI,
+    description=f"""Rank the offerings for a profile; nothing is stored. Open to anonymous
+callers, and to widget keys from their tenant's allowed origins.
+
+Each recommendation carries its score, reasons, prerequisites and where to go; offerings ruled
+out by hard limits are listed under `not_eligible` with the reason. `reasons` and
+`prerequisites` are sentences in the asked language (`?lang=` en, hi or mr wins over
+`Accept-Language`; English otherwise; the answer's `Content-Language` says which), written
+from `reason_codes` and `prerequisite_codes`: stable codes with parameters that a partner may
+render itself. Numbers are written the Indian way (`1,50,000`).
+
+{codes_markdown()}
+""",
 )
 async def recommend(request: Request) -> Response:
-    """Rank the offerings for a profile; nothing is stored. Open to anonymous callers, and to
-    widget keys from their tenant's allowed origins.
-
-    Each recommendation carries its score, reasons, prerequisites and where to go; offerings
-    ruled out by hard limits are listed under `not_eligible` with the reason.
-    """
+    """Rank the offerings for a profile (the OpenAPI text is the ``description`` above)."""
     # A key that is sent must be valid (401) before "not ready" (503), as on every route.
     served = await ready_for_anyone(request, request.headers.get(_KEY_HEADER))
     limit = limit_of(request)
+    lang = request_language(request)
     data = profile_object(await request.body())
     # Validation and ranking run in a ranking thread, batched with whatever else is waiting.
     batcher: RankingBatcher = request.app.state.ranking_batcher
-    body = await batcher.rank(served, data, limit)
-    return Response(body, media_type="application/json")
+    body = await batcher.rank(served, data, limit, lang)
+    return Response(body, media_type="application/json", headers=_HEADERS[lang])

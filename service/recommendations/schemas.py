@@ -6,11 +6,24 @@ pass through unchanged (``extra="allow"``) instead of being dropped silently.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
 class _Open(BaseModel):
     model_config = ConfigDict(extra="allow")
+
+
+class ReasonCode(_Open):
+    """A reason as data: a stable code and its parameters (the codes are listed in the
+    description of `POST /v1/recommendations`)."""
+
+    code: str = Field(description="stable reason code", examples=["over_max_weight"])
+    params: dict[str, Any] = Field(
+        default_factory=dict, description="the values the sentence quotes",
+        examples=[{"weight_kg": 5, "max_kg": 2}],
+    )
 
 
 class RecommendedLocation(_Open):
@@ -31,8 +44,13 @@ class Recommendation(_Open):
     score: float = Field(
         description="relevance in [0, 1]; for diversity a lower score may rank above a higher",
     )
-    reasons: list[str] = Field(description="why it fits, in sentences")
-    prerequisites: list[str] = Field(description="what to get or do first, as sentences")
+    reasons: list[str] = Field(description="why it fits, in the asked language")
+    prerequisites: list[str] = Field(
+        description="what to get or do first, in the asked language")
+    reason_codes: list[ReasonCode] = Field(
+        default_factory=list, description="`reasons` as data, in the same order")
+    prerequisite_codes: list[ReasonCode] = Field(
+        default_factory=list, description="`prerequisites` as data, in the same order")
     location: RecommendedLocation | None = Field(
         default=None, description="where to go, when the offering has a place"
     )
@@ -40,9 +58,9 @@ class Recommendation(_Open):
 
 class NotEligible(_Open):
     offering_id: str = Field(description="the offering's id in the catalogue")
-    reasons: list[str] = Field(
-        description="why it is ruled out, in sentences"
-    )
+    reasons: list[str] = Field(description="why it is ruled out, in the asked language")
+    reason_codes: list[ReasonCode] = Field(
+        default_factory=list, description="`reasons` as data, in the same order")
 
 
 class AskOut(_Open):
@@ -50,6 +68,8 @@ class AskOut(_Open):
 
     field: str = Field(description="the profile field to fill in (DESIGN §4)")
     why: str = Field(description="the question, in the language asked for")
+    code: str | None = Field(
+        default=None, description="the question's stable code (`ask_<field>`)")
 
 
 class RankingOut(_Open):

@@ -1,52 +1,26 @@
-"""Languages of the web pages: gettext catalogues (``locales/<lang>/LC_MESSAGES/messages.po``)
-compiled with Babel when first used, the chosen language from a cookie, and the English labels
-of the profile vocabularies (msgids of the catalogues)."""
+"""Languages of the web pages: the catalogues and the chosen language come from
+``service.languages`` (shared with the API); here are the English labels of the profile
+vocabularies (msgids of the catalogues)."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
-from functools import cache
-from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
-from fastapi import Request
-
-LOCALES_DIR = Path(__file__).parent / "locales"
-LANGUAGES: dict[str, str] = {"en": "English", "hi": "हिन्दी", "mr": "मराठी"}
-DEFAULT_LANGUAGE = "en"
-COOKIE = "dakmatch_lang"
+from service.languages import COOKIE as COOKIE
+from service.languages import DEFAULT_LANGUAGE as DEFAULT_LANGUAGE
+from service.languages import LANGUAGES as LANGUAGES
+from service.languages import LOCALES_DIR as LOCALES_DIR
+from service.languages import request_language
+from service.languages import translations as translations
 
 Gettext = Callable[[str], str]
 
-
-@cache
-def translations(lang: str) -> NullTranslations:
-    """The compiled catalogue of ``lang`` (English: the msgids themselves)."""
-    if lang == DEFAULT_LANGUAGE:
-        return NullTranslations()
-    po_path = LOCALES_DIR / lang / "LC_MESSAGES" / "messages.po"
-    with po_path.open("rb") as po:
-        catalog = read_po(po, locale=lang)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return Translations(buffer)
+choose_language = request_language  # the pages' name for it
 
 
 def gettext_for(lang: str) -> Gettext:
     """``_`` for templates and messages in ``lang``."""
     return translations(lang).gettext
-
-
-def choose_language(request: Request) -> str:
-    """``?lang=`` first, then the remembered cookie, then English."""
-    for candidate in (request.query_params.get("lang"), request.cookies.get(COOKIE)):
-        if candidate in LANGUAGES:
-            return str(candidate)
-    return DEFAULT_LANGUAGE
 
 
 SECTORS: dict[str, str] = {

@@ -52,7 +52,8 @@ def _ranked(
         state.sort_errors()
         return None, None
     run_id = str(uuid.uuid4()) if state.consent else None
-    return rank_profile(served, valid.profile, RESULTS_LIMIT, run_id=run_id), valid
+    lang = i18n.choose_language(request)
+    return rank_profile(served, valid.profile, RESULTS_LIMIT, run_id=run_id, lang=lang), valid
 
 
 def _results(

@@ -1,6 +1,7 @@
 """A ranking (DESIGN §5 payload) prepared for the results page and the officer's profile page:
 each recommendation joined with its catalogue entry (price, speed, sources, next step), its
-reasons and prerequisites in the visitor's language (``service.web.messages``)."""
+reasons and prerequisites in the visitor's language (written from the answer's reason codes by
+``service.reasons``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from catalog import Catalog, Offering
 from catalog.sources import host, is_official
-from service.web.messages import translate
+from service.reasons import render_stored
 
 
 @dataclass(frozen=True)
@@ -70,11 +71,9 @@ class Presented:
 
 
 def present_ranking(catalog: Catalog, payload: dict[str, Any], lang: str) -> Presented:
-    """Join ``payload`` with ``catalog``; reasons pass through the language's catalogue."""
-
-    def _(text: str) -> str:
-        return translate(text, lang)
-
+    """Join ``payload`` with ``catalog``; reasons written in ``lang`` from their codes (an
+    answer stored before codes existed keeps its English sentences)."""
+    payload = render_stored(payload, lang)
     cards = []
     for item in payload.get("recommendations", []):
         found = catalog.get(item["offering_id"])
@@ -90,8 +89,8 @@ def present_ranking(catalog: Catalog, payload: dict[str, Any], lang: str) -> Pre
                 provider=item.get("provider") or (offering.provider if offering else ""),
                 category=item.get("category") or (offering.category if offering else ""),
                 description=offering.description if offering else "",
-                reasons=[_(r) for r in item.get("reasons", [])],
-                prerequisites=[_(p) for p in item.get("prerequisites", [])],
+                reasons=list(item.get("reasons", [])),
+                prerequisites=list(item.get("prerequisites", [])),
                 place_name=location.get("name"),
                 distance_km=location.get("distance_km"),
                 place_note=(offering.location.note if offering else None) or location.get("note"),
@@ -115,7 +114,7 @@ def present_ranking(catalog: Catalog, payload: dict[str, Any], lang: str) -> Pre
             Excluded(
                 offering_id=offering_id,
                 name=offering.localized(lang).name if offering else offering_id,
-                reasons=[_(r) for r in item.get("reasons", [])],
+                reasons=list(item.get("reasons", [])),
             )
         )
     return Presented(
@@ -123,7 +122,7 @@ def present_ranking(catalog: Catalog, payload: dict[str, Any], lang: str) -> Pre
         not_eligible=excluded,
         catalog_version=str(payload.get("catalog_version", "")),
         run_id=payload.get("run_id"),
-        questions=[_(item["why"]) for item in payload.get("ask", [])],
+        questions=[str(item.get("why", "")) for item in payload.get("ask", [])],
     )
 
 

@@ -1,4 +1,5 @@
-"""Jinja2 rendering with the visitor's language: ``_`` and the vocabulary labels in every page."""
+"""Jinja2 rendering with the visitor's language: ``_``, ``ngettext``, ``number`` and ``rupees``
+(Indian grouping: 1,50,000) and the vocabulary labels in every page."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from service.reasons import number, rupees
 from service.web import i18n
 from service.web.security import PAGE_HEADERS
 
@@ -62,13 +64,16 @@ def render(
 
     Every page carries the security headers of :data:`PAGE_HEADERS` (CSP, no framing)."""
     lang = i18n.choose_language(request)
-    gettext = i18n.gettext_for(lang)
+    found = i18n.translations(lang)
     page = (
         environment()
         .get_template(template)
         .render(
             {
-                "_": gettext,
+                "_": found.gettext,
+                "ngettext": found.ngettext,
+                "number": lambda value: number(value, lang),
+                "rupees": lambda value: rupees(value, lang),
                 "lang": lang,
                 "language_links": language_links(request),
                 "request": request,

@@ -22,3 +22,14 @@ def catalog() -> Catalog:
 @pytest.fixture(scope="session")
 def ranker(catalog: Catalog, geography: Geography) -> Ranker:
     return Ranker().fit(catalog, geography)
+
+
+@pytest.fixture(scope="session")
+def full_geography() -> Geography:
+    """The whole PIN directory (the judged profiles' PIN codes are all over India)."""
+    return Geography.load()
+
+
+@pytest.fixture(scope="session")
+def full_ranker(catalog: Catalog, full_geography: Geography) -> Ranker:
+    return Ranker().fit(catalog, full_geography)

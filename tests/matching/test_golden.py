@@ -10,22 +10,21 @@ import json
 import sys
 from pathlib import Path
 
-from catalog import Catalog, Geography
+from catalog import Geography
 from matching import Ranker
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "data" / "golden_rankings.json"
 
 
-def test_judged_profiles_rank_as_recorded(catalog: Catalog) -> None:
+def test_judged_profiles_rank_as_recorded(full_ranker: Ranker, full_geography: Geography) -> None:
     sys.path.insert(0, str(ROOT))
     try:
         from bench.golden_rankings import rankings
     finally:
         sys.path.remove(str(ROOT))
-    geography = Geography.load()
     recorded = json.loads(GOLDEN.read_text(encoding="utf-8"))["rankings"]
-    now = rankings(Ranker().fit(catalog, geography), geography)
+    now = rankings(full_ranker, full_geography)
     differ = [pid for pid, golden in recorded.items() if now.get(pid) != golden]
     assert not differ, f"rankings changed for {differ}; first: {recorded[differ[0]]} -> " \
         f"{now.get(differ[0])}"

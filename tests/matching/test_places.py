@@ -8,6 +8,7 @@ import pytest
 
 from catalog import Geography
 from matching import Ranker, Recommendation, parse_profile
+from matching.reasons import reason
 from tests.matching.matching_factories import make_profile, offering, synthetic_catalog
 
 NOTE = "Ask at the counter for the export desk."
@@ -51,7 +52,8 @@ def test_the_nearest_place_with_coordinates_is_given_with_its_distance(
     assert picked.location.distance_km is not None
     assert picked.location.distance_km <= km_max
     assert picked.location.note == NOTE
-    assert f"{name} is {picked.location.distance_km:.0f} km away" in picked.reasons
+    assert reason("place_distance", place=name,
+                  distance_km=round(picked.location.distance_km)) in picked.reasons
 
 
 def test_a_place_named_after_the_district_is_given_as_in_the_district(
@@ -62,7 +64,8 @@ def test_a_place_named_after_the_district_is_given_as_in_the_district(
     assert (picked.location.name, picked.location.pincode) == ("Counter at Patna Junction",
                                                                 "800001")
     assert picked.location.distance_km is None
-    assert "Counter at Patna Junction is in your district (Patna)" in picked.reasons
+    assert reason("place_in_district", place="Counter at Patna Junction",
+                  district="Patna") in picked.reasons
 
 
 def test_otherwise_the_first_place_is_given_without_a_sentence(
@@ -72,4 +75,4 @@ def test_otherwise_the_first_place_is_given_without_a_sentence(
     assert picked.location is not None
     assert picked.location.name == "Counter at Jaipur City"
     assert picked.location.note == NOTE
-    assert not any("Counter at" in reason for reason in picked.reasons)
+    assert not any(r.code.startswith("place_") for r in picked.reasons)

@@ -11,6 +11,7 @@ from sklearn.exceptions import NotFittedError
 
 from catalog import Catalog, Geography
 from matching import Ranker, Ranking, parse_profile, ranking_payload
+from matching.reasons import reason
 from tests.matching.matching_factories import make_profile, offering, synthetic_catalog
 
 
@@ -176,7 +177,8 @@ def test_rank_many_needs_pincode_and_sector(ranker: Ranker) -> None:
 def test_payload_has_the_api_shape(ranker: Ranker, geography: Geography) -> None:
     ranking = ranker.rank(parse_profile(make_profile(), geography), k=5)
     assert isinstance(ranking, Ranking)
-    payload = ranking_payload(ranking, "cat-v1", run_id="run-7")
+    payload = ranking_payload(ranking, "cat-v1", run_id="run-7",
+                              render=lambda rs: ([r.code for r in rs], [r.as_json() for r in rs]))
     assert json.loads(json.dumps(payload)) == payload
     assert set(payload) == {"catalog_version", "model_version", "run_id", "recommendations",
                             "not_eligible", "ask"}
@@ -184,13 +186,18 @@ def test_payload_has_the_api_shape(ranker: Ranker, geography: Geography) -> None
     assert payload["run_id"] == "run-7"
     first = payload["recommendations"][0]
     assert set(first) == {"rank", "offering_id", "name", "provider", "category", "score",
-                          "reasons", "prerequisites", "location"}
+                          "reasons", "prerequisites", "reason_codes", "prerequisite_codes",
+                          "location"}
     assert first["rank"] == 1
-    assert first["reasons"]
-    assert all(isinstance(r, str) for r in first["reasons"])
+    assert first["reasons"] == [c["code"] for c in first["reason_codes"]]
+    assert all(set(c) == {"code", "params"} for c in first["reason_codes"])
     for item in payload["not_eligible"]:
-        assert set(item) == {"offering_id", "reasons"}
-        assert item["reasons"]
+        assert set(item) == {"offering_id", "reasons", "reason_codes"}
+        assert item["reasons"] == [c["code"] for c in item["reason_codes"]]
+    # matching writes no sentences: without a renderer, only the codes
+    codes_only = ranking_payload(ranking, "cat-v1")["recommendations"][0]
+    assert "reasons" not in codes_only
+    assert codes_only["reason_codes"] == first["reason_codes"]
 
 
 def test_head_post_office_location_names_the_stand_in(
@@ -206,7 +213,8 @@ def test_head_post_office_location_names_the_stand_in(
     assert dnk.location.distance_km < 10
     assert dnk.location.note
     assert "stands in" in dnk.location.note
-    assert any("Jaipur G.P.O." in r and "stands in" in r for r in dnk.reasons)
+    assert any(r.code == "nearest_head_post_office" and r.param("place") == "Jaipur G.P.O."
+               for r in dnk.reasons)
     payload = ranking_payload(ranking, "v")["recommendations"]
     dnk_json = next(p for p in payload if p["offering_id"] == "dnk")
     assert set(dnk_json["location"]) == {"name", "pincode", "distance_km"}
@@ -231,8 +239,7 @@ def test_not_eligible_is_capped_and_most_relevant_first(geography: Geography) ->
 def test_reasons_only_from_what_the_profile_says(ranker: Ranker, geography: Geography) -> None:
     quiet = ranker.rank(parse_profile(make_profile(products="", sales_channels=[]), geography))
     for r in quiet.recommendations:
-        assert not any(reason.startswith(("works with where you sell", "matches how you"))
-                       for reason in r.reasons)
+        assert not any(said.code in ("channel_fit", "text_match") for said in r.reasons)
     etsy = ranker.rank(parse_profile(make_profile(sales_channels=["etsy"]), geography))
     itps = next(r for r in etsy.recommendations if r.offering_id == "itps")
-    assert "works with where you sell: Etsy" in itps.reasons
+    assert reason("channel_fit", channels=["etsy"]) in itps.reasons

@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from matching import Ranker, Ranking, parse_profile, ranking_payload
 from service.errors import InvalidInput, NotReady
+from service.reasons import renderer
 from service.recommendations.batcher import RankingBatcher, _encode
 from service.runtime import Served
 from tests.service.conftest import make_profile
@@ -67,8 +68,8 @@ def alone(served: Served, body: dict[str, Any], limit: int) -> dict[str, Any]:
     assert served.ranker is not None
     assert served.geography is not None
     ranking = served.ranker.rank(parse_profile(body, served.geography), k=limit)
-    payload: dict[str, Any] = json.loads(json.dumps(ranking_payload(ranking,
-                                                                    served.catalog.version)))
+    payload: dict[str, Any] = json.loads(json.dumps(ranking_payload(
+        ranking, served.catalog.version, render=renderer("en").many)))
     return payload
 
 
@@ -176,7 +177,7 @@ def test_bodies_are_byte_for_byte_what_json_response_writes(served: Served) -> N
     assert served.geography is not None
     for body, limit in zip(BODIES, LIMITS, strict=True):
         ranking = served.ranker.rank(parse_profile(body, served.geography), k=limit)
-        payload = ranking_payload(ranking, served.catalog.version)
+        payload = ranking_payload(ranking, served.catalog.version, render=renderer("hi").many)
         assert _encode(payload) == JSONResponse(payload).body
 
 

@@ -30,7 +30,7 @@ def test_realistic_profiles_are_ranked_not_refused(
     assert response.status_code == 200, response.text
     payload = response.json()
     assert len(payload["ask"]) <= 3
-    assert all(set(item) == {"field", "why"} for item in payload["ask"])
+    assert all(set(item) == {"field", "why", "code"} for item in payload["ask"])
 
 
 def test_fewer_items_than_the_limit_and_the_questions(client: TestClient) -> None:

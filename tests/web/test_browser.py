@@ -166,6 +166,7 @@ def test_switch_to_hindi_and_marathi(page: Any, live: Live) -> None:
     assert all(re.search("[\u0900-\u097F]", n) for n in names)
     assert page.locator("li.card dt", has_text="माहितीची तारीख").count() >= 3
     assert page.locator("li.card h3", has_text="निर्णय घेण्यापूर्वी तपासा").count() >= 1
+    _reasons_are_in_devanagari(page)
     shoot(page, "05-results-marathi")
     # The results page in another language, same answers (posted again, not in a link).
     page.click("nav.langs button[lang=hi]")
@@ -175,6 +176,20 @@ def test_switch_to_hindi_and_marathi(page: Any, live: Live) -> None:
     assert re.search("[\u0900-\u097F]", page.locator("li.card p.description").first.inner_text())
     assert page.locator("li.card dt", has_text="जानकारी की तारीख").count() >= 3
     shoot(page, "06-results-hindi")
+    _reasons_are_in_devanagari(page)
+    hindi = " ".join(page.locator("li.card h3:first-of-type + ul li").all_inner_texts())
+    assert "आपकी माँगी हुई चीज़ देता है" in hindi  # need_served, written in Hindi
+
+
+def _reasons_are_in_devanagari(page: Any) -> None:
+    """Every reason shown under "why it fits" is written in the page's language (written
+    from the answer's codes, not English sentences)."""
+    shown = page.locator("li.card h3:first-of-type + ul li").all_inner_texts()
+    assert len(shown) >= 3
+    english = [r for r in shown if not re.search(r"[\u0900-\u097F]", r)]
+    assert not english, english
+    excluded = page.locator("details.not-eligible li").all_text_contents()  # folded away
+    assert all(re.search(r"[\u0900-\u097F]", r) for r in excluded), excluded
 
 
 def test_officer_signs_in_records_an_outcome_and_sees_it_counted(page: Any, live: Live) -> None:

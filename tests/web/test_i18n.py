@@ -1,37 +1,99 @@
-"""Catalogues: every string the pages, labels and matching's sentences use is translated into
-Hindi and Marathi with the same placeholders; reasons are translated by template."""
+"""Catalogues: every string the pages, labels and reason templates use is translated into
+Hindi and Marathi with the same placeholders; reasons are written from their codes."""
 
 from __future__ import annotations
 
 import re
 import string
 from pathlib import Path
+from typing import Any
 
 import pytest
 from babel.messages.pofile import read_po
 
-from catalog import Geography
-from matching.eligibility import NEXT_STEPS
-from service.web import forms, i18n, messages, widget
+from matching.reasons import CODES, Reason, reason
+from service import reasons
+from service.web import forms, i18n, widget
 
 WEB = Path(i18n.__file__).parent
 _CALL = re.compile(r'_\("((?:[^"\\]|\\.)*)"\)')
+_NCALL = re.compile(r'ngettext\("((?:[^"\\]|\\.)*)", "((?:[^"\\]|\\.)*)"')
+DEVANAGARI = re.compile(r"[\u0900-\u097F]")
+
+
+def _catalog(lang: str) -> dict[str, Any]:
+    """msgid (the singular of a plural entry) -> its translation (a tuple for plurals)."""
+    with (WEB / "locales" / lang / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        catalog = read_po(po, locale=lang)
+    out: dict[str, Any] = {}
+    for m in catalog:
+        if not m.id or m.fuzzy:
+            continue
+        if isinstance(m.id, tuple):
+            if all(m.string):
+                out[m.id[0]] = tuple(m.string)
+                out[m.id[1]] = tuple(m.string)
+        elif m.string:
+            out[m.id] = m.string
+    return out
+
+
+class _Recorder:
+    """A writer's gettext that records the msgids the reason templates ask for."""
+
+    def __init__(self) -> None:
+        self.asked: set[str] = set()
+
+    def gettext(self, msgid: str) -> str:
+        self.asked.add(msgid)
+        return msgid
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        self.asked.update((singular, plural))
+        return singular if n == 1 else plural
+
+
+# Reasons that reach every branch of the templates (with the examples of /docs).
+_VARIANTS = [
+    reason("reaches_destinations", countries=["US", "DE", "GB", "AE"]),
+    reason("weight_within_limit", scope="domestic", parcels=None, weight_kg=1, max_kg=2),
+    reason("weight_over_minimum", scope="international", parcels=1, weight_kg=40, min_kg=35),
+    reason("export_benefits", parcels=None),
+    reason("discontinued", since=None, replacement=None),
+    reason("region_not_served", regions=[], state=None),
+    reason("segment_only", segments=list(reasons.SEGMENT_WORDS)),
+    reason("need_served", needs=list(reasons.NEED_WORDS)),
+    reason("channel_fit", channels=list(reasons.CHANNEL_WORDS)),
+    *[reason("sector_fit", sector=s) for s in reasons.SECTOR_WORDS],
+    *[reason(code, parcels=n) for code in ("volume_counter", "domestic_parcels", "pickup_volume")
+      for n in (1, 2)],
+]
+
+
+def _reason_msgids() -> set[str]:
+    recorder = _Recorder()
+    writer = reasons.Writer("en", recorder.gettext, recorder.ngettext)
+    for item in [*reasons.EXAMPLES.values(), *_VARIANTS]:
+        reasons.render_with(writer, item)
+    return recorder.asked - {reasons.CHANNEL_WORDS[k] for k in ("amazon", "flipkart", "etsy",
+                                                                 "meesho", "gem", "ondc")}
 
 
 def _used_msgids() -> set[str]:
     found: set[str] = set()
     for path in [*WEB.glob("templates/**/*.html"), *WEB.glob("*.py")]:
-        found.update(_CALL.findall(path.read_text(encoding="utf-8")))
+        text = path.read_text(encoding="utf-8")
+        found.update(_CALL.findall(text))
+        for singular, plural in _NCALL.findall(text):
+            found.update((singular, plural))
     for table in (
         i18n.SECTORS, i18n.BUSINESS_TYPES, i18n.SIZE_CLASSES, i18n.SALES_CHANNELS, i18n.NEEDS,
         i18n.CATEGORIES, i18n.OUTCOMES, i18n.COMMON_DESTINATIONS,
     ):  # fmt: skip
         found.update(table.values())
     found.update(heading for heading, _ in i18n.NEED_GROUPS)
-    found.update(msgid for _, msgid in messages.PATTERNS)
-    found.update(messages.EXACT)
+    found.update(_reason_msgids())
     found.update(f for choices in forms._FRIENDLY.values() for _, f in choices)
-    found.update(NEXT_STEPS.values())
     found.update(widget.STRINGS)
     found.update(forms._OWN)
     return found
@@ -43,14 +105,97 @@ def _fields(text: str) -> set[str]:
 
 @pytest.mark.parametrize("lang", ["hi", "mr"])
 def test_every_msgid_is_translated_with_its_placeholders(lang: str) -> None:
-    with (WEB / "locales" / lang / "LC_MESSAGES" / "messages.po").open("rb") as po:
-        catalog = read_po(po, locale=lang)
-    translated = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+    translated = _catalog(lang)
     missing = sorted(_used_msgids() - translated.keys())
     assert not missing, f"{lang}: untranslated {missing}"
     for msgid, text in translated.items():
-        assert _fields(str(msgid)) == _fields(str(text)), (lang, msgid, text)
-        assert re.search(r"[\u0900-\u097F]", str(text)) or str(text) == str(msgid), (lang, msgid)
+        forms_ = text if isinstance(text, tuple) else (text,)
+        fields = set().union(*(_fields(t) for t in forms_))
+        assert _fields(msgid) <= fields | {"count", "n"}, (lang, msgid, text)
+        assert fields <= _fields(msgid) | {"count", "n"} or isinstance(text, tuple), (
+            lang, msgid, text)
+        for t in forms_:
+            assert DEVANAGARI.search(t) or t == msgid, (lang, msgid)
+
+
+def test_every_code_has_a_template_and_an_example() -> None:
+    assert reasons.missing_templates() == []
+    assert set(reasons.TEMPLATES) == set(CODES)
+    assert set(reasons.EXAMPLES) == set(CODES)
+    for code, example in reasons.EXAMPLES.items():
+        assert tuple(name for name, _ in example.params) == CODES[code], code
+
+
+@pytest.mark.parametrize("lang", ["hi", "mr"])
+def test_every_template_is_written_in_hindi_and_marathi(lang: str) -> None:
+    """Each code's example, written in the language: no English template text left (only
+    the parameters' own words: places, the enterprise's words, catalogue prose)."""
+    translated = _catalog(lang)
+    for code, example in reasons.EXAMPLES.items():
+        recorder = _Recorder()
+        reasons.render_with(reasons.Writer("en", recorder.gettext, recorder.ngettext), example)
+        assert recorder.asked, code  # every template goes through the catalogue
+        assert recorder.asked <= translated.keys() | {"Amazon", "Etsy"}, (code, recorder.asked)
+        written = reasons.render(example, lang)
+        assert DEVANAGARI.search(written), (lang, code, written)
+        assert written != reasons.render(example, "en"), (lang, code)
+
+
+@pytest.mark.parametrize(
+    ("item", "lang", "expected"),
+    [
+        (reason("need_served", needs=["international_shipping", "export_documentation"]), "hi",
+         "आपकी माँगी हुई चीज़ देता है: विदेश में पार्सल भेजना, निर्यात के काग़ज़ात"),
+        (reason("reaches_destinations", countries=["US", "DE", "CA", "FR", "GB"]), "mr",
+         "तुमच्या गंतव्य देशांपर्यंत पोहोचते: अमेरिका, जर्मनी, कॅनडा आणि आणखी 2"),
+        (reason("weight_within_limit", scope="international", parcels=40, weight_kg=1.2,
+                max_kg=2), "hi",
+         "हर महीने 40 पार्सल विदेश भेजते हैं, आम तौर पर 1.2 किग्रा: 2 किग्रा की सीमा के भीतर"),
+        (reason("needs_implied", causes=[reason("sells_online", channels=["amazon"]),
+                                         reason("pickup_volume", parcels=200)]), "mr",
+         "तुम्ही ऑनलाइन विकता (Amazon); दरमहा 200 पार्सलसाठी पिकअप फायद्याचा आहे: ही सेवा यात मदत करते"),
+        (reason("over_max_weight", weight_kg=5.0, max_kg=2.0), "en",
+         "typical parcel 5 kg is over the 2 kg limit"),
+        (reason("over_max_value", value_inr=150000.0, max_inr=100000.0), "en",
+         "typical value ₹1,50,000 is over the ₹1,00,000 limit"),
+        (reason("over_max_value", value_inr=150000.0, max_inr=100000.0), "hi",
+         "आम मूल्य ₹1,50,000 है, जो ₹1,00,000 की सीमा से अधिक है"),
+        (reason("volume_contract", parcels=1), "en",
+         "1 parcel a month: enough regular volume for a contract"),
+        (reason("volume_contract", parcels=150000), "en",
+         "1,50,000 parcels a month: enough regular volume for a contract"),
+        (reason("pickup_volume", parcels=1), "en", "1 parcel a month is worth a pickup"),
+        (reason("requires_iec"), "mr", None),
+        (Reason("no_such_code"), "hi", "no_such_code"),
+    ],
+)
+def test_reasons_are_written_from_codes(item: Reason, lang: str, expected: str | None) -> None:
+    written = reasons.render(item, lang)
+    if expected is None:
+        assert DEVANAGARI.search(written)
+        assert "IEC" in written
+    else:
+        assert written == expected
+
+
+def test_a_stored_answer_is_written_again_from_its_codes() -> None:
+    stored = {
+        "recommendations": [{"offering_id": "itps", "reasons": ["old English"],
+                             "reason_codes": [reason("export_bill").as_json()],
+                             "prerequisites": [], "prerequisite_codes": [
+                                 reason("requires_gstin").as_json()]},
+                            {"offering_id": "ems", "reasons": ["kept: no codes"]}],
+        "not_eligible": [{"offering_id": "dnk", "reasons": ["x"],
+                          "reason_codes": [reason("needs_destination").as_json()]}],
+    }
+    hindi = reasons.render_stored(stored, "hi")
+    assert hindi["recommendations"][0]["reasons"] == [
+        "हर व्यावसायिक निर्यात के लिए पोस्टल बिल ऑफ़ एक्सपोर्ट चाहिए"]
+    assert DEVANAGARI.search(hindi["recommendations"][0]["prerequisites"][0])
+    assert hindi["recommendations"][1]["reasons"] == ["kept: no codes"]
+    assert hindi["not_eligible"][0]["reasons"] == [
+        "विदेश भेजने के लिए है; प्रोफ़ाइल में कोई गंतव्य देश नहीं है"]
+    assert stored["recommendations"][0]["reasons"] == ["old English"]  # not changed in place
 
 
 def test_vocabulary_labels_cover_the_vocabularies() -> None:
@@ -65,70 +210,6 @@ def test_vocabulary_labels_cover_the_vocabularies() -> None:
     assert sorted(grouped) == sorted(i18n.NEEDS)  # every need once, under one heading
 
 
-@pytest.mark.parametrize(
-    ("sentence", "lang", "expected"),
-    [
-        (
-            "serves what you asked for: international shipping, export documentation",
-            "hi",
-            "आपकी माँगी हुई चीज़ देता है: विदेश में पार्सल भेजना, निर्यात के काग़ज़ात",
-        ),
-        (
-            "reaches your destinations: United States, Germany, Canada and 2 more",
-            "mr",
-            "तुमच्या गंतव्य देशांपर्यंत पोहोचते: अमेरिका, जर्मनी, कॅनडा आणि आणखी 2",
-        ),
-        (
-            "ships 40 parcels a month abroad, 1.2 kg typical: under the 2 kg limit",
-            "hi",
-            "हर महीने 40 पार्सल विदेश भेजते हैं, आम तौर पर 1.2 किग्रा: 2 किग्रा की सीमा के भीतर",
-        ),
-        (
-            "you sell online (Amazon); 200 parcels a month are worth a pickup: it handles that",
-            "mr",
-            "तुम्ही ऑनलाइन विकता (Amazon); दरमहा 200 पार्सलसाठी पिकअप फायद्याचा आहे: ही सेवा यात मदत करते",
-        ),
-        (
-            "typical parcel 5 kg is over the 2 kg limit",
-            "en",
-            "typical parcel 5 kg is over the 2 kg limit",
-        ),
-        ("a sentence no template knows", "hi", "a sentence no template knows"),
-    ],
-)
-def test_reasons_are_translated_by_template(sentence: str, lang: str, expected: str) -> None:
-    assert messages.translate(sentence, lang) == expected
-
-
-def test_reason_patterns_match_what_matching_writes(served: object, geography: Geography) -> None:
-    """Real rankings: most sentences (not catalogue caveats) get a Hindi template."""
-    import matching
-
-    ranker = getattr(served, "ranker", None)
-    if ranker is None:
-        pytest.skip("ranking unavailable")
-    from service.examples import PROFILE_EXAMPLE
-
-    profiles = [
-        PROFILE_EXAMPLE,
-        {"pincode": "400001", "sector": "food_spices", "needs": ["domestic_shipping"],
-         "sales_channels": ["amazon", "own_shop"], "monthly_domestic_parcels": 200,
-         "typical_weight_kg": 3},
-        {"pincode": "411001", "sector": "engineering_goods", "typical_weight_kg": 40,
-         "needs": ["bulk_freight"], "destinations": ["AE"]},
-    ]  # fmt: skip
-    sentences: list[str] = []
-    for body in profiles:
-        ranking = ranker.rank(matching.parse_profile(body, geography), k=10)
-        for rec in ranking.recommendations:
-            sentences += list(rec.reasons) + list(rec.prerequisites)
-        for item in ranking.not_eligible:
-            sentences += list(item.reasons)
-    untranslated = [s for s in sentences if messages.translate(s, "hi") == s]
-    # Catalogue caveats and discontinuation notes are catalogue prose, kept in English.
-    assert len(untranslated) <= len(sentences) // 5, untranslated
-
-
 def test_widget_script_carries_every_language() -> None:
     import json
 
@@ -138,3 +219,27 @@ def test_widget_script_carries_every_language() -> None:
     assert texts["hi"]["strings"]["Show services that fit"] == "उपयुक्त सेवाएँ दिखाएँ"
     assert ["handicrafts", "हस्तकला"] in texts["mr"]["sectors"]
     assert len(texts["en"]["needs"]) == len(widget.NEEDS_SHOWN)
+
+
+@pytest.mark.parametrize("lang", ["en", "hi", "mr"])
+def test_numbers_and_rupees_are_written_as_babel_writes_them(lang: str) -> None:
+    """The quick Indian grouping of whole numbers gives babel.numbers' text exactly."""
+    import random
+
+    from babel.numbers import format_currency, format_decimal
+
+    locale = reasons.NUMBER_LOCALES[lang]
+    rng = random.Random(7)
+    values = [0, 7, 999, 1000, 1200, 99_999, 1_00_000, 1_50_000, 12_34_567, 10**12,
+              *(rng.randrange(10**rng.randrange(1, 14)) for _ in range(300))]
+    for value in values:
+        assert reasons.number(value, lang) == format_decimal(
+            value, locale=locale, numbering_system="latn"), value
+        assert reasons.number(float(value), lang) == reasons.number(value, lang)
+        amount = value + rng.choice((0.0, 0.4, 0.5, 0.6))
+        assert reasons.rupees(amount, lang) == format_currency(
+            amount, "INR", locale=locale, format="¤#,##,##0", currency_digits=False,
+            numbering_system="latn"), amount
+    assert reasons.number(1.25, lang) == "1.25"
+    assert reasons.number(150000, lang) == "1,50,000"
+    assert reasons.rupees(150000, lang) == "₹1,50,000"
