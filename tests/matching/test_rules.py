@@ -160,4 +160,4 @@ def test_an_unconfirmed_limit_is_a_doubt_not_an_exclusion(
     strict = Ranker().fit(dataclasses.replace(catalog, offerings=offerings), geography)
     ranking = strict.rank(make_profile(typical_weight_kg=40, destinations=["AE"]), k=50)
     reasons = {n.offering_id: n.reasons for n in ranking.not_eligible}
-    assert "typical parcel 40 kg is over the 35 kg limit" in reasons["ems"]
+    assert reason("over_max_weight", weight_kg=40, max_kg=35) in reasons["ems"]

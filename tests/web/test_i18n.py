@@ -27,14 +27,16 @@ def _catalog(lang: str) -> dict[str, Any]:
         catalog = read_po(po, locale=lang)
     out: dict[str, Any] = {}
     for m in catalog:
-        if not m.id or m.fuzzy:
+        msgid: Any = m.id
+        text: Any = m.string
+        if not msgid or m.fuzzy:
             continue
-        if isinstance(m.id, tuple):
-            if all(m.string):
-                out[m.id[0]] = tuple(m.string)
-                out[m.id[1]] = tuple(m.string)
-        elif m.string:
-            out[m.id] = m.string
+        if isinstance(msgid, tuple):
+            if all(text):
+                out[msgid[0]] = tuple(text)
+                out[msgid[1]] = tuple(text)
+        elif text:
+            out[str(msgid)] = text
     return out
 
 
@@ -179,7 +181,7 @@ def test_reasons_are_written_from_codes(item: Reason, lang: str, expected: str |
 
 
 def test_a_stored_answer_is_written_again_from_its_codes() -> None:
-    stored = {
+    stored: dict[str, Any] = {
         "recommendations": [{"offering_id": "itps", "reasons": ["old English"],
                              "reason_codes": [reason("export_bill").as_json()],
                              "prerequisites": [], "prerequisite_codes": [
@@ -188,7 +190,7 @@ def test_a_stored_answer_is_written_again_from_its_codes() -> None:
         "not_eligible": [{"offering_id": "dnk", "reasons": ["x"],
                           "reason_codes": [reason("needs_destination").as_json()]}],
     }
-    hindi = reasons.render_stored(stored, "hi")
+    hindi: dict[str, Any] = reasons.render_stored(stored, "hi")
     assert hindi["recommendations"][0]["reasons"] == [
         "हर व्यावसायिक निर्यात के लिए पोस्टल बिल ऑफ़ एक्सपोर्ट चाहिए"]
     assert DEVANAGARI.search(hindi["recommendations"][0]["prerequisites"][0])
