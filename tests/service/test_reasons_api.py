@@ -118,11 +118,11 @@ def test_stored_runs_are_written_in_the_asked_language(client: TestClient, keys:
     assert all(DEVANAGARI.search(s) for s in _sentences(ranked.json()))
     runs = client.get(f"/v1/profiles/{created['id']}/runs",
                       headers={**headers, "Accept-Language": "en"}).json()
-    stored = runs[0]["ranking"]
+    stored = runs["items"][0]["ranking"]
     assert _codes(stored) == _codes(ranked.json())
     assert not any(DEVANAGARI.search(s) for s in _sentences(stored))
     marathi = client.get(f"/v1/profiles/{created['id']}/runs?lang=mr", headers=headers).json()
-    assert all(DEVANAGARI.search(s) for s in _sentences(marathi[0]["ranking"]))
+    assert all(DEVANAGARI.search(s) for s in _sentences(marathi["items"][0]["ranking"]))
 
 
 def test_openapi_lists_every_code_with_an_english_example(client: TestClient) -> None:
