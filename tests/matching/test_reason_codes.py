@@ -13,7 +13,14 @@ from catalog.vocab import Requirement
 from matching import Ranker, Reason, parse_profile
 from matching.eligibility import NEXT_STEPS
 from matching.judged import load_sets
-from matching.reasons import CAUSE_CODES, CODES, PREREQUISITE_CODES, prerequisite, reason
+from matching.reasons import (
+    ASK_CODES,
+    CAUSE_CODES,
+    CODES,
+    PREREQUISITE_CODES,
+    prerequisite,
+    reason,
+)
 
 
 def _walk(item: Reason, seen: dict[str, Reason]) -> None:
@@ -40,6 +47,8 @@ def _emitted(ranker: Ranker, geography: Geography, profiles: list[dict[str, Any]
             assert n.reasons
             for item in n.reasons:
                 _walk(item, seen)
+        for question in ranking.ask:
+            _walk(Reason(question.code), seen)
     return seen
 
 
@@ -49,10 +58,22 @@ def test_the_judged_profiles_meet_every_code(
     """Every rule and signal, on the real catalogue, speaks through its code (the judged
     profiles and one GeM seller reach all but the rules and steps no real offering has)."""
     profiles = [j.profile for judged in load_sets().values() for j in judged]
-    profiles.append({"pincode": "302001", "sector": "handicrafts", "sales_channels": ["gem"]})
+    profiles += [
+        {"pincode": "302001", "sector": "handicrafts", "sales_channels": ["gem"]},
+        # an export need without a country; export words; a village PIN code
+        {"pincode": "302001", "sector": "handicrafts", "needs": ["export_documentation"],
+         "first_time_exporter": True},
+        {"pincode": "110020", "sector": "apparel", "products": "t-shirts for export to Europe"},
+        {"pincode": "283102", "sector": "agri_produce", "products": "jeevan bima chahiye"},
+    ]
     seen = _emitted(full_ranker, full_geography, profiles)
-    unused = {"under_min_volume", "requires_lut", "requires_udyam"}  # no real offering has
-    assert set(CODES) - set(seen) == unused
+    # No real offering has a volume minimum or asks for LUT or Udyam first; with the whole
+    # directory every PIN code is known rural or urban; without countries the destination
+    # signal is 0, so its "choose yours later" is not said. Questions depend on the profiles.
+    unused = {"under_min_volume", "requires_lut", "requires_udyam", "rural_unconfirmed",
+              "reaches_most_countries"}
+    assert set(CODES) - set(seen) - set(ASK_CODES) == unused
+    assert {code for code in seen if code.startswith("ask_")} <= set(ASK_CODES)
     for item in seen.values():  # JSON round trip: the API's reason_codes read back
         assert Reason.from_json(json.loads(json.dumps(item.as_json()))) == item
 

@@ -188,7 +188,8 @@ def test_a_stored_answer_is_written_again_from_its_codes() -> None:
                                  reason("requires_gstin").as_json()]},
                             {"offering_id": "ems", "reasons": ["kept: no codes"]}],
         "not_eligible": [{"offering_id": "dnk", "reasons": ["x"],
-                          "reason_codes": [reason("needs_destination").as_json()]}],
+                          "reason_codes": [reason("no_export_intent").as_json()]}],
+        "ask": [{"field": "destinations", "why": "old", "code": "ask_destinations"}],
     }
     hindi: dict[str, Any] = reasons.render_stored(stored, "hi")
     assert hindi["recommendations"][0]["reasons"] == [
@@ -196,7 +197,8 @@ def test_a_stored_answer_is_written_again_from_its_codes() -> None:
     assert DEVANAGARI.search(hindi["recommendations"][0]["prerequisites"][0])
     assert hindi["recommendations"][1]["reasons"] == ["kept: no codes"]
     assert hindi["not_eligible"][0]["reasons"] == [
-        "विदेश भेजने के लिए है; प्रोफ़ाइल में कोई गंतव्य देश नहीं है"]
+        "विदेश भेजने के लिए; प्रोफ़ाइल में निर्यात की कोई बात नहीं है"]
+    assert DEVANAGARI.search(hindi["ask"][0]["why"])
     assert stored["recommendations"][0]["reasons"] == ["old English"]  # not changed in place
 
 
