@@ -212,5 +212,7 @@ def compute(
     values["distance"][:] = np.where(np.isnan(distance), 0.0, distance)
     values["prerequisites"][:] = -np.minimum(missing, 2.0) / 2.0
     remote = table.at_fixed_place & ~fixed_near & ~(fixed_km <= REMOTE_KM)
+    # Made for a few countries while the profile's are undecided: as far off as a remote place.
+    remote |= (p.international & (p.n_destinations == 0))[:, None] & table.specific_reach
     return Signals(values=values, stack=stack, implied_needs=implied,
                    sector_mismatch=table.sector_mismatch[p.sector], remote=remote)
