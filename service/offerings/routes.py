@@ -9,13 +9,17 @@ from fastapi import APIRouter, Body, Path, Query, Request, Response, status
 from catalog import Category, Status
 from service.deps import Admin, CatalogDep, OptionalCaller, RuntimeDep, SessionDep, SessionRoute
 from service.errors import NotFound
+from service.languages import LANGUAGES, LanguageDep
 from service.offerings.admin import put_offering
+from service.offerings.language import localized_offerings
 from service.offerings.schemas import OfferingList, OfferingOut
 from service.offerings.service import filter_offerings
 
 router = APIRouter(prefix="/v1/offerings", tags=["offerings"], route_class=SessionRoute)
 
 _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
+# The answer's language, and that it depends on Accept-Language (for caches).
+_HEADERS = {lang: {"Content-Language": lang, "Vary": "Accept-Language"} for lang in LANGUAGES}
 _WIDGET_ORIGIN: dict[int | str, dict[str, Any]] = {
     403: {"description": "a widget key sent without an Origin its tenant allows", **_PROBLEM}
 }
@@ -37,14 +41,26 @@ def list_offerings(
         Query(max_length=200, description="words that must all appear", examples=["export"]),
     ] = None,
     status: Annotated[Status | None, Query(description="active or discontinued")] = None,
+    *,
+    lang: LanguageDep,
+    response: Response,
 ) -> OfferingList:
     """The served catalogue, optionally filtered by category, provider and free text.
 
     Discontinued offerings are listed (with `status` and `status_since`) but never recommended.
+    Names, descriptions, next steps, prices, caveats and doubts are in the asked language
+    (`?lang=` en, hi or mr wins over `Accept-Language`; English otherwise); `i18n` keeps every
+    language. `q` matches the English and the asked language's text.
     Example: `GET /v1/offerings?category=export_facilitation&q=customs`.
     """
-    found = filter_offerings(catalog, category=category, provider=provider, q=q, status=status)
-    return OfferingList(catalog_version=catalog.version, count=len(found), offerings=found)
+    found = filter_offerings(
+        catalog, category=category, provider=provider, q=q, status=status, lang=lang
+    )
+    response.headers.update(_HEADERS[lang])
+    return OfferingList(
+        catalog_version=catalog.version, count=len(found),
+        offerings=localized_offerings(found, lang),
+    )
 
 
 @router.get(
@@ -59,12 +75,16 @@ def get_offering(
     offering_id: Annotated[
         str, Path(max_length=60, examples=["dnk"], description="the offering's id")
     ],
+    lang: LanguageDep,
+    response: Response,
 ) -> OfferingOut:
-    """One offering of the served catalogue by its id, e.g. `dnk` or `speed-post`."""
+    """One offering of the served catalogue by its id, e.g. `dnk` or `speed-post`, with its
+    text in the asked language (`?lang=`, then `Accept-Language`; English otherwise)."""
     offering = catalog.get(offering_id)
     if offering is None:
         raise NotFound(f"no offering with id '{offering_id}' in catalogue {catalog.version}")
-    return OfferingOut(catalog_version=catalog.version, offering=offering)
+    response.headers.update(_HEADERS[lang])
+    return OfferingOut(catalog_version=catalog.version, offering=offering.localized(lang))
 
 
 @router.put(

@@ -12,11 +12,12 @@ def filter_offerings(
     provider: str | None = None,
     q: str | None = None,
     status: Status | None = None,
+    lang: str = "en",
 ) -> list[Offering]:
     """Offerings matching every given filter, in catalogue order.
 
     ``provider`` and ``q`` are case-insensitive substrings; ``q`` searches id, name, provider,
-    description and keywords.
+    description and keywords, and the name and description in ``lang``.
     """
     provider_l = provider.casefold().strip() if provider else None
     words = q.casefold().split() if q else []
@@ -29,6 +30,7 @@ def filter_offerings(
         if provider_l and provider_l not in offering.provider.casefold():
             continue
         if words:
+            local = offering.localized(lang)
             haystack = " ".join(
                 (
                     offering.id,
@@ -36,6 +38,8 @@ def filter_offerings(
                     offering.provider,
                     offering.description,
                     *offering.keywords,
+                    local.name,
+                    local.description,
                 )
             ).casefold()
             if not all(word in haystack for word in words):

@@ -20,6 +20,7 @@ from service.auth.repository import WEB_TENANT
 from service.db import Profile, RecommendationRun, Role
 from service.deps import Caller
 from service.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
+from service.offerings.language import localized_answer
 from service.profiles import repository as repo
 from service.profiles.repository import RunKey, Viewer
 from service.profiles.schemas import ProfileOut, ProfilePage, RunPage, RunSummary
@@ -222,7 +223,8 @@ def rank_and_store(
     ranking = _store_run(session, profile.id, payload)
     if actor is not None:
         audit.record(session, actor, "rank", profile.id)
-    return ranking
+    # Stored with the catalogue's English names; answered with the names in ``lang``.
+    return localized_answer(ranking, served.catalog, lang)
 
 
 def store_web_profile(

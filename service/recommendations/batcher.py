@@ -25,6 +25,7 @@ import orjson
 from matching import EnterpriseProfile, ranking_payload
 from service.errors import DakMatchError, NotReady
 from service.metrics import RANKING_SECONDS
+from service.offerings.language import localized_answer
 from service.ranking import parse_body
 from service.reasons import renderer
 from service.runtime import Served
@@ -178,8 +179,9 @@ def _run(jobs: list[_Job]) -> None:
         share = (time.perf_counter() - started) / len(group)
         for job, ranking in zip(group, rankings, strict=True):
             RANKING_SECONDS.observe(share)
-            job.outcome = _encode(ranking_payload(ranking, served.catalog.version,
-                                                  render=renderer(job.lang).many))
+            payload = ranking_payload(ranking, served.catalog.version,
+                                      render=renderer(job.lang).many)
+            job.outcome = _encode(localized_answer(payload, served.catalog, job.lang))
 
 
 def _encode(payload: dict[str, Any]) -> bytes:

@@ -10,7 +10,7 @@ from typing import Any
 
 from catalog import Catalog, Offering
 from catalog.sources import host, is_official
-from service.reasons import render_stored
+from service.offerings.language import localized_answer
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ class Presented:
 def present_ranking(catalog: Catalog, payload: dict[str, Any], lang: str) -> Presented:
     """Join ``payload`` with ``catalog``; reasons written in ``lang`` from their codes (an
     answer stored before codes existed keeps its English sentences)."""
-    payload = render_stored(payload, lang)
+    payload = localized_answer(payload, catalog, lang, caveats=True)
     cards = []
     for item in payload.get("recommendations", []):
         found = catalog.get(item["offering_id"])

@@ -144,3 +144,53 @@ def test_a_catalogue_loaded_elsewhere_is_picked_up(client: TestClient, session: 
     body = client.get("/v1/offerings").json()
     assert body["catalog_version"] == newer.version
     assert body["offerings"][0]["name"] == "Renamed elsewhere"
+
+
+def test_offerings_speak_the_asked_language(client: TestClient) -> None:
+    catalog = load_catalog()
+    dnk = catalog.get("dnk")
+    assert dnk is not None
+    for params, headers, lang in (
+        ({"lang": "hi"}, {}, "hi"),
+        ({}, {"Accept-Language": "mr-IN,mr;q=0.9,en;q=0.5"}, "mr"),
+        ({"lang": "en"}, {"Accept-Language": "hi"}, "en"),
+    ):
+        listed = client.get("/v1/offerings", params=params, headers=headers)
+        assert listed.status_code == 200, listed.text
+        assert listed.headers["content-language"] == lang
+        by_id = {o["id"]: o for o in listed.json()["offerings"]}
+        local = dnk.localized(lang)
+        assert by_id["dnk"]["name"] == local.name
+        assert by_id["dnk"]["description"] == local.description
+        assert by_id["dnk"]["caveats"][0]["text"] == local.caveats[0].text
+        assert by_id["dnk"]["doubts"] == list(local.doubts)
+        one = client.get("/v1/offerings/dnk", params=params, headers=headers)
+        assert one.json()["offering"]["next_step"] == local.next_step
+    assert by_id["dnk"]["name"] == "Dak Ghar Niryat Kendra (post office export centre)"
+
+
+def test_offerings_search_finds_hindi_words(client: TestClient) -> None:
+    found = client.get("/v1/offerings", params={"q": "निर्यात केंद्र", "lang": "hi"}).json()
+    assert "dnk" in {o["id"] for o in found["offerings"]}
+
+
+def test_recommendations_name_offerings_and_caveats_in_the_asked_language(
+    client: TestClient,
+) -> None:
+    catalog = load_catalog()
+    profile = {"pincode": "302001", "sector": "handicrafts", "destinations": ["US"],
+               "typical_weight_kg": 1.2, "needs": ["international_shipping"]}
+    answer = client.post("/v1/recommendations?lang=mr", json=profile)
+    assert answer.status_code == 200, answer.text
+    recommendations = answer.json()["recommendations"]
+    for item in recommendations:
+        offering = catalog.get(item["offering_id"])
+        assert offering is not None
+        assert item["name"] == offering.localized("mr").name
+    english = client.post("/v1/recommendations?lang=en", json=profile).json()
+    assert [r["offering_id"] for r in english["recommendations"]] == [
+        r["offering_id"] for r in recommendations
+    ]
+    assert english["recommendations"][0]["name"] == catalog.get(  # type: ignore[union-attr]
+        english["recommendations"][0]["offering_id"]
+    ).name

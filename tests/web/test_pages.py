@@ -331,3 +331,22 @@ def test_admins_see_the_facts_to_recheck_officers_do_not(
     assert f"{len(expected)} of " in page.text
     assert re.findall(r'<tr id="stale-', web.get("/officer/catalogue?days=36500").text) == []
     assert web.get("/officer/catalogue?days=-1").status_code == 422
+
+
+def test_a_us_caveat_on_a_card_is_in_the_visitors_language(web: TestClient) -> None:
+    from catalog import load_catalog
+
+    catalog = load_catalog()
+    for lang in ("hi", "mr"):
+        page = web.post(f"/results?lang={lang}", data=FORM)
+        for offering_id in ("itps", "ems", "dnk"):
+            if f'id="offering-{offering_id}"' not in page.text:
+                continue
+            offering = catalog.get(offering_id)
+            assert offering is not None
+            card = _card(page.text, offering_id)
+            assert _html(offering.localized(lang).caveats[0].text) in card
+            assert _html(offering.caveats[0].text) not in card
+            break
+        else:
+            raise AssertionError("no US-bound postal product among the cards")
