@@ -77,8 +77,8 @@ def test_fresh_machine_ranks_with_the_packaged_catalogue(tmp_path: Path, migrate
     if migrated:
         subprocess.run([dakmatch, "db", "upgrade"], env=env, check=True, capture_output=True)
     source = tmp_path / "in.csv"
-    source.write_text("id,pincode,sector\na,400001,apparel\nb,302001,handicrafts\n",
-                      encoding="utf-8")
+    source.write_text("id,pincode,sector,needs\na,400001,apparel,international_shipping;pickup\n"
+                      "b,302001,handicrafts,export_documentation\n", encoding="utf-8")
     done = subprocess.run(
         [dakmatch, "batch", str(source), str(tmp_path / "out.csv"), "--workers", "1",
          "--no-progress"],
