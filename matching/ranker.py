@@ -17,10 +17,10 @@ from sklearn.utils.validation import check_is_fitted
 from catalog.geo import Geography, PincodeError
 from catalog.loader import Catalog
 from matching import ask, diversity
-from matching.answer import BatchArrays, Explainer
 from matching.ask import Ask
 from matching.eligibility import check
 from matching.encoding import encode_profiles, profile_columns
+from matching.explainer import BatchArrays, Explainer
 from matching.features import F64, OfferingTable, build_table
 from matching.places import PlaceIndex
 from matching.profile import EnterpriseProfile, ProfileError, parse_profile

@@ -18,7 +18,7 @@ from catalog import Catalog, Geography
 from service.auth import repository as auth_repo
 from service.db import Role
 from service.errors import Forbidden, NotReady, OriginNotAllowed, Unauthenticated
-from service.runtime import Runtime, Served
+from service.runtime import Runtime, ServedCatalog
 from service.settings import Settings
 
 
@@ -45,7 +45,7 @@ async def get_runtime(request: Request) -> Runtime:
     return runtime
 
 
-async def get_served(request: Request) -> Served:
+async def get_served(request: Request) -> ServedCatalog:
     served = (await get_runtime(request)).served
     if served is None:
         raise NotReady("no catalogue is loaded; an operator must run `dakmatch catalog load`")
@@ -56,7 +56,7 @@ async def get_catalog(request: Request) -> Catalog:
     return (await get_served(request)).catalog
 
 
-async def get_ready(request: Request) -> Served:
+async def get_ready(request: Request) -> ServedCatalog:
     """The served catalogue with a fitted ranker and the geography (one dependency: the
     ranking endpoints are the hot path)."""
     served = await get_served(request)
@@ -109,8 +109,8 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 # received 2xx holds a committed write (FastAPI's default runs the exit code after sending).
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
-ServedDep = Annotated[Served, Depends(get_served)]
-ReadyDep = Annotated[Served, Depends(get_ready)]
+ServedDep = Annotated[ServedCatalog, Depends(get_served)]
+ReadyDep = Annotated[ServedCatalog, Depends(get_ready)]
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 GeographyDep = Annotated[Geography, Depends(get_geography)]
 
@@ -247,7 +247,7 @@ def require(*roles: Role) -> object:
 OptionalCaller = Annotated[Caller | None, Depends(optional_caller)]
 
 
-async def ready_for_anyone(request: Request, x_api_key: str | None) -> Served:
+async def ready_for_anyone(request: Request, x_api_key: str | None) -> ServedCatalog:
     """:func:`optional_caller` then :func:`get_ready`, in that order (a bad key is 401 before
     "not ready" is 503). Called by ``POST /v1/recommendations``, which reads its key itself."""
     await optional_caller(request, x_api_key)

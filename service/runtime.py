@@ -21,8 +21,9 @@ log = logging.getLogger("dakmatch.runtime")
 
 
 @dataclass(frozen=True)
-class Served:
-    """A catalogue with the ranker fitted on it (``ranker`` is None when it could not be fitted)."""
+class ServedCatalog:
+    """The catalogue a process serves, with the ranker fitted on it (``ranker`` is None when it
+    could not be fitted) and the geography both use."""
 
     catalog: Catalog
     ranker: Ranker | None
@@ -35,16 +36,16 @@ class Runtime:
     """Mutable holder on ``app.state.runtime``; replaced atomically under a lock."""
 
     geography: Geography | None = None
-    served: Served | None = None
+    served: ServedCatalog | None = None
     problems: list[str] = field(default_factory=list)
     database_problem: str | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def install(self, catalog: Catalog) -> Served:
+    def install(self, catalog: Catalog) -> ServedCatalog:
         """Fit a ranker on ``catalog`` and make the pair the served one."""
         with self._lock:
             ranker, problem = fit_ranker(catalog, self.geography)
-            self.served = Served(
+            self.served = ServedCatalog(
                 catalog=catalog, ranker=ranker, problem=problem, geography=self.geography
             )
             return self.served

@@ -24,10 +24,10 @@ from service.offerings.language import localized_answer
 from service.profiles import repository as repo
 from service.profiles.repository import RunKey, Viewer
 from service.profiles.schemas import ProfileOut, ProfilePage, RunPage, RunSummary
-from service.ranking import ValidProfile, rank_profile, validate_profile
 from service.reasons import render_stored
 from service.recommendations.schemas import RankingOut
-from service.runtime import Served
+from service.recommendations.service import ValidProfile, rank_profile, validate_profile
+from service.runtime import ServedCatalog
 
 # Who stored a profile of the public form, in the audit trail (no account, no personal data).
 WEB_FORM_ACTOR = "web:form"
@@ -199,7 +199,7 @@ def erase_profile(session: Session, caller: Caller, profile_id: str) -> None:
 def recommend_stored(
     session: Session,
     caller: Caller,
-    served: Served,
+    served: ServedCatalog,
     profile_id: str,
     limit: int,
     lang: str = "en",
@@ -212,7 +212,7 @@ def recommend_stored(
 
 
 def rank_and_store(
-    session: Session, served: Served, profile: Profile, limit: int, *, actor: str | None,
+    session: Session, served: ServedCatalog, profile: Profile, limit: int, *, actor: str | None,
     lang: str = "en",
 ) -> dict[str, Any]:
     """Rank ``profile`` now and store the run; the answer carries its ``run_id`` and its

@@ -26,9 +26,9 @@ from matching import EnterpriseProfile, ranking_payload
 from service.errors import DakMatchError, NotReady
 from service.metrics import RANKING_SECONDS
 from service.offerings.language import localized_answer
-from service.ranking import parse_body
 from service.reasons import renderer
-from service.runtime import Served
+from service.recommendations.service import parse_body
+from service.runtime import ServedCatalog
 
 log = logging.getLogger("dakmatch.ranking")
 
@@ -37,7 +37,7 @@ MAX_BATCH = 64  # profiles ranked together at most (a batch of 64 takes a few ms
 
 @dataclass
 class _Job:
-    served: Served
+    served: ServedCatalog
     data: Mapping[str, Any]
     limit: int
     lang: str
@@ -94,7 +94,7 @@ class RankingBatcher:
         self._workers.clear()
 
     async def rank(
-        self, served: Served, data: Mapping[str, Any], limit: int, lang: str = "en"
+        self, served: ServedCatalog, data: Mapping[str, Any], limit: int, lang: str = "en"
     ) -> bytes:
         """Validate and rank ``data`` in a ranking thread; the API's JSON body as bytes, its
         reasons in ``lang``.

@@ -16,8 +16,8 @@ from catalog.geo import PincodeError
 from service.deps import GeographyDep, ReadyDep, SessionDep, SessionRoute
 from service.errors import InvalidInput
 from service.profiles import service as profiles
-from service.ranking import rank_profile, validate_profile
-from service.runtime import Served
+from service.recommendations.service import rank_profile, validate_profile
+from service.runtime import ServedCatalog
 from service.web import i18n, widget
 from service.web.forms import FormState, read_form
 from service.web.results import present_ranking
@@ -38,7 +38,7 @@ def form_page(request: Request) -> Response:
 
 
 def _ranked(
-    request: Request, served: Served, state: FormState
+    request: Request, served: ServedCatalog, state: FormState
 ) -> tuple[dict[str, Any] | None, Any]:
     """Validate the entered profile; on errors fill ``state.errors`` and return None."""
     valid = None
@@ -57,7 +57,11 @@ def _ranked(
 
 
 def _results(
-    request: Request, session: Session, served: Served, state: FormState, stored_id: str | None
+    request: Request,
+    session: Session,
+    served: ServedCatalog,
+    state: FormState,
+    stored_id: str | None,
 ) -> Response:
     payload, valid = _ranked(request, served, state)
     if payload is None:

@@ -22,7 +22,7 @@ from service.app import create_app
 from service.db import make_engine
 from service.db.migrate import upgrade
 from service.offerings import repository as catalog_repo
-from service.runtime import Runtime, Served, fit_ranker
+from service.runtime import Runtime, ServedCatalog, fit_ranker
 from service.settings import Settings
 
 PG_DATABASE = "dakmatch_service_test"
@@ -117,12 +117,12 @@ def geography() -> Geography:
 
 
 @pytest.fixture(scope="session")
-def served(geography: Geography) -> Served:
+def served(geography: Geography) -> ServedCatalog:
     """The packaged catalogue with a ranker fitted once per session."""
     catalog = served_catalog()
     ranker, problem = fit_ranker(catalog, geography)
     assert ranker is not None, problem
-    return Served(catalog=catalog, ranker=ranker, geography=geography)
+    return ServedCatalog(catalog=catalog, ranker=ranker, geography=geography)
 
 
 @pytest.fixture
@@ -136,7 +136,7 @@ def make_app(
     settings: Settings,
     session_factory: sessionmaker[Session],
     geography: Geography,
-    served: Served,
+    served: ServedCatalog,
 ) -> Callable[..., FastAPI]:
     """Build an app on the test's transaction; keyword arguments override settings."""
 

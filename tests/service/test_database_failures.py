@@ -26,7 +26,7 @@ from service.app import create_app
 from service.db import make_engine
 from service.db.engine import Timeouts
 from service.examples import PROFILE_EXAMPLE
-from service.runtime import Runtime, Served
+from service.runtime import Runtime, ServedCatalog
 from service.settings import Settings
 
 ORIGIN = "https://portal.example.in"
@@ -54,7 +54,7 @@ def _problem(response: httpx2.Response, status: int) -> None:
 
 @pytest.mark.timeout(180)
 def test_database_down_or_silent_answers_503_in_seconds_and_rankings_go_on(
-    dead_database: str, geography: Geography, served: Served
+    dead_database: str, geography: Geography, served: ServedCatalog
 ) -> None:
     settings = Settings(
         database_url=dead_database,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from catalog import Geography, load_catalog
 from service.db import CatalogVersion
-from service.runtime import Served
+from service.runtime import ServedCatalog
 
 PROBLEM = "application/problem+json"
 
@@ -22,7 +22,7 @@ def test_healthz(client: TestClient) -> None:
     assert response.json() == {"status": "ok"}
 
 
-def test_readyz_ready_when_ranker_fitted(client: TestClient, served: Served) -> None:
+def test_readyz_ready_when_ranker_fitted(client: TestClient, served: ServedCatalog) -> None:
     assert served.ranker is not None
     response = client.get("/readyz")
     assert response.status_code == 200, response.text
@@ -106,7 +106,7 @@ def test_unknown_path_and_method_are_problems(client: TestClient) -> None:
     assert (wrong.status_code, wrong.headers["content-type"]) == (405, PROBLEM)
 
 
-def test_unreachable_database_is_not_ready(geography: Geography, served: Served) -> None:
+def test_unreachable_database_is_not_ready(geography: Geography, served: ServedCatalog) -> None:
     from service.app import create_app
     from service.runtime import Runtime
     from service.settings import Settings

@@ -20,7 +20,7 @@ from matching import Ranker, Ranking, parse_profile, ranking_payload
 from service.errors import InvalidInput, NotReady
 from service.reasons import renderer
 from service.recommendations.batcher import RankingBatcher, _encode
-from service.runtime import Served
+from service.runtime import ServedCatalog
 from tests.service.conftest import make_profile
 
 BODIES = [
@@ -58,13 +58,13 @@ class GatedRanker:
         return self.ranker.rank_batch(profiles, k)
 
 
-def gated(served: Served) -> tuple[Served, GatedRanker]:
+def gated(served: ServedCatalog) -> tuple[ServedCatalog, GatedRanker]:
     assert served.ranker is not None
     gate = GatedRanker(served.ranker)
-    return Served(served.catalog, cast(Ranker, gate), geography=served.geography), gate
+    return ServedCatalog(served.catalog, cast(Ranker, gate), geography=served.geography), gate
 
 
-def alone(served: Served, body: dict[str, Any], limit: int) -> dict[str, Any]:
+def alone(served: ServedCatalog, body: dict[str, Any], limit: int) -> dict[str, Any]:
     assert served.ranker is not None
     assert served.geography is not None
     ranking = served.ranker.rank(parse_profile(body, served.geography), k=limit)
@@ -80,7 +80,7 @@ def wait_until(condition: Callable[[], bool], seconds: float = 20) -> None:
         time.sleep(0.005)
 
 
-def test_waiting_requests_form_one_batch_with_unchanged_answers(served: Served) -> None:
+def test_waiting_requests_form_one_batch_with_unchanged_answers(served: ServedCatalog) -> None:
     held, gate = gated(served)
     batcher = RankingBatcher(threads=1, queue_size=64)
     batcher.start()
@@ -107,7 +107,7 @@ def test_waiting_requests_form_one_batch_with_unchanged_answers(served: Served) 
     assert outcomes[-1].errors[0]["field"] == "pincode"
 
 
-def test_a_full_queue_answers_503_with_retry_after(served: Served) -> None:
+def test_a_full_queue_answers_503_with_retry_after(served: ServedCatalog) -> None:
     held, gate = gated(served)
     batcher = RankingBatcher(threads=1, queue_size=1)
     batcher.start()
@@ -138,11 +138,11 @@ def test_a_full_queue_answers_503_with_retry_after(served: Served) -> None:
 def test_a_stopped_batcher_refuses() -> None:
     batcher = RankingBatcher(threads=1, queue_size=4)
     with pytest.raises(NotReady):
-        asyncio.run(batcher.rank(cast(Served, None), {}, 5))
+        asyncio.run(batcher.rank(cast(ServedCatalog, None), {}, 5))
 
 
 def test_concurrent_http_requests_get_the_sequential_answers(
-    make_app: Callable[..., FastAPI], served: Served
+    make_app: Callable[..., FastAPI], served: ServedCatalog
 ) -> None:
     app = make_app()
     with TestClient(app) as client:
@@ -172,7 +172,7 @@ def test_concurrent_http_requests_get_the_sequential_answers(
         assert answer == alone(served, BODIES[index % len(BODIES)], LIMITS[index % len(LIMITS)])
 
 
-def test_bodies_are_byte_for_byte_what_json_response_writes(served: Served) -> None:
+def test_bodies_are_byte_for_byte_what_json_response_writes(served: ServedCatalog) -> None:
     assert served.ranker is not None
     assert served.geography is not None
     for body, limit in zip(BODIES, LIMITS, strict=True):
@@ -181,7 +181,7 @@ def test_bodies_are_byte_for_byte_what_json_response_writes(served: Served) -> N
         assert _encode(payload) == JSONResponse(payload).body
 
 
-def test_several_ranking_threads_share_one_queue(served: Served) -> None:
+def test_several_ranking_threads_share_one_queue(served: ServedCatalog) -> None:
     batcher = RankingBatcher(threads=3, queue_size=64)
     batcher.start()
 

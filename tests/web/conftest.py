@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from service.runtime import Served
+from service.runtime import ServedCatalog
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
@@ -58,7 +58,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 
 @pytest.fixture
-def web(make_app: Callable[..., FastAPI], served: Served) -> Iterator[TestClient]:
+def web(make_app: Callable[..., FastAPI], served: ServedCatalog) -> Iterator[TestClient]:
     """A TestClient on ``http://localhost``: session cookies are Secure except on loopback."""
     if served.ranker is None:
         pytest.skip(f"ranking unavailable: {served.problem}")

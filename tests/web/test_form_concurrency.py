@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from catalog.geo import Geography
 from service.app import create_app
 from service.db import Profile, make_engine
-from service.runtime import Runtime, Served
+from service.runtime import Runtime, ServedCatalog
 from service.settings import Settings
 from tests.service.conftest import migrated_database
 from tests.web.test_pages import FORM
@@ -24,7 +24,7 @@ HOLD_AT_MOST = 3.0  # seconds the database stays locked when nothing else releas
 
 
 def test_a_form_waiting_for_the_database_does_not_stop_other_requests(
-    tmp_path: Path, geography: Geography, served: Served
+    tmp_path: Path, geography: Geography, served: ServedCatalog
 ) -> None:
     url = migrated_database("sqlite", tmp_path, "form", "concurrency test")
     settings = Settings(database_url=url, catalog_refresh_seconds=0)

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from service.db import Role
-from service.runtime import Served
+from service.runtime import ServedCatalog
 from service.web.login_guard import MAX_FAILURES, guard_of
 from service.web.officer import spreadsheet_safe
 from service.web.users import create_user
@@ -222,7 +222,7 @@ def officer(session: Session) -> str:
 
 
 @pytest.fixture
-def app(make_app: Callable[..., FastAPI], served: Served) -> FastAPI:
+def app(make_app: Callable[..., FastAPI], served: ServedCatalog) -> FastAPI:
     if served.ranker is None:
         pytest.skip(f"ranking unavailable: {served.problem}")
     return make_app()
@@ -303,7 +303,7 @@ def test_password_hashing_is_bounded_also_for_unknown_users(
 
 
 def test_the_throttle_is_shared_through_redis(
-    make_app: Callable[..., FastAPI], served: Served, officer: str
+    make_app: Callable[..., FastAPI], served: ServedCatalog, officer: str
 ) -> None:
     """With DAKMATCH_REDIS_URL two app processes (here two apps) count one username's
     failures together: the shared limiter of service.ratelimit, namespace officer-login."""

@@ -1,4 +1,5 @@
-"""The one place the service calls the matching engine: validate a profile, rank it."""
+"""Validate a profile and rank it: the one place the service calls the matching engine (for
+this route, stored profiles and the web form alike)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from catalog import Geography
 from matching import EnterpriseProfile, ProfileError, parse_profile, ranking_payload
 from service.errors import InvalidInput, NotReady
 from service.metrics import RANKING_SECONDS
 from service.reasons import renderer
-from service.runtime import Served
+from service.runtime import ServedCatalog
 
 
 @dataclass(frozen=True)
@@ -23,23 +25,30 @@ class ValidProfile:
     district: str
 
 
-def parse_body(data: Mapping[str, Any], geography: Any) -> EnterpriseProfile:
-    """Validate a profile body; raise :class:`InvalidInput` naming every bad field."""
+def parse_body(data: Mapping[str, Any], geography: Geography | None) -> EnterpriseProfile:
+    """Validate a profile body; raise :class:`InvalidInput` naming every bad field (and
+    :class:`NotReady` when no geography is loaded to check its PIN code)."""
     try:
-        return parse_profile(data, geography)
+        return parse_profile(data, _loaded(geography))
     except ProfileError as exc:
         raise InvalidInput("the profile is not valid", errors=exc.errors) from exc
 
 
-def validate_profile(data: Mapping[str, Any], geography: Any) -> ValidProfile:
+def _loaded(geography: Geography | None) -> Geography:
+    if geography is None:
+        raise NotReady("the post-office geography is not loaded")
+    return geography
+
+
+def validate_profile(data: Mapping[str, Any], geography: Geography | None) -> ValidProfile:
     """:func:`parse_body`, with the state and district its PIN code names."""
     profile = parse_body(data, geography)
-    place = geography.lookup(profile.pincode)  # parse_profile has checked that it exists
+    place = _loaded(geography).lookup(profile.pincode)  # parse_profile has checked that it exists
     return ValidProfile(profile=profile, state=place.state, district=place.district)
 
 
 def rank_profile(
-    served: Served, profile: EnterpriseProfile, limit: int, run_id: str | None = None,
+    served: ServedCatalog, profile: EnterpriseProfile, limit: int, run_id: str | None = None,
     lang: str = "en",
 ) -> dict[str, Any]:
     """The ranking in the API shape of DESIGN §5 with its reasons in ``lang``, timed into the

@@ -20,7 +20,13 @@ from catalog.vocab import LocationKind, Requirement
 from matching import diversity
 from matching.eligibility import NEXT_STEPS, PROFILE_FREE_RULES, RULES, not_eligible_reasons
 from matching.encoding import ProfileArrays
-from matching.explain import (
+from matching.features import F64, HELD_REQUIREMENTS, I64, Bool, OfferingTable
+from matching.intent import read_intent
+from matching.places import PlaceIndex
+from matching.profile import EnterpriseProfile
+from matching.reasons import Reason
+from matching.result import NotEligible, Ranking, Recommendation, RecommendedPlace
+from matching.signal_reasons import (
     MAX_SIGNAL_REASONS,
     MIN_CONTRIBUTION,
     REASONS,
@@ -29,12 +35,6 @@ from matching.explain import (
     SignalReason,
     finish_reasons,
 )
-from matching.features import F64, HELD_REQUIREMENTS, I64, Bool, OfferingTable
-from matching.intent import read_intent
-from matching.places import PlaceIndex
-from matching.profile import EnterpriseProfile
-from matching.reasons import Reason
-from matching.result import NotEligible, Ranking, Recommendation, RecommendedPlace
 from matching.signals import SIGNALS, Signals
 
 NOT_ELIGIBLE_MAX = 50  # excluded offerings listed per ranking (all of them on the real one)
