@@ -242,11 +242,11 @@ def main() -> int:
 
 
 def walk_to(site: Site, position: int) -> str | None:
-    """The cursor after the busy profile's ``position``-th run (pages of 100), or None when the
+    """The cursor after the busy profile's ``position``-th run (pages of 50), or None when the
     API does not page."""
     cursor = None
-    for _ in range(position // 100):
-        params: dict[str, Any] = {"limit": 100}
+    for _ in range(position // 50):
+        params: dict[str, Any] = {"limit": 50}
         if cursor:
             params["cursor"] = cursor
         body = site.runs(site.busy, **params)().json()

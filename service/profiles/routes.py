@@ -205,7 +205,7 @@ def list_runs(
     session: SessionDep,
     profile_id: ProfileId,
     lang: LanguageDep,
-    limit: Annotated[int, Query(ge=1, le=100, description="runs per page (1-100)")] = 20,
+    limit: Annotated[int, Query(ge=1, le=50, description="runs per page (1-50)")] = 20,
     cursor: Annotated[
         str | None,
         Query(max_length=200, description="the `next` of the previous page; none: the newest"),

@@ -114,7 +114,7 @@ def test_default_page_and_empty_history(client: TestClient, keys: Keys, session:
     ("params", "field"),
     [
         ({"limit": 0}, "limit"),
-        ({"limit": 101}, "limit"),
+        ({"limit": 51}, "limit"),
         ({"cursor": "not a cursor"}, "cursor"),
         ({"cursor": base64.urlsafe_b64encode(b"yesterday|abc").decode()}, "cursor"),
         ({"cursor": base64.urlsafe_b64encode(b"2026-11-01T09:30:00|abc").decode()}, "cursor"),
