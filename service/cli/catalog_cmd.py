@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 import sys
 
-from catalog import CatalogError, export_csv, export_json, load_catalog
+from catalog import Catalog, CatalogError, export_csv, export_json, load_catalog
 from catalog.rules import publication_problems, stale
 from service.cli import Subparsers
 
@@ -83,22 +83,16 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    try:
-        catalog = load_catalog(args.path)
-    except CatalogError as exc:
-        for problem in exc.problems:
-            print(f"error: {problem}", file=sys.stderr)
+    catalog = _load_or_report(args.path)
+    if catalog is None:
         return 1
     sys.stdout.write(export_json(catalog) + "\n" if args.format == "json" else export_csv(catalog))
     return 0
 
 
 def _stale(args: argparse.Namespace) -> int:
-    try:
-        catalog = load_catalog(args.path)
-    except CatalogError as exc:
-        for problem in exc.problems:
-            print(f"error: {problem}", file=sys.stderr)
+    catalog = _load_or_report(args.path)
+    if catalog is None:
         return 1
     today = dt.date.today()
     found = stale(catalog, days=args.days, today=today)
@@ -131,3 +125,14 @@ def _load(args: argparse.Namespace) -> int:
         return 0
 
     return run()
+
+
+def _load_or_report(path: str | None) -> Catalog | None:
+    """The catalogue at ``path`` (the packaged one when None), or None after printing each
+    problem to stderr."""
+    try:
+        return load_catalog(path)
+    except CatalogError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return None

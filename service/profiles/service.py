@@ -85,15 +85,7 @@ def create_profile(
     valid = validate_profile(data, geography)
     try:
         with session.begin_nested():
-            profile = repo.add_profile(
-                session,
-                tenant_id=caller.tenant_id,
-                body=data,
-                state=valid.state,
-                district=valid.district,
-                sector=str(valid.profile.sector),
-                pincode=valid.profile.pincode,
-            )
+            profile = _add_profile(session, caller.tenant_id, data, valid)
             out = _out(profile, caller.tenant_name)
             if idempotency_key is not None:
                 idempotency.remember(
@@ -234,15 +226,7 @@ def store_web_profile(
     run it was shown (``payload`` carries its ``run_id``); audited as ``WEB_FORM_ACTOR``.
     Returns the profile's id."""
     tenant = auth_repo.get_or_create_tenant(session, WEB_TENANT)
-    profile = repo.add_profile(
-        session,
-        tenant_id=tenant.id,
-        body=body,
-        state=valid.state,
-        district=valid.district,
-        sector=str(valid.profile.sector),
-        pincode=valid.profile.pincode,
-    )
+    profile = _add_profile(session, tenant.id, body, valid)
     _store_run(session, profile.id, payload)
     audit.record(session, WEB_FORM_ACTOR, "create", profile.id)
     return profile.id
@@ -310,4 +294,19 @@ def list_runs(
         ],
         limit=limit,
         next=run_cursor(runs[-1]) if more else None,
+    )
+
+
+def _add_profile(
+    session: Session, tenant_id: int, body: Mapping[str, Any], valid: ValidProfile
+) -> Profile:
+    """Add a validated profile under ``tenant_id``, with its searchable columns."""
+    return repo.add_profile(
+        session,
+        tenant_id=tenant_id,
+        body=body,
+        state=valid.state,
+        district=valid.district,
+        sector=str(valid.profile.sector),
+        pincode=valid.profile.pincode,
     )
