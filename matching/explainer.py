@@ -140,8 +140,9 @@ class Explainer:
         hpo: tuple[RecommendedPlace | None, Reason | None] | None = None
         signal_reasons = self.reasons
         out = []
-        for rank, j, score, order, strong in zip(count(1), picked, picks.scores[row],
-                                                 picks.order[row], picks.strong[row]):
+        for rank, j, score, order, strong, raw in zip(
+                count(1), picked, picks.scores[row], picks.order[row], picks.strong[row],
+                picks.raw[row]):
             (offering_id, name, provider, category, next_step, kind, notes, required,
              steps) = self.copied[j]
             if kind is LocationKind.HEAD_POST_OFFICE:
@@ -165,6 +166,7 @@ class Explainer:
                 rank, offering_id, name, provider, category, round(score, 4),
                 tuple(finish_reasons(reasons, notes, facts, place_reason)),
                 steps[held & required], location, next_step,
+                dict(zip(SIGNALS, raw, strict=True)),
             ))
         return tuple(out)
 
@@ -225,6 +227,7 @@ class _Picks:
     # name); those below ``MIN_CONTRIBUTION`` or without a reason for the offering excluded.
     order: list[list[list[int]]]
     strong: list[list[int]]
+    raw: list[list[list[float]]]  # each pick's signal values, in ``SIGNALS`` order
     implied: list[list[float]]  # per profile, in NEEDS order
     held: list[int]  # per profile, which of ``HELD_REQUIREMENTS`` it holds (bit i: the i-th)
     # The excluded offerings that would rank highest (at most ``NOT_ELIGIBLE_MAX``), most
@@ -245,8 +248,8 @@ class _Picks:
         columns = np.where(taken, padded, 0)
         rows = np.arange(len(chosen))[:, None]
         # (B, K, signals in name order): each signal's weighted value for each pick.
-        stack = batch.signals.stack[explainer.by_name]
-        values = stack[:, rows, columns].transpose(1, 2, 0)
+        raw = batch.signals.stack[:, rows, columns].transpose(1, 2, 0)  # in SIGNALS order
+        values = raw[:, :, explainer.by_name]
         contribution = values * explainer.weights_by_name
         worth = (contribution >= MIN_CONTRIBUTION) & explainer.speaks[columns]
         strong = worth.sum(axis=2)
@@ -263,6 +266,7 @@ class _Picks:
             scores=batch.scores[rows, columns].tolist(),
             order=order.tolist(),
             strong=strong.tolist(),
+            raw=raw.tolist(),
             implied=batch.signals.implied_needs.tolist(),
             held=batch.arrays.held.dot(_HELD_BITS).tolist(),
             excluded=[o[:n] for o, n in zip(excluded.tolist(), shown, strict=True)],

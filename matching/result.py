@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from matching.reasons import Reason
@@ -34,6 +34,10 @@ class Recommendation:
     prerequisites: tuple[Reason, ...]
     location: RecommendedPlace | None
     next_step: str | None = None
+    # The raw value of every signal (``matching.signals.SIGNALS``) for this offering, before
+    # weighting: what a run stores so a model can be trained without ranking history again
+    # (``matching.learning``). Not part of the API's JSON.
+    signals: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from sklearn.exceptions import NotFittedError
 from catalog import Catalog, Geography
 from matching import Ranker, Ranking, parse_profile, ranking_payload
 from matching.reasons import reason
+from matching.signals import SIGNALS
 from tests.matching.matching_factories import make_profile, offering, synthetic_catalog
 
 
@@ -161,6 +162,26 @@ def test_rank_many_agrees_with_rank(ranker: Ranker, geography: Geography) -> Non
         assert list(got["offering_id"]) == [r.offering_id for r in single]
         assert list(got["score"]) == [r.score for r in single]
         assert list(got["rank"]) == [r.rank for r in single]
+
+
+def test_recommendations_carry_their_raw_signals(ranker: Ranker, geography: Geography) -> None:
+    profiles = [parse_profile(make_profile(), geography),
+                parse_profile(make_profile(pincode="800001", sector="handicrafts",
+                                           destinations=[], monthly_domestic_parcels=300),
+                              geography)]
+    rankings = ranker.rank_batch(profiles, k=[5, 3])
+    for row, (profile, ranking) in enumerate(zip(profiles, rankings, strict=True)):
+        stack = ranker._arrays([profile]).signals.stack[:, 0]
+        ids = list(ranker.table_.ids)
+        assert ranking.recommendations
+        for r in ranking.recommendations:
+            assert tuple(r.signals) == SIGNALS
+            assert list(r.signals.values()) == stack[:, ids.index(r.offering_id)].tolist()
+        # the weighted sum of the stored values gives the score back (no penalty applies here)
+        top = ranking.recommendations[0]
+        positive = sum(w for n, w in ranker.weights_.items() if n != "prerequisites")
+        total = sum(ranker.weights_[n] * v for n, v in top.signals.items())
+        assert round(min(max(total / positive, 0.0), 1.0), 4) == top.score, row
 
 
 def test_rank_many_of_nothing(ranker: Ranker) -> None:
