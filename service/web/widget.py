@@ -33,6 +33,8 @@ STRINGS = (
     "DakMatch cannot be reached from this page. Please try again later.",
     "Suggestions by DakMatch (India Post services).",
     "Where to go",
+    "Tell us more to get a better answer",
+    "Only these services fit what you told us; we do not fill the list with ones that do not.",
 )
 
 

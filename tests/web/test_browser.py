@@ -366,3 +366,54 @@ def test_pages_run_under_their_content_security_policy(page: Any, live: Live) ->
     button.click()
     page.locator(".dakmatch-widget ol.results li").first.wait_for()
     assert violations == []
+
+
+def _widget_answer(page: Any, url: str, pincode: str, sector: str, need: str) -> Any:
+    """Fill the widget on ``url`` and submit; the widget and the API's answer it shows."""
+    page.goto(url)
+    widget = page.locator(".dakmatch-widget")
+    widget.locator("#dm-pincode").fill(pincode)
+    widget.locator("#dm-sector").select_option(sector)
+    widget.locator(f"input[value={need}]").check()
+    with page.expect_response(re.compile(r"/v1/recommendations")) as answer:
+        widget.locator("button").click()
+    widget.locator("ol.results, p.fewer").first.wait_for()
+    return widget, answer.value
+
+
+def test_widget_shows_the_questions_and_says_when_fewer_fit(page: Any, live: Live) -> None:
+    """Issue 17 in the widget: the answer's ``ask`` questions (at most three, in the widget's
+    language) and a note when fewer suggestions than the limit came back."""
+    # Cash on delivery for handicrafts in Pune: fewer than five fit, and questions come back.
+    widget, response = _widget_answer(page, live.partner_page, "411001", "handicrafts",
+                                      "cash_on_delivery")
+    assert "lang=en" in response.url
+    body = response.json()
+    asks = [a["why"] for a in body["ask"]][:3]
+    assert asks, "this profile's answer has questions"
+    assert widget.locator("section.ask li").all_inner_texts() == asks
+    assert widget.locator("section.ask h3").inner_text() == "Tell us more to get a better answer"
+    recs = body["recommendations"]
+    assert 0 < len(recs) < 5  # the widget's default limit
+    assert widget.locator("ol.results > li").count() == len(recs)
+    assert "Only these services fit" in widget.locator("p.fewer").inner_text()
+    shoot(page, "11-widget-questions")
+    # A full list: no note.
+    widget, response = _widget_answer(page, live.partner_page, "411001", "engineering_goods",
+                                      "international_shipping")
+    assert len(response.json()["recommendations"]) == 5
+    assert widget.locator("p.fewer").count() == 0
+    # On a Hindi page: the answer is asked in Hindi, its questions and reasons shown in Hindi.
+    widget, response = _widget_answer(page, live.hindi_page, "411001", "handicrafts",
+                                      "cash_on_delivery")
+    assert "lang=hi" in response.url
+    questions = widget.locator("section.ask li").all_inner_texts()
+    assert questions == [a["why"] for a in response.json()["ask"]][:3]
+    assert questions
+    assert all(re.search("[\u0900-\u097F]", q) for q in questions), questions
+    assert widget.locator("section.ask h3").inner_text() == "बेहतर सुझाव के लिए थोड़ा और बताइए"
+    assert widget.locator("p.fewer").inner_text().startswith("आपकी बताई बातों से केवल")
+    names = widget.locator("ol.results > li > strong").all_inner_texts()
+    assert names
+    assert all(re.search("[\u0900-\u097F]", n) for n in names), names
+    shoot(page, "12-widget-questions-hindi")

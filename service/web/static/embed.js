@@ -12,18 +12,20 @@
   if (!script || !script.src) { return; }
   var key = script.getAttribute("data-key") || "";
   var limit = parseInt(script.getAttribute("data-limit") || "5", 10);
+  if (!(limit >= 1 && limit <= 50)) { limit = 5; }  // the API's range (DESIGN §5)
   var base = new URL(script.src, document.baseURI).origin;
 
   // Filled in by the server from the gettext catalogues (service/web/widget.py).
   var ALL = /*DAKMATCH_TEXTS*/{};
-  var lang = (script.getAttribute("data-lang") || document.documentElement.lang || "en").slice(0, 2);
-  var TEXT = ALL[lang] || ALL.en;
+  var asked = (script.getAttribute("data-lang") || document.documentElement.lang || "en").slice(0, 2);
+  var lang = ALL[asked] ? asked : "en";  // the widget's language: its texts and the answer's
+  var TEXT = ALL[lang];
   function t(msgid) { return (TEXT && TEXT.strings[msgid]) || msgid; }
   var SECTORS = TEXT ? TEXT.sectors : [];
   var NEEDS = TEXT ? TEXT.needs : [];
 
   var host = document.createElement("div");
-  host.setAttribute("lang", TEXT === ALL[lang] ? lang : "en");
+  host.setAttribute("lang", lang);
   host.className = "dakmatch-widget";
   script.parentNode.insertBefore(host, script.nextSibling);
   var root = host.attachShadow({ mode: "open" });
@@ -77,9 +79,24 @@
     return [el("p", { "class": "error" }, t("Please check your answers.")), list];
   }
 
+  // Numbers the Indian way (1,50,000) in Latin digits, as the pages write them.
+  var NUMBER = new Intl.NumberFormat(lang + "-IN", { numberingSystem: "latn", maximumFractionDigits: 0 });
+
+  // The answer's questions (``ask``: at most three, already in the widget's language).
+  function questions(body) {
+    var asks = (body.ask || []).filter(function (a) { return a.why; }).slice(0, 3);
+    if (!asks.length) { return []; }
+    var section = el("section", { "class": "ask" });
+    section.appendChild(el("h3", {}, t("Tell us more to get a better answer")));
+    var list = el("ul");
+    asks.forEach(function (a) { list.appendChild(el("li", { "data-field": a.field }, a.why)); });
+    section.appendChild(list);
+    return [section];
+  }
+
   function results(body) {
     var recs = body.recommendations || [];
-    if (!recs.length) { return [el("p", {}, t("No service fits these answers."))]; }
+    if (!recs.length) { return [el("p", { "class": "fewer" }, t("No service fits these answers."))].concat(questions(body)); }
     var list = el("ol", { "class": "results" });
     recs.forEach(function (r) {
       var item = el("li");
@@ -87,12 +104,16 @@
       item.appendChild(el("div", { "class": "meta" }, r.provider));
       (r.reasons || []).slice(0, 2).forEach(function (reason) { item.appendChild(el("div", {}, reason)); });
       if (r.location && r.location.name) {
-        var where = r.location.name + (r.location.distance_km != null ? " (" + Math.round(r.location.distance_km) + " km)" : "");
+        var where = r.location.name + (r.location.distance_km != null ? " (" + NUMBER.format(r.location.distance_km) + " km)" : "");
         item.appendChild(el("div", { "class": "meta" }, t("Where to go") + ": " + where));
       }
       list.appendChild(item);
     });
-    return [el("h2", {}, t("Services that fit")), list];
+    var shown = [el("h2", {}, t("Services that fit"))];
+    if (recs.length < limit) {  // limit is a maximum: the API lists only what fits
+      shown.push(el("p", { "class": "fewer" }, t("Only these services fit what you told us; we do not fill the list with ones that do not.")));
+    }
+    return shown.concat(questions(body), [list]);
   }
 
   form.addEventListener("submit", function (event) {
@@ -105,7 +126,7 @@
     show([el("p", {}, t("Looking for services…"))]);
     var headers = { "Content-Type": "application/json" };
     if (key) { headers["X-API-Key"] = key; }
-    fetch(base + "/v1/recommendations?limit=" + limit, {
+    fetch(base + "/v1/recommendations?limit=" + limit + "&lang=" + lang, {
       method: "POST", headers: headers, body: JSON.stringify(profile), mode: "cors"
     }).then(function (response) {
       return response.json().then(function (body) {
