@@ -7,7 +7,7 @@ import enum
 import uuid
 from typing import Any
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.db.base import Base, utcnow
@@ -137,10 +137,30 @@ class RecommendationRun(Base):
     profile: Mapped[Profile] = relationship(lazy="raise")
 
 
+class RunItem(Base):
+    """One recommended offering of a run: the rank it was shown at and the ranker's signal
+    values for it (``matching.signals.SIGNALS`` names), so a model can be trained on the runs
+    as served without ranking them again. Written with the run, erased with it."""
+
+    __tablename__ = "run_items"
+
+    run_id: Mapped[str] = mapped_column(
+        ForeignKey("recommendation_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    offering_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    position: Mapped[int]
+    signals: Mapped[dict[str, Any]]
+
+
 class Feedback(Base):
-    """What an enterprise did with one recommended offering of a run."""
+    """What an enterprise did with one recommended offering of a run.
+
+    One row per (run, offering, outcome): recording the same outcome again replaces the
+    earlier row's note, author and time, so repeats neither pile up nor count twice.
+    """
 
     __tablename__ = "feedback"
+    __table_args__ = (UniqueConstraint("run_id", "offering_id", "outcome"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[str] = mapped_column(
@@ -154,6 +174,41 @@ class Feedback(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     run: Mapped[RecommendationRun] = relationship(lazy="raise")
+
+
+class ModelStatus(enum.StrEnum):
+    """Where a learned model version stands (``dakmatch model ...``)."""
+
+    CANDIDATE = "candidate"  # passed the offline gate, not serving
+    REFUSED = "refused"  # the offline gate refused it: never served
+    ACTIVE = "active"  # serving (at most one)
+    RETIRED = "retired"  # served before another version was activated
+    ROLLED_BACK = "rolled_back"  # taken out of service by ``model rollback``
+
+
+class ModelVersion(Base):
+    """A learned model (``matching.learning.LearnedModel`` as JSON) with its offline gate's
+    report. At most one row is ``active``; none means the hand-set weights serve."""
+
+    __tablename__ = "model_versions"
+    __table_args__ = (
+        Index(
+            "uq_model_versions_one_active",
+            "status",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    status: Mapped[ModelStatus] = mapped_column(_enum(ModelStatus, "model_status"))
+    model: Mapped[dict[str, Any]]
+    gate: Mapped[dict[str, Any]]
+    trained_on: Mapped[dict[str, Any]]
+    activated_at: Mapped[dt.datetime | None]
 
 
 class AuditEvent(Base):

@@ -21,7 +21,9 @@ def _offering_ids(ranking: dict[str, Any]) -> set[str]:
     return {str(item.get("offering_id")) for item in listed if isinstance(item, dict)}
 
 
-def record_feedback(session: Session, caller: Caller, data: FeedbackIn) -> FeedbackOut:
+def record_feedback(session: Session, caller: Caller, data: FeedbackIn) -> tuple[FeedbackOut, bool]:
+    """Record the outcome; returns it and whether it is new (False: the same outcome of this
+    run and offering was recorded before, and now has this note, author and time)."""
     run = profiles_repo.get_run(session, data.run_id, viewer_of(caller))
     if run is None:
         raise NotFound(f"no recommendation run with id '{data.run_id}'")
@@ -36,7 +38,7 @@ def record_feedback(session: Session, caller: Caller, data: FeedbackIn) -> Feedb
                 }
             ],
         )
-    row = repo.add_feedback(
+    row, created = repo.record_outcome(
         session,
         run_id=run.id,
         offering_id=data.offering_id,
@@ -46,7 +48,7 @@ def record_feedback(session: Session, caller: Caller, data: FeedbackIn) -> Feedb
     )
     if caller.role is Role.OFFICER:
         audit.record(session, caller.actor, f"feedback:{data.outcome.value}", run.profile_id)
-    return FeedbackOut(
+    out = FeedbackOut(
         id=row.id,
         run_id=row.run_id,
         offering_id=row.offering_id,
@@ -54,3 +56,4 @@ def record_feedback(session: Session, caller: Caller, data: FeedbackIn) -> Feedb
         note=row.note,
         created_at=row.created_at,
     )
+    return out, created

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import (
     ScalarSelect,
@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-from service.db import Profile, RecommendationRun, Tenant
+from service.db import Profile, RecommendationRun, RunItem, Tenant
 from service.db.base import utcnow
 from service.db.engine import checkpoint_after_commit
 
@@ -128,6 +128,14 @@ def erase_profile(session: Session, profile_id: str) -> None:
     checkpoint_after_commit(session.connection())
 
 
+class ShownItem(NamedTuple):
+    """One recommended offering of a run as it was served: its rank and signal values."""
+
+    offering_id: str
+    position: int
+    signals: Mapping[str, float]
+
+
 def add_run(
     session: Session,
     *,
@@ -136,7 +144,9 @@ def add_run(
     catalog_version: str,
     model_version: str,
     ranking: Mapping[str, Any],
+    items: Sequence[ShownItem],
 ) -> RecommendationRun:
+    """Store a run with its items (the offerings shown, their ranks and signal values)."""
     run = RecommendationRun(
         id=run_id,
         profile_id=profile_id,
@@ -146,7 +156,23 @@ def add_run(
     )
     session.add(run)
     session.flush()
+    session.add_all(
+        RunItem(
+            run_id=run_id,
+            offering_id=item.offering_id,
+            position=item.position,
+            signals={name: float(value) for name, value in item.signals.items()},
+        )
+        for item in items
+    )
+    session.flush()
     return run
+
+
+def run_items(session: Session, run_id: str) -> list[RunItem]:
+    """The items of a run, by position."""
+    query = select(RunItem).where(RunItem.run_id == run_id).order_by(RunItem.position)
+    return list(session.scalars(query))
 
 
 def get_run(session: Session, run_id: str, viewer: Viewer) -> RecommendationRun | None:

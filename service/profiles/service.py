@@ -26,7 +26,12 @@ from service.profiles.repository import RunKey, Viewer
 from service.profiles.schemas import ProfileOut, ProfilePage, RunPage, RunSummary
 from service.reasons import render_stored
 from service.recommendations.schemas import RankingOut
-from service.recommendations.service import ValidProfile, rank_profile, validate_profile
+from service.recommendations.service import (
+    Ranked,
+    ValidProfile,
+    rank_profile,
+    validate_profile,
+)
 from service.runtime import ServedCatalog
 
 # Who stored a profile of the public form, in the audit trail (no account, no personal data).
@@ -211,8 +216,8 @@ def rank_and_store(
     reasons in ``lang``. An officer's ``actor`` (``key:...``, ``user:...``) is recorded in
     the audit trail."""
     valid = validate_profile(profile.body, served.geography)
-    payload = rank_profile(served, valid.profile, limit, run_id=str(uuid.uuid4()), lang=lang)
-    ranking = _store_run(session, profile.id, payload)
+    ranked = rank_profile(served, valid.profile, limit, run_id=str(uuid.uuid4()), lang=lang)
+    ranking = _store_run(session, profile.id, ranked)
     if actor is not None:
         audit.record(session, actor, "rank", profile.id)
     # Stored with the catalogue's English names; answered with the names in ``lang``.
@@ -220,22 +225,23 @@ def rank_and_store(
 
 
 def store_web_profile(
-    session: Session, body: Mapping[str, Any], valid: ValidProfile, payload: Mapping[str, Any]
+    session: Session, body: Mapping[str, Any], valid: ValidProfile, ranked: Ranked
 ) -> str:
     """Store a consenting visitor's profile of the public form under tenant ``web``, with the
-    run it was shown (``payload`` carries its ``run_id``); audited as ``WEB_FORM_ACTOR``.
+    run it was shown (its payload carries its ``run_id``); audited as ``WEB_FORM_ACTOR``.
     Returns the profile's id."""
     tenant = auth_repo.get_or_create_tenant(session, WEB_TENANT)
     profile = _add_profile(session, tenant.id, body, valid)
-    _store_run(session, profile.id, payload)
+    _store_run(session, profile.id, ranked)
     audit.record(session, WEB_FORM_ACTOR, "create", profile.id)
     return profile.id
 
 
-def _store_run(session: Session, profile_id: str, payload: Mapping[str, Any]) -> dict[str, Any]:
-    """Store a ranking with its ``run_id`` as a run of the profile; returns it as stored."""
+def _store_run(session: Session, profile_id: str, ranked: Ranked) -> dict[str, Any]:
+    """Store a ranking with its ``run_id`` as a run of the profile, with the offerings it
+    recommended (ranks and signal values, to learn from); returns it as stored."""
     # Normalised through the response model, so the stored run equals the answer served.
-    ranking = RankingOut.model_validate(payload).model_dump(mode="json")
+    ranking = RankingOut.model_validate(ranked.payload).model_dump(mode="json")
     repo.add_run(
         session,
         run_id=str(ranking["run_id"]),
@@ -243,6 +249,7 @@ def _store_run(session: Session, profile_id: str, payload: Mapping[str, Any]) ->
         catalog_version=str(ranking["catalog_version"]),
         model_version=str(ranking["model_version"]),
         ranking=ranking,
+        items=ranked.items,
     )
     return ranking
 

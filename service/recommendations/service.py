@@ -12,6 +12,7 @@ from catalog import Geography
 from matching import EnterpriseProfile, ProfileError, parse_profile, ranking_payload
 from service.errors import InvalidInput, NotReady
 from service.metrics import RANKING_SECONDS
+from service.profiles.repository import ShownItem
 from service.reasons import renderer
 from service.runtime import ServedCatalog
 
@@ -47,12 +48,21 @@ def validate_profile(data: Mapping[str, Any], geography: Geography | None) -> Va
     return ValidProfile(profile=profile, state=place.state, district=place.district)
 
 
+@dataclass(frozen=True)
+class Ranked:
+    """A ranking as answered (``payload``: the API shape of DESIGN §5) and the offerings it
+    recommends with their ranks and signal values (``items``: what a stored run keeps to
+    learn from)."""
+
+    payload: dict[str, Any]
+    items: tuple[ShownItem, ...]
+
+
 def rank_profile(
     served: ServedCatalog, profile: EnterpriseProfile, limit: int, run_id: str | None = None,
     lang: str = "en",
-) -> dict[str, Any]:
-    """The ranking in the API shape of DESIGN §5 with its reasons in ``lang``, timed into the
-    ranking latency histogram."""
+) -> Ranked:
+    """The ranking with its reasons in ``lang``, timed into the ranking latency histogram."""
     if served.ranker is None:
         raise NotReady(served.problem or "the ranker is not fitted")
     started = time.perf_counter()
@@ -60,4 +70,7 @@ def rank_profile(
     RANKING_SECONDS.observe(time.perf_counter() - started)
     payload: dict[str, Any] = ranking_payload(ranking, served.catalog.version, run_id=run_id,
                                               render=renderer(lang).many)
-    return payload
+    items = tuple(
+        ShownItem(r.offering_id, r.rank, r.signals) for r in ranking.recommendations
+    )
+    return Ranked(payload, items)

@@ -103,7 +103,7 @@ def record_outcome(
     offered = {r["offering_id"] for r in run.ranking.get("recommendations", [])}
     if offering_id not in offered:
         raise DashboardError(f"{offering_id!r} was not suggested in this list")
-    return feedback_repo.add_feedback(
+    row, _ = feedback_repo.record_outcome(
         session,
         run_id=run.id,
         offering_id=offering_id,
@@ -111,6 +111,7 @@ def record_outcome(
         note=None,
         actor_user=user,
     )
+    return row
 
 
 def demand_by_state(session: Session, top: int = TOP_SUGGESTIONS) -> dict[str, Counter[str]]:

@@ -16,7 +16,7 @@ from catalog.geo import PincodeError
 from service.deps import GeographyDep, ReadyDep, SessionDep, SessionRoute
 from service.errors import InvalidInput
 from service.profiles import service as profiles
-from service.recommendations.service import rank_profile, validate_profile
+from service.recommendations.service import Ranked, rank_profile, validate_profile
 from service.runtime import ServedCatalog
 from service.web import i18n, widget
 from service.web.forms import FormState, read_form
@@ -39,7 +39,7 @@ def form_page(request: Request) -> Response:
 
 def _ranked(
     request: Request, served: ServedCatalog, state: FormState
-) -> tuple[dict[str, Any] | None, Any]:
+) -> tuple[Ranked | None, Any]:
     """Validate the entered profile; on errors fill ``state.errors`` and return None."""
     valid = None
     try:
@@ -63,15 +63,17 @@ def _results(
     state: FormState,
     stored_id: str | None,
 ) -> Response:
-    payload, valid = _ranked(request, served, state)
-    if payload is None:
+    ranked, valid = _ranked(request, served, state)
+    if ranked is None:
         return render(request, "form.html", {"form": state}, status_code=422)
     if stored_id is None and state.consent:
-        stored_id = profiles.store_web_profile(session, state.profile, valid, payload)
+        stored_id = profiles.store_web_profile(session, state.profile, valid, ranked)
     context = {
         "form": state,
         "place": {"district": valid.district, "state": valid.state},
-        "ranking": present_ranking(served.catalog, payload, i18n.choose_language(request)),
+        "ranking": present_ranking(
+            served.catalog, ranked.payload, i18n.choose_language(request)
+        ),
         "stored_id": stored_id,
         # The language buttons post the answers again (never in a URL: they hold the name,
         # GSTIN and the rest); a profile already stored is named by a signed reference.

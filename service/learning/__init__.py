@@ -1,0 +1,1 @@
+"""Learning from recorded outcomes: the training data, the model versions and their gate."""

@@ -1,0 +1,195 @@
+"""Every query of learning from outcomes: the outcomes a model trains on, and the model
+versions with their gate reports (which one serves, activation, rollback)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.orm import Session
+
+from matching.signals import SIGNALS
+from service.db import (
+    Feedback,
+    ModelStatus,
+    ModelVersion,
+    Outcome,
+    Profile,
+    RecommendationRun,
+    RunItem,
+    Tenant,
+)
+from service.db.base import utcnow
+
+SIGNAL_COLUMNS = tuple(f"s_{name}" for name in SIGNALS)
+OUTCOME_FRAME_COLUMNS = (
+    "run_id",
+    "created_at",
+    "tenant",
+    "profile_id",
+    "offering_id",
+    "position",
+    "outcome",
+    *SIGNAL_COLUMNS,
+)
+"""The columns of :func:`outcomes_frame` (``matching.learning.OUTCOME_COLUMNS``)."""
+
+_FETCH = 10_000
+
+
+def outcomes_frame(session: Session) -> pd.DataFrame:
+    """One row per offering recommended in a stored run: when the run was made, the tenant of
+    its profile, the rank it was shown at, the latest outcome recorded for it (``shown`` when
+    none) and its signal values as served.
+
+    Oldest run first. Erased profiles have no runs and no feedback left, so nothing of them
+    is here; runs stored before their items were kept (migration 0004) are not either.
+    """
+    latest = select(
+        Feedback.run_id,
+        Feedback.offering_id,
+        Feedback.outcome,
+        func.row_number()
+        .over(
+            partition_by=(Feedback.run_id, Feedback.offering_id),
+            order_by=(Feedback.created_at.desc(), Feedback.id.desc()),
+        )
+        .label("newest"),
+    ).subquery()
+    query = (
+        select(
+            RunItem.run_id,
+            RecommendationRun.created_at,
+            Tenant.name,
+            RecommendationRun.profile_id,
+            RunItem.offering_id,
+            RunItem.position,
+            latest.c.outcome,
+            RunItem.signals,
+        )
+        .join(RecommendationRun, RecommendationRun.id == RunItem.run_id)
+        .join(Profile, Profile.id == RecommendationRun.profile_id)
+        .join(Tenant, Tenant.id == Profile.tenant_id)
+        .outerjoin(
+            latest,
+            and_(
+                latest.c.run_id == RunItem.run_id,
+                latest.c.offering_id == RunItem.offering_id,
+                latest.c.newest == 1,
+            ),
+        )
+        .order_by(RecommendationRun.created_at, RunItem.run_id, RunItem.position)
+    )
+    columns: dict[str, list[Any]] = {name: [] for name in OUTCOME_FRAME_COLUMNS}
+    signal_lists = [columns[name] for name in SIGNAL_COLUMNS]
+    rows = session.execute(query.execution_options(yield_per=_FETCH))
+    for run_id, created_at, tenant, profile_id, offering_id, position, outcome, signals in rows:
+        columns["run_id"].append(run_id)
+        columns["created_at"].append(created_at)
+        columns["tenant"].append(tenant)
+        columns["profile_id"].append(profile_id)
+        columns["offering_id"].append(offering_id)
+        columns["position"].append(position)
+        columns["outcome"].append(Outcome(outcome).value if outcome else Outcome.SHOWN.value)
+        for name, values in zip(SIGNALS, signal_lists, strict=True):
+            values.append(float(signals.get(name, math.nan)))
+    frame = pd.DataFrame(columns)
+    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True).astype(
+        "datetime64[ns, UTC]"
+    )
+    frame["position"] = frame["position"].astype("int64")
+    for name in SIGNAL_COLUMNS:
+        frame[name] = frame[name].astype("float64")
+    for name in ("run_id", "tenant", "profile_id", "offering_id", "outcome"):
+        frame[name] = frame[name].astype(object)
+    return frame
+
+
+def add_version(
+    session: Session,
+    *,
+    version: str,
+    status: ModelStatus,
+    model: Mapping[str, Any],
+    gate: Mapping[str, Any],
+    trained_on: Mapping[str, Any],
+) -> ModelVersion:
+    """Store a trained model with its gate report as ``candidate`` or ``refused``."""
+    row = ModelVersion(
+        version=version,
+        status=status,
+        model=dict(model),
+        gate=dict(gate),
+        trained_on=dict(trained_on),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def versions(session: Session) -> list[ModelVersion]:
+    """Every stored version, newest first."""
+    query = select(ModelVersion).order_by(ModelVersion.created_at.desc(), ModelVersion.id.desc())
+    return list(session.scalars(query))
+
+
+def get_version(session: Session, version: str) -> ModelVersion | None:
+    return session.scalars(select(ModelVersion).where(ModelVersion.version == version)).first()
+
+
+def active(session: Session) -> ModelVersion | None:
+    """The version that serves, or None (the hand-set weights serve)."""
+    query = select(ModelVersion).where(ModelVersion.status == ModelStatus.ACTIVE)
+    return session.scalars(query).first()
+
+
+def active_version(session: Session) -> str | None:
+    """Only the name of the serving version (the servers' cheap poll; an index look-up)."""
+    query = select(ModelVersion.version).where(ModelVersion.status == ModelStatus.ACTIVE)
+    return session.scalars(query).first()
+
+
+def _retire_active(session: Session, status: ModelStatus) -> None:
+    session.execute(
+        update(ModelVersion)
+        .where(ModelVersion.status == ModelStatus.ACTIVE)
+        .values(status=status)
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+def activate(session: Session, row: ModelVersion) -> None:
+    """Make ``row`` the one serving version; the one serving until now becomes ``retired``."""
+    if row.status is ModelStatus.ACTIVE:
+        return
+    _retire_active(session, ModelStatus.RETIRED)
+    row.status = ModelStatus.ACTIVE
+    row.activated_at = utcnow()
+    session.flush()
+
+
+def previously_active(session: Session) -> ModelVersion | None:
+    """The retired version activated most recently: what a rollback goes back to."""
+    query = (
+        select(ModelVersion)
+        .where(ModelVersion.status == ModelStatus.RETIRED)
+        .order_by(ModelVersion.activated_at.desc(), ModelVersion.id.desc())
+        .limit(1)
+    )
+    return session.scalars(query).first()
+
+
+def roll_back(session: Session) -> ModelVersion | None:
+    """Take the serving version out of service (``rolled_back``) and activate the previously
+    active one; returns it, or None when the hand-set weights serve again. The caller checks
+    that a version serves."""
+    _retire_active(session, ModelStatus.ROLLED_BACK)
+    previous = previously_active(session)
+    if previous is not None:
+        previous.status = ModelStatus.ACTIVE
+        previous.activated_at = utcnow()
+    session.flush()
+    return previous
