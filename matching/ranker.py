@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +27,9 @@ from matching.places import PlaceIndex
 from matching.profile import EnterpriseProfile, ProfileError, parse_profile
 from matching.result import Ranking
 from matching.signals import SIGNALS, Signals, compute
+
+if TYPE_CHECKING:
+    from matching.learning import LearnedModel
 
 ALGORITHM = "signals-mmr-1"
 # The signals that show a fit (``min_fit``); a sector signal counts only for an offering made
@@ -139,7 +143,39 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         self.model_version = f"{ALGORITHM}-{digest.hexdigest()[:12]}"
         self.explainer_ = Explainer.build(table, self.places_, self.weight_vector_,
                                           self.model_version)
+        self.offering_bias_: F64 | None = None  # a learned model's (``with_model``)
+        self.hand_ = self
         return self
+
+    def with_model(self, model: LearnedModel | None) -> Ranker:
+        """This fitted ranker with a learned model's signal weights and per-offering
+        adjustments (``matching.learning``), or with the hand-set weights for None.
+
+        The score is the same weighted mean, with the offering's adjustment added before
+        the rules: hard rules and ``min_fit`` are decided on the signals as before (an
+        ineligible offering stays out), reasons come from the signals that contribute under
+        the learned weights. ``model_version`` is the model's version. The parameters stay
+        the hand-set ones: ``clone`` and ``fit`` give the hand-set ranker.
+        """
+        check_is_fitted(self, "table_")
+        hand: Ranker = self.hand_
+        if model is None:
+            return hand
+        weights = {name: float(model.weights[name]) for name in SIGNALS}
+        if any(not w >= 0 for w in weights.values()):
+            raise ValueError("signal weights must be >= 0")
+        if sum(w for name, w in weights.items() if name != "prerequisites") <= 0:
+            raise ValueError("at least one signal weight must be positive")
+        out = copy.copy(hand)
+        out.weights_ = weights
+        out.weight_vector_ = np.array([weights[name] for name in SIGNALS])
+        out.used_signals_ = np.flatnonzero(out.weight_vector_)
+        out.offering_bias_ = np.array([model.offering_bias.get(oid, 0.0)
+                                       for oid in hand.table_.ids], dtype=np.float64)
+        out.model_version = model.version
+        out.explainer_ = Explainer.build(hand.table_, hand.places_, out.weight_vector_,
+                                         model.version)
+        return out
 
     def _weights(self) -> dict[str, float]:
         return {name: float(getattr(self, f"w_{name}")) for name in SIGNALS}
@@ -170,6 +206,8 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         score = np.clip(total / positive, 0.0, 1.0)
         score = score * np.where(signals.sector_mismatch, 1.0 - self.sector_mismatch, 1.0)
         score = score * np.where(signals.remote, 1.0 - self.remote_penalty, 1.0)
+        if self.offering_bias_ is not None:
+            score = np.clip(score + self.offering_bias_, 0.0, 1.0)
         return score
 
     # --- explained rankings -----------------------------------------------------------------
