@@ -8,6 +8,7 @@ import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import anyio
 import anyio.to_thread
@@ -20,6 +21,7 @@ from service import errors, health, languages, metrics
 from service.db import make_engine, make_session_factory
 from service.deps import Admin
 from service.feedback.routes import router as feedback_router
+from service.learning import repository as learning_repo
 from service.logs import configure_logging
 from service.middleware import CorsMiddleware, LimitsMiddleware, ObservabilityMiddleware
 from service.offerings import repository as catalog_repo
@@ -142,24 +144,34 @@ def _freeze_start_up_objects() -> None:
 
 
 def _refresh(app: FastAPI) -> None:
-    """Serve the newest catalogue in the database, refitting the ranker when it changed.
+    """Serve the newest catalogue in the database and its active learned model, refitting the
+    ranker when the catalogue changed and applying the model when another became active.
 
     Runs at start-up and every ``catalog_refresh_seconds``, so that a catalogue changed through
-    another process (``dakmatch catalog load``, an admin PUT on another worker) is picked up.
+    another process (``dakmatch catalog load``, an admin PUT on another worker) or a model
+    activated or rolled back (``dakmatch model ...``) is picked up. Each pass reads only the
+    two version names unless one changed.
     """
     runtime: Runtime = app.state.runtime
     factory: sessionmaker[Session] = app.state.session_factory
     stored = None
+    model: tuple[str | None, dict[str, Any] | None] | None = None
     try:
         with factory() as session:
             newest = catalog_repo.newest_version(session)
             current = runtime.served
             if newest is not None and (current is None or current.catalog.version != newest):
                 stored = catalog_repo.latest_catalog(session)
+            active = learning_repo.active_version(session)
+            if active != runtime.model_wanted:
+                row = learning_repo.get_version(session, active) if active else None
+                model = (active, dict(row.model) if row else None)
         runtime.database_problem = None
     except SQLAlchemyError as exc:  # "not ready" with the reason, not a crash
         runtime.database_problem = f"database unreachable ({type(exc).__name__})"
         log.error("cannot read the catalogue: %s", type(exc).__name__)
+    if model is not None:
+        runtime.use_model(*model)
     if stored is not None:
         runtime.install(stored.catalog)
     runtime.expose(app.state)

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from starlette.datastructures import State
 
 from catalog import Catalog
 from catalog.geo import Geography
 from matching import Ranker
+from matching.learning import LearnedModel
 from service.metrics import set_catalog_version
 
 log = logging.getLogger("dakmatch.runtime")
@@ -23,7 +26,8 @@ log = logging.getLogger("dakmatch.runtime")
 @dataclass(frozen=True)
 class ServedCatalog:
     """The catalogue a process serves, with the ranker fitted on it (``ranker`` is None when it
-    could not be fitted) and the geography both use."""
+    could not be fitted; it applies the active learned model, if any) and the geography both
+    use."""
 
     catalog: Catalog
     ranker: Ranker | None
@@ -33,22 +37,65 @@ class ServedCatalog:
 
 @dataclass
 class Runtime:
-    """Mutable holder on ``app.state.runtime``; replaced atomically under a lock."""
+    """Mutable holder on ``app.state.runtime``; replaced atomically under a lock.
+
+    ``model`` is the learned model the ranker applies (None: the hand-set weights);
+    ``model_wanted`` the version the database last named as active (what the catalogue
+    watcher compares against, so that a change is applied once, not on every pass).
+    """
 
     geography: Geography | None = None
     served: ServedCatalog | None = None
     problems: list[str] = field(default_factory=list)
     database_problem: str | None = None
+    model: LearnedModel | None = None
+    model_wanted: str | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def install(self, catalog: Catalog) -> ServedCatalog:
-        """Fit a ranker on ``catalog`` and make the pair the served one."""
+        """Fit a ranker on ``catalog``, apply the learned model, and make the pair the served
+        one."""
         with self._lock:
             ranker, problem = fit_ranker(catalog, self.geography)
             self.served = ServedCatalog(
-                catalog=catalog, ranker=ranker, problem=problem, geography=self.geography
+                catalog=catalog,
+                ranker=self._with_model(ranker, catalog),
+                problem=problem,
+                geography=self.geography,
             )
             return self.served
+
+    def use_model(self, version: str | None, document: Mapping[str, Any] | None) -> None:
+        """Serve the learned model ``document`` (a stored ``LearnedModel.to_json()``) of
+        ``version``, or the hand-set weights when ``version`` is None: a copy of the served
+        ranker with the model applied replaces it (no refit of the catalogue). A document that
+        cannot be read is logged and the model serving until now stays."""
+        with self._lock:
+            self.model_wanted = version
+            model = None
+            if version is not None and document is not None:
+                try:
+                    model = LearnedModel.from_json(document)
+                except ValueError as exc:
+                    log.error("model %s cannot be read; the model serving stays: %s",
+                              version, exc)
+                    return
+            self.model = model
+            served = self.served
+            if served is not None and served.ranker is not None:
+                ranker = self._with_model(served.ranker, served.catalog)
+                self.served = replace(served, ranker=ranker)
+            log.info("serving %s", f"model {version}" if model else "the hand-set weights")
+
+    def _with_model(self, ranker: Ranker | None, catalog: Catalog) -> Ranker | None:
+        if ranker is None:
+            return None
+        try:
+            return ranker.with_model(self.model)
+        except ValueError as exc:
+            log.error("model %s cannot serve catalogue %s, the hand-set weights do: %s",
+                      self.model.version if self.model else "-", catalog.version, exc)
+            return ranker.with_model(None)
 
     def expose(self, state: State) -> None:
         """Mirror catalogue, ranker and geography on ``app.state`` (docs/INTERFACES.md), and the

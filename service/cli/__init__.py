@@ -23,6 +23,7 @@ _COMMAND_MODULES = {
     "db": "service.cli.db_cmd",
     "eval": "service.cli.eval_cmd",
     "keys": "service.cli.keys_cmd",
+    "model": "service.cli.model_cmd",
     "rank": "service.cli.rank_cmd",
     "serve": "service.cli.serve_cmd",
     "users": "service.cli.users_cmd",

@@ -11,6 +11,8 @@ import pandas as pd
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 
+from matching.learning import OUTCOME_COLUMNS
+from matching.pairwise import SIGNAL_COLUMNS
 from matching.signals import SIGNALS
 from service.db import (
     Feedback,
@@ -24,24 +26,12 @@ from service.db import (
 )
 from service.db.base import utcnow
 
-SIGNAL_COLUMNS = tuple(f"s_{name}" for name in SIGNALS)
-OUTCOME_FRAME_COLUMNS = (
-    "run_id",
-    "created_at",
-    "tenant",
-    "profile_id",
-    "offering_id",
-    "position",
-    "outcome",
-    *SIGNAL_COLUMNS,
-)
-"""The columns of :func:`outcomes_frame` (``matching.learning.OUTCOME_COLUMNS``)."""
-
 _FETCH = 10_000
 
 
 def outcomes_frame(session: Session) -> pd.DataFrame:
-    """One row per offering recommended in a stored run: when the run was made, the tenant of
+    """The outcomes ``matching.learning.train`` reads (``OUTCOME_COLUMNS``): one row per
+    offering recommended in a stored run: when the run was made, the tenant of
     its profile, the rank it was shown at, the latest outcome recorded for it (``shown`` when
     none) and its signal values as served.
 
@@ -83,7 +73,7 @@ def outcomes_frame(session: Session) -> pd.DataFrame:
         )
         .order_by(RecommendationRun.created_at, RunItem.run_id, RunItem.position)
     )
-    columns: dict[str, list[Any]] = {name: [] for name in OUTCOME_FRAME_COLUMNS}
+    columns: dict[str, list[Any]] = {name: [] for name in OUTCOME_COLUMNS}
     signal_lists = [columns[name] for name in SIGNAL_COLUMNS]
     rows = session.execute(query.execution_options(yield_per=_FETCH))
     for run_id, created_at, tenant, profile_id, offering_id, position, outcome, signals in rows:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from service.db import Feedback, Outcome, Profile, RecommendationRun
 from service.feedback import repository as feedback_repo
+from service.learning import repository as learning_repo
 from service.profiles import repository as profiles_repo
 
 QUEUE_LIMIT = 500
@@ -148,3 +149,49 @@ def states_and_districts(session: Session) -> dict[str, list[str]]:
     for state, district in profiles_repo.states_and_districts(session):
         found[state].add(district)
     return {s: sorted(d) for s, d in sorted(found.items())}
+
+
+@dataclass(frozen=True)
+class GateFigure:
+    """One row of a model's offline gate as the dashboard shows it: what was compared (a
+    held-out check or a judged set's name), the model's figure, the baseline's, and whether
+    the rule held."""
+
+    held_out: bool
+    judged_set: str
+    candidate: float
+    baseline: float
+    baseline_model: str  # "" for the hand-set weights, else the model's version
+    passed: bool
+
+
+@dataclass(frozen=True)
+class ServingModel:
+    """The active learned model with when it was activated and its gate's figures."""
+
+    version: str
+    activated_at: dt.datetime | None
+    figures: list[GateFigure]
+
+
+def serving_model(session: Session) -> ServingModel | None:
+    """The active learned model, or None when the hand-set weights serve."""
+    row = learning_repo.active(session)
+    if row is None:
+        return None
+    figures = []
+    for item in row.gate.get("rows", []):
+        check = str(item.get("check", ""))
+        baseline = str(item.get("baseline_name", ""))
+        figures.append(
+            GateFigure(
+                held_out=check.startswith("held-out"),
+                # "judged <set> NDCG@5" (matching.learning.gate)
+                judged_set=check.split()[1] if check.startswith("judged ") else "",
+                candidate=float(item.get("candidate", 0.0)),
+                baseline=float(item.get("baseline", 0.0)),
+                baseline_model=baseline.split()[-1] if baseline.startswith("active ") else "",
+                passed=bool(item.get("passed")),
+            )
+        )
+    return ServingModel(row.version, row.activated_at, figures)

@@ -344,7 +344,8 @@ def stale_page(
 def charts_page(
     request: Request, session: SessionDep, catalog: CatalogDep, user: Officer
 ) -> Response:
-    """Demand by offering group per state, outcomes over time, acceptance rate per offering."""
+    """Demand by offering group per state, outcomes over time, acceptance rate per offering,
+    and the learned model that ranks (its version, activation and gate figures)."""
     _ = i18n.gettext_for(i18n.choose_language(request))
     demand = dashboard.demand_by_state(session)
     groups = [charts.Series(k, _(v)) for k, v in i18n.CATEGORIES.items()]
@@ -373,6 +374,7 @@ def charts_page(
         "demand": demand,
         "weeks": weeks,
         "rate_rows": rate_rows,
+        "model": dashboard.serving_model(session),
     }  # fmt: skip
     return _page(request, "officer/charts.html", context)
 

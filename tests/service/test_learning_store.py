@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from matching.learning import OUTCOME_COLUMNS
 from matching.signals import SIGNALS
 from service.db import Feedback
 from service.learning import repository as learning_repo
@@ -87,7 +88,7 @@ def test_outcomes_frame_has_the_latest_outcome_per_offering_and_the_tenant(
     assert _post(client, keys, ours, excluded, "rejected").status_code == 201
     frame = learning_repo.outcomes_frame(session)
 
-    assert tuple(frame.columns) == learning_repo.OUTCOME_FRAME_COLUMNS
+    assert tuple(frame.columns) == OUTCOME_COLUMNS
     assert str(frame["created_at"].dtype) == "datetime64[ns, UTC]"
     assert frame["position"].dtype == "int64"
     assert all(frame[f"s_{name}"].dtype == "float64" for name in SIGNALS)
@@ -132,5 +133,5 @@ def test_erased_profiles_leave_the_training_data(
 def test_no_runs_is_an_empty_frame_of_the_same_columns(session: Session) -> None:
     frame = learning_repo.outcomes_frame(session)
     assert frame.empty
-    assert tuple(frame.columns) == learning_repo.OUTCOME_FRAME_COLUMNS
+    assert tuple(frame.columns) == OUTCOME_COLUMNS
     assert isinstance(frame, pd.DataFrame)
