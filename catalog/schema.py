@@ -32,6 +32,9 @@ from catalog.vocab import (
 
 All = Literal["all"]
 Language = Literal["hi", "mr"]  # languages besides English that entries carry text for
+# What a carriage service may carry: anything allowed by post, or only papers and printed
+# matter (international letter post since 2026), or only unaddressed advertising mail.
+Carries = Literal["goods", "documents", "advertising"]
 UnconfirmedLimit = Literal["min_weight_kg", "max_weight_kg", "max_value_inr", "min_monthly_parcels"]
 NonNegative = Annotated[float, Field(ge=0)]
 # A list that replaces "all" must name something: an empty list would silently match nothing.
@@ -159,6 +162,12 @@ class Constraints(_Strict):
         default="all",
         description="countries an international offering reaches (ISO alpha-2), or `all`",
     )
+    carries: Carries = Field(
+        default="goods",
+        description="what it may carry: `goods` (anything allowed by post), `documents` (papers "
+        "and printed matter only) or `advertising` (unaddressed advertising mail only); the "
+        "last two are offered only to enterprises that say they send such items",
+    )
     regions: All | Names = Field(default="all", description="states where it is offered, or `all`")
     requires: tuple[Requirement, ...] = Field(
         default=(),
@@ -201,6 +210,17 @@ class Constraints(_Strict):
         if scope is not None and scope != "international":
             raise ValueError(f"a list of countries needs scope 'international', not '{scope}'")
         return _check_countries(value)
+
+    @field_validator("carries")
+    @classmethod
+    def _carries_needs_a_scope(cls, value: Carries, info: ValidationInfo) -> Carries:
+        scope = info.data.get("scope")
+        if value != "goods" and scope == "any":
+            raise ValueError(
+                f"carries '{value}' limits what a postal service takes: set scope 'domestic' or "
+                "'international' (scope 'any' is for offerings that carry nothing)"
+            )
+        return value
 
     @field_validator("regions")
     @classmethod

@@ -28,6 +28,8 @@ RULES = (
     "segment",
     "rural",
     "volume",
+    "documents",
+    "advertising",
 )
 
 
@@ -69,6 +71,10 @@ def check(table: OfferingTable, profiles: ProfileArrays) -> Eligibility:
     )
     np.logical_and(table.rural_only, (profiles.rural == 0)[:, None], out=rule["rural"])
     np.less(profiles.parcels, table.min_parcels, out=rule["volume"])
+    # A service that carries only papers, or only advertising mail, is for those who send them.
+    np.logical_and(table.documents_only, ~profiles.sends_papers[:, None], out=rule["documents"])
+    np.logical_and(table.advertising_only, ~profiles.advertises[:, None],
+                   out=rule["advertising"])
     return Eligibility(fails=fails)
 
 
@@ -122,6 +128,10 @@ def not_eligible_reasons(
         elif rule == "volume":
             reasons.append(Reason("under_min_volume", (("min_parcels", c.min_monthly_parcels),
                                                        ("parcels", parcels))))
+        elif rule == "documents":
+            reasons.append(Reason("documents_only"))
+        elif rule == "advertising":
+            reasons.append(Reason("advertising_only"))
     return reasons
 
 

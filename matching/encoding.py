@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from catalog.vocab import Need
+from catalog.vocab import Need, SalesChannel, Sector
 from matching.features import (
     BUSINESS_SEGMENT,
     CHANNEL_INDEX,
@@ -38,6 +38,10 @@ INTERNATIONAL_NEEDS = frozenset({
     Need.EXPORT_INCENTIVES, Need.EXPORT_FINANCE,
 })
 _INTERNATIONAL_NEED_COLUMNS = [NEED_INDEX[n] for n in INTERNATIONAL_NEEDS]
+# Printed matter is what a books and printing enterprise makes: it sends papers by nature.
+_PAPERS_SECTOR = SECTOR_INDEX[Sector.BOOKS_PRINTING]
+_OWN_SHOP = CHANNEL_INDEX[SalesChannel.OWN_SHOP]
+_MARKET_ACCESS = NEED_INDEX[Need.MARKET_ACCESS]
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,9 @@ class ProfileArrays:
     reached: F32  # destinations the offering reaches
     parcels: F64  # monthly parcels the offering counts (international ones: abroad only)
     fits_segment: Bool  # the offering names the profile's size class or business type
+    # What it sends besides goods (``matching.intent``), for the services that carry only that:
+    sends_papers: Bool  # names papers or printed matter, or is in books and printing
+    advertises: Bool  # speaks of advertising to an area, or is a shop seeking customers
 
     @property
     def size(self) -> int:
@@ -230,12 +237,17 @@ def encode_profiles(
     )
     parcels = np.where(table.international, international[:, None],
                        np.fmax(domestic, international)[:, None])
+    channel_hot = _multi_hot(channels, CHANNEL_INDEX, len(CHANNELS))
+    # A shop that seeks customers (market access, ticked or written) reaches the homes around
+    # it by leaflets: it advertises to an area as much as one that says so.
+    local_shop = (channel_hot[:, _OWN_SHOP] > 0) & (
+        (needs[:, _MARKET_ACCESS] > 0) | (text_needs[:, _MARKET_ACCESS] > 0))
     return ProfileArrays(
         needs=needs,
         sector=sector,
         segment_size=size,
         segment_business=business,
-        channels=_multi_hot(channels, CHANNEL_INDEX, len(CHANNELS)),
+        channels=channel_hot,
         destinations=dest,
         n_destinations=n_destinations,
         weight=weight,
@@ -259,4 +271,7 @@ def encode_profiles(
         reached=dest @ table.reach,
         parcels=parcels,
         fits_segment=table.segments[size] | table.segments[business],  # -1: all-False row
+        sends_papers=np.array([i.papers for i in intents], dtype=bool)
+        | (sector == _PAPERS_SECTOR),
+        advertises=np.array([i.advertises for i in intents], dtype=bool) | local_shop,
     )

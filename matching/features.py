@@ -126,6 +126,8 @@ class OfferingTable:
     segments: Bool  # (segments + 1, N); the last row, for an unknown segment, is all False
     any_segment: Bool
     rural_only: Bool
+    documents_only: Bool  # carries papers and printed matter only
+    advertising_only: Bool  # carries unaddressed advertising mail only
     features: F32  # (N, needs) 0/1
     need_idf: F32  # (needs,) log(1 + N / offerings serving the need)
     feature_count: F32  # (N,) needs each offering serves
@@ -237,6 +239,8 @@ def build_table(offerings: Sequence[Offering]) -> OfferingTable:
         segments=np.vstack([segments, np.zeros((1, n), dtype=bool)]),
         any_segment=np.array([o.constraints.segments == "all" for o in offerings]),
         rural_only=np.array([o.constraints.rural_only for o in offerings]),
+        documents_only=np.array([o.constraints.carries == "documents" for o in offerings]),
+        advertising_only=np.array([o.constraints.carries == "advertising" for o in offerings]),
         features=features,
         need_idf=np.log1p(n / np.maximum(features.sum(axis=0), 1.0)).astype(np.float32),
         feature_count=features.sum(axis=1),

@@ -9,7 +9,10 @@ mix ("hum Banarasi saree banate hai, videsh bhejna hai"). :func:`read_intent` fi
 - marketplaces and channels (Amazon, Flipkart, Etsy, Meesho, GeM, ONDC, own website,
   WhatsApp or Instagram as social media, exhibitions, wholesale buyers);
 - needs: bulk loads (tonnes, टन, quintal, truck loads), cash on delivery, digital payments
-  (UPI, QR), life and accident cover (बीमा, विमा), packaging, pickup, returns, training...
+  (UPI, QR), life and accident cover (बीमा, विमा), packaging, pickup, returns, training...;
+- what it sends besides goods: papers and printed matter (catalogues, books, कैटलॉग, दस्तऐवज;
+  "documents" only when not the paperwork of a shipment) and advertising to an area
+  (leaflets, विज्ञापन, जाहिरात), for the services that carry only those.
 
 Matching works on a *key* per word, the same for the lexicon and the text, so that one
 lexicon entry covers the spellings people use: Devanagari words are romanised with the
@@ -275,6 +278,35 @@ siliguri, guwahati, other states, other cities, दिल्ली*, मुं�
 """
 SENDING_STRENGTH = 0.6  # sending in India said in words: a domestic shipping need, weaker
 
+# Papers and printed matter the enterprise sends (what a documents-only service carries:
+# letters, printed papers, M-bags of books and catalogues). Words that are goods as often as
+# papers ("paper", "journals" as notebooks, "contracts" won) are left out.
+PAPERS = """
+catalogue*, catalog, catalogs, brochure*, booklet*, books, magazine*, newspaper*,
+periodical*, printed matter, printed paper*, letters, contract papers, contract documents,
+legal papers, legal documents, कैटलॉग*, कैटलाग*, ब्रोशर*, पुस्तक*, किताब*, पत्रिका*, अखबार*,
+समाचार पत्र*, दस्तावेज, दस्तावेजों, अनुबंध पत्र*, कॅटलॉग*, माहितीपत्रक*, मासिक*,
+वृत्तपत्र*, दस्तऐवज*, करारपत्र*, kitab*, kitaab*, pustak*, patrika*, akhbar*, dastavej*,
+dastavez*
+"""
+# "Documents" and "papers" are often the paperwork of a shipment ("export documents", "help
+# with papers"): sent papers only when none of ``PAPERWORK`` is next to them.
+PAPERS_OR_PAPERWORK = """
+document, documents, papers, कागज़ात, कागजात, कागदपत्र*, kagzat, kagjat, kagaz, kagadpatr*
+"""
+PAPERWORK = """
+export, exports, exporting, exporter, exporters, shipping, customs, custom, kyc, gst, gstin,
+iec, registration, paperwork, help, madad, niryat, निर्यात, निर्यातीसाठी, निर्यातीची,
+कस्टम, मदद, मदत, नोंदणी, पंजीकरण
+"""
+# Advertising to an area: what unaddressed advertising mail (leaflets to homes) carries.
+ADVERTISING = """
+advertis*, advert, adverts, leaflet*, pamphlet*, flyer*, flier*, handbill*, direct mail,
+mailer*, local customers, local buyers, nearby customers, विज्ञापन*, पर्चे, पर्चा, पम्फलेट*,
+जाहिरात*, पत्रक, पत्रके, हँडबिल*, पॅम्फ्लेट*, स्थानीय ग्राहक*, स्थानिक ग्राहक*, vigyapan*,
+jahirat*, parche, parcha, pamflet*, local grahak*
+"""
+
 # "Insurance" near one of these words is about the goods in transit, not life cover.
 _TRANSIT = "parcel*, shipment*, goods, consignment*, transit, maal, पार्सल*, माल"
 
@@ -341,6 +373,8 @@ class Intent:
     international: bool = False
     first_export: bool = False
     sends: bool = False  # speaks of sending goods or of places in India
+    papers: bool = False  # names papers or printed matter it sends (``PAPERS``)
+    advertises: bool = False  # speaks of advertising to an area (``ADVERTISING``)
     destinations: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     channels: tuple[SalesChannel, ...] = ()
@@ -384,6 +418,10 @@ class _Lexicon:
     needs: tuple[tuple[Need, tuple[_Phrase, ...]], ...]
     transit: tuple[_Phrase, ...]
     sending: tuple[_Phrase, ...]
+    papers: tuple[_Phrase, ...]
+    papers_or_paperwork: tuple[_Phrase, ...]
+    paperwork: frozenset[str]
+    advertising: tuple[_Phrase, ...]
     negations: frozenset[str]
 
 
@@ -399,6 +437,10 @@ def _lexicon() -> _Lexicon:
         needs=tuple((need, _compile(words)) for need, words in NEEDS.items()),
         transit=_compile(_TRANSIT),
         sending=_compile(SENDING),
+        papers=_compile(PAPERS),
+        papers_or_paperwork=_compile(PAPERS_OR_PAPERWORK),
+        paperwork=frozenset(p.keys[0] for p in _compile(PAPERWORK)),
+        advertising=_compile(ADVERTISING),
         negations=frozenset(p.keys[0] for p in _compile(_NEGATIONS)),
     )
 
@@ -456,8 +498,8 @@ def read_intent(text: str) -> Intent:
     neg = lex.negations
     words: dict[str, str] = {}
 
-    def hit(what: str, phrases: tuple[_Phrase, ...]) -> bool:
-        span = _find(phrases, keys, neg)
+    def hit(what: str, phrases: tuple[_Phrase, ...], not_near: frozenset[str] = neg) -> bool:
+        span = _find(phrases, keys, not_near)
         if span is None:
             return False
         words.setdefault(what, " ".join(written[span[0]:span[1]]))
@@ -501,6 +543,9 @@ def read_intent(text: str) -> Intent:
         international=exports or bool(destinations) or bool(regions),
         first_export=hit("first_export", lex.first_export),
         sends=hit("sends", lex.sending),
+        papers=(hit("papers", lex.papers)
+                or hit("papers", lex.papers_or_paperwork, neg | lex.paperwork)),
+        advertises=hit("advertises", lex.advertising),
         destinations=tuple(destinations),
         regions=tuple(regions),
         channels=tuple(channels),

@@ -70,6 +70,8 @@ NOT_ELIGIBLE_CODES: dict[str, tuple[str, ...]] = {
     "segment_only": ("segments",),
     "rural_only": (),
     "under_min_volume": ("min_parcels", "parcels"),
+    "documents_only": (),
+    "advertising_only": (),
 }
 # What to do first: one code per prerequisite the profile does not hold.
 PREREQUISITE_CODES: dict[str, tuple[str, ...]] = {

@@ -344,6 +344,10 @@ TEMPLATES: dict[str, Template] = {
         "needs at least {count} parcel a month; the profile ships {ships}",
         "needs at least {count} parcels a month; the profile ships {ships}",
         p["min_parcels"], ships=w.num(p["parcels"])),
+    "documents_only": _same("carries letters, documents and printed papers only; the profile "
+                            "names none to send"),
+    "advertising_only": _same("carries unaddressed advertising mail (leaflets) only; the "
+                              "profile says nothing of advertising to an area"),
     # What to do first.
     **{f"requires_{r}": _same(text) for r, text in NEXT_STEPS.items()},
     # The questions of ``ask``.
@@ -510,6 +514,8 @@ EXAMPLES: dict[str, Reason] = {
     "segment_only": _example("segment_only", segments=["micro", "small", "shg"]),
     "rural_only": _example("rural_only"),
     "under_min_volume": _example("under_min_volume", min_parcels=50, parcels=10),
+    "documents_only": _example("documents_only"),
+    "advertising_only": _example("advertising_only"),
     **{code: Reason(code) for code in CODES if code.startswith(("requires_", "ask_"))},
 }
 

@@ -171,14 +171,19 @@ def test_ibc_mumbai_is_a_fixed_place_without_a_guessed_pin(catalog: Catalog) -> 
     (place,) = ibc.location.places
     assert "Air Mail Sorting Division" in place.name
     assert place.pincode is None
-    assert not place.has_coordinates
+    # Located in Mumbai (the sources name the city only): Mumbai GPO's coordinates, said so.
+    assert (place.latitude, place.longitude) == (18.9391667, 72.8375556)
     assert "PIN" in (ibc.location.note or "")
+    assert "Mumbai GPO" in (ibc.location.note or "")
 
 
-def test_fixed_places_with_coordinates_carry_a_pin(catalog: Catalog) -> None:
-    places = [p for o in catalog for p in o.location.places if p.has_coordinates]
-    assert places, "at least one fixed place (WTC Mumbai) has coordinates"
-    assert all(p.pincode for p in places)
+def test_fixed_places_with_coordinates_carry_a_pin_or_say_whose_they_are(
+    catalog: Catalog,
+) -> None:
+    located = [(p, o.location.note or "") for o in catalog for p in o.location.places
+               if p.has_coordinates]
+    assert len(located) >= 2, "WTC Mumbai and IBC Mumbai have coordinates"
+    assert all(p.pincode or "distance shown is to" in note for p, note in located)
 
 
 def test_cod_ceiling_and_business_parcel_limits(catalog: Catalog) -> None:
@@ -261,8 +266,9 @@ def test_ondc_access_goes_through_a_seller_app(catalog: Catalog) -> None:
     assert "whether it offers India Post" in (ondc.next_step or "")
 
 
-def test_ibc_mumbai_is_offered_in_maharashtra_only(catalog: Catalog) -> None:
-    assert _get(catalog, "ibc-mumbai").constraints.regions == ("Maharashtra",)
+def test_ibc_mumbai_is_offered_in_every_state(catalog: Catalog) -> None:
+    # It serves retail and bulk customers; no source limits it to an area (Free Press Journal).
+    assert _get(catalog, "ibc-mumbai").constraints.regions == "all"
 
 
 def test_ems_weight_limit_is_unconfirmed_and_rail_post_minimum_is_the_lowest_reported(

@@ -146,6 +146,27 @@ def test_an_unconfirmed_limit_must_be_one_the_entry_sets() -> None:
     assert "min_weight_kg" in caught.value.problems[0]
 
 
+@pytest.mark.parametrize(
+    ("constraints", "says"),
+    [
+        ({"scope": "any", "carries": "documents"}, "set scope 'domestic' or 'international'"),
+        ({"scope": "international", "carries": "parcels"}, "'goods', 'documents' or"),
+    ],
+)
+def test_what_an_offering_carries_is_checked(constraints: dict[str, str], says: str) -> None:
+    with pytest.raises(CatalogError) as caught:
+        catalog_from_document({"offerings": [_entry(constraints=constraints)]})
+    assert "field 'constraints.carries'" in caught.value.problems[0]
+    assert says in caught.value.problems[0]
+
+
+def test_papers_and_advertising_services_say_what_they_carry() -> None:
+    carries = {o.id: o.constraints.carries for o in load_catalog()}
+    assert carries["international-letter-post-documents"] == "documents"
+    assert carries["direct-post"] == "advertising"
+    assert carries["itps"] == carries["speed-post"] == "goods"
+
+
 def test_the_packaged_catalogue_keeps_every_rule() -> None:
     assert publication_problems(load_catalog()) == []
 

@@ -145,3 +145,37 @@ def test_the_text_is_read_once_per_distinct_text() -> None:
     read_intent("export to Dubai")
     read_intent("export to Dubai")
     assert read_intent.cache_info().hits == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "papers"),
+    [
+        ("engineering goods; we send catalogues and contract papers abroad", True),
+        ("Bengali books and children's magazines", True),
+        ("documents to our clients in the UK", True),
+        ("हम विदेश में कैटलॉग भेजते हैं", True),  # Hindi
+        ("आम्ही दस्तऐवज परदेशात पाठवतो", True),  # Marathi
+        ("hum kitabein bhejte hai", True),  # romanised Hindi
+        ("need help with export documents", False),  # paperwork of a shipment
+        ("निर्यात कागजात में मदद चाहिए", False),
+        ("handmade paper bags", False),  # paper goods are goods
+        ("we do not send documents", False),
+    ],
+)
+def test_papers_sent_are_told_from_paperwork(text: str, papers: bool) -> None:
+    assert read_intent(text).papers is papers
+
+
+@pytest.mark.parametrize(
+    ("text", "advertises"),
+    [
+        ("we print leaflets for local customers", True),
+        ("पर्चे बाँटकर विज्ञापन करना है", True),  # Hindi
+        ("दुकानाची जाहिरात करायची आहे", True),  # Marathi
+        ("jahirat karaychi aahe", True),  # romanised Marathi
+        ("looking for new buyers in other states", False),
+        ("no advertising needed", False),
+    ],
+)
+def test_advertising_to_an_area(text: str, advertises: bool) -> None:
+    assert read_intent(text).advertises is advertises

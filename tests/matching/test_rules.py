@@ -161,3 +161,40 @@ def test_an_unconfirmed_limit_is_a_doubt_not_an_exclusion(
     ranking = strict.rank(make_profile(typical_weight_kg=40, destinations=["AE"]), k=50)
     reasons = {n.offering_id: n.reasons for n in ranking.not_eligible}
     assert reason("over_max_weight", weight_kg=40, max_kg=35) in reasons["ems"]
+
+
+def test_letter_post_is_for_papers_never_for_goods(ranker: Ranker) -> None:
+    # Goods may not go by outward letter post since 1 Jan 2026 (catalogue: carries documents).
+    ranked, excluded = all_ids(ranker)
+    assert "international-letter-post-documents" not in ranked
+    assert excluded["international-letter-post-documents"] == (reason("documents_only"),)
+    for products in ("pumps and valves; we post catalogues and contract papers to buyers",
+                     "हम विदेश में ग्राहकों को कैटलॉग भेजते हैं",
+                     "आम्ही परदेशातील ग्राहकांना दस्तऐवज पाठवतो"):
+        ranked, _ = all_ids(ranker, sector="engineering_goods", products=products)
+        assert "international-letter-post-documents" in ranked, products
+    # A publisher's goods are printed matter; "export documents" are paperwork, not papers sent.
+    ranked, _ = all_ids(ranker, sector="books_printing", products="children's stories")
+    assert "international-letter-post-documents" in ranked
+    _, excluded = all_ids(ranker, products="silver jewellery, help with export documents")
+    assert excluded["international-letter-post-documents"] == (reason("documents_only"),)
+
+
+def test_direct_post_is_for_advertising_to_an_area(ranker: Ranker) -> None:
+    seeking = {"destinations": [], "needs": ["market_access"], "business_type": "shg",
+               "products": "pickles and papad", "monthly_international_parcels": None}
+    ranked, excluded = all_ids(ranker, **seeking)
+    assert "direct-post" not in ranked
+    assert excluded["direct-post"] == (reason("advertising_only"),)
+    ranked, _ = all_ids(ranker, **{**seeking, "sales_channels": ["own_shop"]})
+    assert "direct-post" in ranked
+    ranked, _ = all_ids(ranker, **{**seeking, "products": "पर्चे बाँटकर विज्ञापन करना है"})
+    assert "direct-post" in ranked
+
+
+def test_carrying_rules_hold_in_batches(ranker: Ranker, geography: Geography) -> None:
+    rows = [parse_profile(make_profile(products=p), geography).model_dump()
+            for p in ("silver jewellery", "silver jewellery and printed catalogues")]
+    out = ranker.rank_many(pd.DataFrame(rows), k=50)
+    letter = out[out["offering_id"] == "international-letter-post-documents"]
+    assert list(letter["row"]) == [1]
