@@ -21,6 +21,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from catalog.vocab import BusinessType, Need, SalesChannel
+from matching.encoding import INTERNATIONAL_NEEDS, PROFILE_FIELDS
 from matching.intent import read_intent
 from matching.profile import EnterpriseProfile
 
@@ -97,27 +99,25 @@ def open_fields(profile: EnterpriseProfile) -> list[str]:
 def _exporting(profile: EnterpriseProfile) -> bool:
     """Whether the profile means to export (as ``encoding`` reads it: a country, an export
     need, a first export or export words)."""
-    from matching.encoding import INTERNATIONAL_NEEDS
-
     return bool(profile.destinations or profile.first_time_exporter
                 or INTERNATIONAL_NEEDS & set(profile.needs)
                 or read_intent(profile.products).international)
 
 
-def variants(profile: EnterpriseProfile, fields: Sequence[str]) -> list[EnterpriseProfile]:
-    """The profile with each plausible answer of each field, in ``fields`` then ``ANSWERS``
-    order (validated values: ``model_copy`` does not check them again)."""
+def variants(row: Sequence[Any], fields: Sequence[str]) -> list[tuple[Any, ...]]:
+    """``row``, a profile's ``encoding.PROFILE_FIELDS`` values, with each plausible answer of
+    each field in its place, in ``fields`` then ``ANSWERS`` order (the rows of the profile
+    with that answer, as ``encoding.profile_rows`` reads it)."""
     out = []
     for field in fields:
-        for answer in ANSWERS[field]:
-            out.append(profile.model_copy(update={field: _typed(field, answer)}))
+        at = _POSITION[field]
+        for answer in _TYPED[field]:
+            out.append((*row[:at], answer, *row[at + 1:]))
     return out
 
 
 def _typed(field: str, answer: Any) -> Any:
     """An answer as the profile's field holds it (enums for the vocabularies)."""
-    from catalog.vocab import BusinessType, Need, SalesChannel
-
     kinds: dict[str, Any] = {"needs": Need, "sales_channels": SalesChannel,
                              "business_type": BusinessType}
     kind = kinds.get(field)
@@ -128,8 +128,13 @@ def _typed(field: str, answer: Any) -> Any:
     return kind(answer)
 
 
+_POSITION = {field: PROFILE_FIELDS.index(field) for field in ANSWERS}
+_TYPED = {field: tuple(_typed(field, a) for a in answers) for field, answers in ANSWERS.items()}
+
+
 # Depth d of the top weighs 1 / log2(d + 1), as in NDCG: the first places matter most.
 _DEPTH_WEIGHTS = tuple(1 / math.log2(d + 1) for d in range(1, TOP + 1))
+_DEPTH_TOTAL = sum(_DEPTH_WEIGHTS)
 
 
 def change(before: Sequence[str], after: Sequence[str]) -> float:
@@ -137,27 +142,38 @@ def change(before: Sequence[str], after: Sequence[str]) -> float:
     ``TOP``, the share of the longer of the two first-d lists that the other lacks, weighed
     towards the first places (an offering added below the current ones changes little, a new
     first offering much)."""
+    return _change(_prefixes(before), after)
+
+
+def _prefixes(top: Sequence[str]) -> list[set[str]]:
+    """The first d offerings of ``top`` for each depth d up to ``TOP``."""
+    return [set(top[:d]) for d in range(1, TOP + 1)]
+
+
+def _change(before: list[set[str]], after: Sequence[str]) -> float:
+    """:func:`change` from the ``_prefixes`` of the first list."""
     total = 0.0
-    for d, weight in enumerate(_DEPTH_WEIGHTS, start=1):
-        a, b = set(before[:d]), set(after[:d])
+    for d, (weight, a) in enumerate(zip(_DEPTH_WEIGHTS, before, strict=True), start=1):
+        b = set(after[:d])
         longest = max(len(a), len(b))
         if longest:
             total += weight * (1 - len(a & b) / longest)
-    return total / sum(_DEPTH_WEIGHTS)
+    return total / _DEPTH_TOTAL
 
 
 def choose(
     profile: EnterpriseProfile, fields: Sequence[str], top: Sequence[str],
     answered: Sequence[Sequence[str]],
 ) -> tuple[Ask, ...]:
-    """The questions worth asking: ``answered`` are the top lists of ``variants(profile,
-    fields)``, in that order; ``top`` is the profile's own."""
+    """The questions worth asking: ``answered`` are the top lists of the profile's
+    ``variants`` of ``fields``, in that order; ``top`` is the profile's own."""
     exporting = _exporting(profile)
+    before = _prefixes(top)
     scored = []
     i = 0
     for field in fields:
         n = len(ANSWERS[field])
-        changes = [change(top, answered[i + a]) for a in range(n)]
+        changes = [_change(before, answered[i + a]) for a in range(n)]
         i += n
         if field == "destinations" and not exporting:
             changes.append(0.0)  # "none" is a plausible answer too

@@ -29,7 +29,6 @@ from matching.features import (
     held_requirements,
 )
 from matching.intent import Intent, read_intent
-from matching.profile import EnterpriseProfile
 
 # Ticked needs that say the enterprise ships abroad (DESIGN §4: with one of them and no
 # destination country, the countries are undecided).
@@ -132,13 +131,14 @@ PROFILE_FIELDS = (
     "monthly_international_parcels",
 )
 """The ``EnterpriseProfile`` fields :func:`encode_profiles` reads."""
-_read_fields = attrgetter(*PROFILE_FIELDS)
+profile_row = attrgetter(*PROFILE_FIELDS)
+"""The ``PROFILE_FIELDS`` values of an ``EnterpriseProfile``, as a tuple."""
 
 
-def profile_columns(profiles: Sequence[EnterpriseProfile]) -> dict[str, Sequence[Any]]:
-    """The ``PROFILE_FIELDS`` of ``profiles`` (``EnterpriseProfile`` objects), column-wise, as
-    :func:`encode_profiles` takes them."""
-    columns = list(zip(*map(_read_fields, profiles), strict=True)) or [()] * len(PROFILE_FIELDS)
+def profile_columns(rows: Sequence[Sequence[Any]]) -> dict[str, Sequence[Any]]:
+    """Profiles given as ``profile_row`` tuples, column-wise, as :func:`encode_profiles` takes
+    them."""
+    columns = list(zip(*rows, strict=True)) or [()] * len(PROFILE_FIELDS)
     return dict(zip(PROFILE_FIELDS, columns, strict=True))
 
 

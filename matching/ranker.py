@@ -20,7 +20,7 @@ from catalog.loader import Catalog
 from matching import ask, diversity
 from matching.ask import Ask
 from matching.eligibility import check
-from matching.encoding import encode_profiles, profile_columns
+from matching.encoding import encode_profiles, profile_columns, profile_row
 from matching.explainer import BatchArrays, Explainer
 from matching.features import F64, OfferingTable, build_table
 from matching.places import PlaceIndex
@@ -283,8 +283,9 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         # The plausible answers of ``ask`` are scored in the same batch, after the profiles
         # (rows are independent: the profiles' rows are the same as without them).
         fields = [ask.open_fields(p) if with_ask else [] for p in parsed]
-        answers = [v for p, f in zip(parsed, fields, strict=True) for v in ask.variants(p, f)]
-        batch = self._arrays(parsed + answers)
+        answers = [(p.pincode, row) for p, open_ in zip(parsed, fields, strict=True)
+                   for row in ask.variants(profile_row(p), open_)]
+        batch = self._arrays(parsed, answers)
         chosen = self._choose(batch.scores[:len(parsed)], ks)
         explainer: Explainer = self.explainer_
         rankings = explainer.rankings(batch, parsed, chosen)
@@ -323,15 +324,20 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         eligible = self._arrays([profile]).eligible[0]
         return [oid for oid, ok in zip(self.table_.ids, eligible.tolist(), strict=True) if ok]
 
-    def _arrays(self, profiles: list[EnterpriseProfile]) -> BatchArrays:
-        """Encoding, rules, signals and scores of ``profiles``, each row bit-identical to the
-        same profile alone."""
+    def _arrays(
+        self, profiles: Sequence[EnterpriseProfile],
+        answers: Sequence[tuple[str, tuple[Any, ...]]] = (),
+    ) -> BatchArrays:
+        """Encoding, rules, signals and scores of ``profiles``, then of ``answers`` (a PIN code
+        and an ``encoding.profile_row`` each: the plausible answers of ``ask``), each row
+        bit-identical to the same profile alone."""
         table: OfferingTable = self.table_
         try:
-            places = self.geography_.lookup_many([p.pincode for p in profiles])
+            places = self.geography_.lookup_many(
+                [p.pincode for p in profiles] + [pincode for pincode, _ in answers])
         except PincodeError as exc:
             raise ProfileError([{"field": "pincode", "message": exc.message}]) from exc
-        columns = profile_columns(profiles)
+        columns = profile_columns([profile_row(p) for p in profiles] + [row for _, row in answers])
         lat, lon, districts = places.latitude, places.longitude, places.district
         arrays = encode_profiles(columns, table, lat, lon, places.state, places.rural)
         hpo_index, hpo_km, fixed_km, fixed_near = self.places_.distances(
