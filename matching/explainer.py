@@ -240,13 +240,15 @@ class _Picks:
     def gather(
         cls, explainer: Explainer, batch: BatchArrays, chosen: Sequence[npt.NDArray[np.int64]]
     ) -> _Picks:
+        # Rows after the profiles' (the plausible answers of ``ask``) are not read here.
+        n = len(chosen)
         width = max(len(c) for c in chosen)
-        padded = np.full((len(chosen), width), -1, dtype=np.int64)
+        padded = np.full((n, width), -1, dtype=np.int64)
         for b, c in enumerate(chosen):
             padded[b, :len(c)] = c
         taken = padded >= 0
         columns = np.where(taken, padded, 0)
-        rows = np.arange(len(chosen))[:, None]
+        rows = np.arange(n)[:, None]
         # (B, K, signals in name order): each signal's weighted value for each pick.
         raw = batch.signals.stack[:, rows, columns].transpose(1, 2, 0)  # in SIGNALS order
         values = raw[:, :, explainer.by_name]
@@ -256,21 +258,22 @@ class _Picks:
         # Only the first ``strong`` of each pick's order are read: the widest is enough.
         order = np.argsort(np.where(worth, -contribution, np.inf), axis=2, kind="stable")[
             :, :, :max(int(strong.max()), 1)]
+        eligible = batch.eligible[:n]
         excluded = diversity.candidates(
-            np.where(batch.eligible, -np.inf, batch.relevance), NOT_ELIGIBLE_MAX
+            np.where(eligible, -np.inf, batch.relevance[:n]), NOT_ELIGIBLE_MAX
         )
-        failed = np.take_along_axis(np.tensordot(_RULE_BITS, batch.fails, axes=1), excluded, 1)
-        shown = np.minimum((~batch.eligible).sum(axis=1), excluded.shape[1]).tolist()
+        failed = np.tensordot(_RULE_BITS, batch.fails[:, rows, excluded], axes=1)
+        shown = np.minimum((~eligible).sum(axis=1), excluded.shape[1]).tolist()
         return cls(
             offerings=[[j for j in c if j >= 0] for c in padded.tolist()],
             scores=batch.scores[rows, columns].tolist(),
             order=order.tolist(),
             strong=strong.tolist(),
             raw=raw.tolist(),
-            implied=batch.signals.implied_needs.tolist(),
-            held=batch.arrays.held.dot(_HELD_BITS).tolist(),
-            excluded=[o[:n] for o, n in zip(excluded.tolist(), shown, strict=True)],
-            failed=[f[:n] for f, n in zip(failed.tolist(), shown, strict=True)],
+            implied=batch.signals.implied_needs[:n].tolist(),
+            held=batch.arrays.held[:n].dot(_HELD_BITS).tolist(),
+            excluded=[o[:m] for o, m in zip(excluded.tolist(), shown, strict=True)],
+            failed=[f[:m] for f, m in zip(failed.tolist(), shown, strict=True)],
         )
 
 
