@@ -79,6 +79,8 @@ def _serve(args: argparse.Namespace) -> int:
             log_level=settings.log_level.lower(),
             access_log=False,  # the app logs each request itself, as JSON without personal data
             log_config=None,  # keep the JSON logging configured above
-            forwarded_allow_ips=settings.trusted_proxies,  # the app applies the same setting
+            # The app reads X-Forwarded-* itself (service/app.py, settings.trusted_proxies):
+            # uvicorn's own copy of that middleware would run it twice per request.
+            proxy_headers=False,
         )
     return 0
