@@ -100,7 +100,8 @@ def not_eligible_reasons(
         if rule == "status":
             since = offering.status_since.isoformat() if offering.status_since else None
             # The catalogue's next_step for a discontinued offering names what replaces it.
-            reasons.append(Reason("discontinued", (("since", since), ("offering", offering.id))))
+            reasons.append(Reason("discontinued", (("since", since),
+                                                   ("replacement", offering.next_step or None))))
         elif rule == "weight_high":
             reasons.append(Reason("over_max_weight", (("weight_kg", weight),
                                                       ("max_kg", c.max_weight_kg or 0))))
@@ -132,6 +133,30 @@ def not_eligible_reasons(
         elif rule == "advertising":
             reasons.append(Reason("advertising_only"))
     return reasons
+
+
+def doubt_reasons(
+    offering: Offering, *, weight: float | None, value: float | None,
+    domestic_parcels: int | None, international_parcels: int | None,
+) -> list[Reason]:
+    """The ``unconfirmed_limit`` reasons of the limits only a secondary source states that the
+    profile is outside (as ``signals.doubtful``): said, never applied."""
+    c = offering.constraints
+    parcels = (international_parcels if c.scope == "international"
+               else max(domestic_parcels or 0, international_parcels or 0)
+               if domestic_parcels is not None or international_parcels is not None else None)
+    given = {"min_weight_kg": weight, "max_weight_kg": weight, "max_value_inr": value,
+             "min_monthly_parcels": parcels}
+    out = []
+    for name in c.unconfirmed:
+        limit, mine = getattr(c, name), given[name]
+        if mine is None or limit is None:
+            continue
+        over = name.startswith("max_")
+        if (mine > limit) if over else (mine < limit):
+            out.append(Reason("unconfirmed_limit", (("limit", name), ("limit_value", limit),
+                                                    ("value", mine))))
+    return out
 
 
 NEXT_STEPS: dict[Requirement, Reason] = {r: prerequisite(r) for r in Requirement}

@@ -36,6 +36,8 @@ I64 = npt.NDArray[np.int64]
 Bool = npt.NDArray[np.bool_]
 
 NEEDS: tuple[Need, ...] = tuple(Need)
+UNCONFIRMED: tuple[UnconfirmedLimit, ...] = (
+    "min_weight_kg", "max_weight_kg", "max_value_inr", "min_monthly_parcels")
 SECTORS: tuple[Sector, ...] = tuple(Sector)
 CHANNELS: tuple[SalesChannel, ...] = tuple(SalesChannel)
 CATEGORIES: tuple[Category, ...] = tuple(Category)
@@ -116,6 +118,9 @@ class OfferingTable:
     max_weight: F64  # +inf where none
     max_value: F64
     min_parcels: F64
+    # (4, N) the limits only a secondary source states, in ``UNCONFIRMED`` order (NaN: none
+    # or confirmed): they never exclude, they mark the offering doubtful (``signals``).
+    doubtful_limits: F64
     scope: npt.NDArray[np.int8]  # 0 any, 1 domestic, 2 international
     international: Bool  # scope == 2
     countries: tuple[str, ...]  # columns of ``reach`` (the last, "", stands for any other)
@@ -229,6 +234,10 @@ def build_table(offerings: Sequence[Offering]) -> OfferingTable:
         max_weight=limit("max_weight_kg", math.inf),
         max_value=limit("max_value_inr", math.inf),
         min_parcels=limit("min_monthly_parcels", -math.inf),
+        doubtful_limits=np.array(
+            [[float(getattr(o.constraints, name)) if name in o.constraints.unconfirmed
+              else np.nan for o in offerings] for name in UNCONFIRMED],
+            dtype=np.float64).reshape(len(UNCONFIRMED), n),
         scope=scope,
         international=scope == 2,
         countries=(*countries, ""),

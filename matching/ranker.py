@@ -57,6 +57,10 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
     sector_mismatch : float
         Share of the score taken off an offering made for other sectors (e.g. book packets
         for a spice maker).
+    unconfirmed_penalty : float
+        Share of the score taken off an offering the profile is outside a limit of that only
+        a secondary source states (the catalogue's ``unconfirmed``): such a limit never
+        excludes, the offering is marked down and its reasons say what to confirm.
     remote_penalty : float
         Share of the score taken off a fixed-place offering none of whose places is near
         (within 200 km, or named after the profile's district).
@@ -90,6 +94,7 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         w_prerequisites: float = 0.10,
         sector_mismatch: float = 0.5,
         remote_penalty: float = 0.4,
+        unconfirmed_penalty: float = 0.25,
         diversity: float = 0.25,
         min_fit: float = 0.03,
     ) -> None:
@@ -106,6 +111,7 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         self.w_prerequisites = w_prerequisites
         self.sector_mismatch = sector_mismatch
         self.remote_penalty = remote_penalty
+        self.unconfirmed_penalty = unconfirmed_penalty
         self.diversity = diversity
         self.min_fit = min_fit
 
@@ -119,7 +125,8 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         weights = self._weights()
         if any(w < 0 for w in weights.values()):
             raise ValueError("signal weights must be >= 0")
-        for name in ("diversity", "sector_mismatch", "remote_penalty", "min_fit"):
+        for name in ("diversity", "sector_mismatch", "remote_penalty", "unconfirmed_penalty",
+                     "min_fit"):
             if not 0 <= getattr(self, name) < 1:
                 raise ValueError(f"{name} must be in [0, 1), not {getattr(self, name)}")
         if sum(w for name, w in weights.items() if name != "prerequisites") <= 0:
@@ -206,6 +213,7 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         score = np.clip(total / positive, 0.0, 1.0)
         score = score * np.where(signals.sector_mismatch, 1.0 - self.sector_mismatch, 1.0)
         score = score * np.where(signals.remote, 1.0 - self.remote_penalty, 1.0)
+        score = score * np.where(signals.doubtful, 1.0 - self.unconfirmed_penalty, 1.0)
         if self.offering_bias_ is not None:
             score = np.clip(score + self.offering_bias_, 0.0, 1.0)
         return score

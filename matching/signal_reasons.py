@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from catalog.schema import Offering
 from catalog.vocab import Need, SalesChannel, Sector
+from matching.eligibility import doubt_reasons
 from matching.features import CHANNEL_INDEX, CHANNELS, NEEDS, OfferingTable
 from matching.intent import read_intent
 from matching.profile import EnterpriseProfile
@@ -132,7 +133,8 @@ class OfferingNotes:
             destinations=None if c.destinations == "all" else frozenset(c.destinations),
             international=c.scope == "international", weight_limit=weight_limit,
             contract=bool(table.contract[j]),
-            conditional=bool(offering.caveats) or offering.constraints.rural_only,
+            conditional=(bool(offering.caveats) or offering.constraints.rural_only
+                         or bool(offering.constraints.unconfirmed)),
             general=reason("general_fit", needs=[f.value for f in offering.features[:3]]),
         )
 
@@ -206,11 +208,15 @@ def finish_reasons(
         p = facts.profile
         offering = notes.offering
         if offering.caveats and facts.destinations:
-            for index, caveat in enumerate(offering.caveats):
+            for caveat in offering.caveats:
                 hit = tuple([d for d in caveat.destinations if d in facts.destinations])
                 if hit:
-                    reasons.append(Reason("caveat", (("offering", offering.id),
-                                                     ("caveat", index), ("countries", hit))))
+                    reasons.append(Reason("caveat", (("countries", hit), ("text", caveat.text))))
+        if offering.constraints.unconfirmed:
+            reasons.extend(doubt_reasons(
+                offering, weight=p.typical_weight_kg, value=p.typical_value_inr,
+                domestic_parcels=p.monthly_domestic_parcels,
+                international_parcels=p.monthly_international_parcels))
         if offering.constraints.rural_only and p.rural is None:
             reasons.append(Reason("rural_by_pin" if facts.rural_place else "rural_unconfirmed"))
     if not reasons:

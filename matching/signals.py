@@ -60,6 +60,7 @@ class Signals:
     implied_needs: F32  # (P, needs) strength of each need implied by the profile's facts
     sector_mismatch: np.ndarray  # (P, N) the offering names sectors, not the profile's
     remote: np.ndarray  # (P, N) a fixed-place offering with no place near the profile
+    doubtful: np.ndarray  # (P, N) outside a limit only a secondary source states
 
 
 # What each fact about a profile implies: the needs and how strongly. The first facts are
@@ -215,4 +216,15 @@ def compute(
     # Made for a few countries while the profile's are undecided: as far off as a remote place.
     remote |= (p.international & (p.n_destinations == 0))[:, None] & table.specific_reach
     return Signals(values=values, stack=stack, implied_needs=implied,
-                   sector_mismatch=table.sector_mismatch[p.sector], remote=remote)
+                   sector_mismatch=table.sector_mismatch[p.sector], remote=remote,
+                   doubtful=doubtful(p, table))
+
+
+def doubtful(p: ProfileArrays, table: OfferingTable) -> np.ndarray:
+    """(P, N): the profile is outside a limit of the offering that only a secondary source
+    states (unknown values are inside every limit: NaN compares False)."""
+    low_weight, high_weight, high_value, low_parcels = table.doubtful_limits
+    weight = p.weight[:, None]
+    out: np.ndarray = ((weight < low_weight) | (weight > high_weight)
+                       | (p.value[:, None] > high_value) | (p.parcels < low_parcels))
+    return out

@@ -69,9 +69,10 @@ def test_the_judged_profiles_meet_every_code(
     seen = _emitted(full_ranker, full_geography, profiles)
     # No real offering has a volume minimum or asks for LUT or Udyam first; with the whole
     # directory every PIN code is known rural or urban; without countries the destination
-    # signal is 0, so its "choose yours later" is not said. Questions depend on the profiles.
+    # signal is 0, so its "choose yours later" is not said; no judged load is over EMS's
+    # unconfirmed 35 kg. Questions depend on the profiles.
     unused = {"under_min_volume", "requires_lut", "requires_udyam", "rural_unconfirmed",
-              "reaches_most_countries"}
+              "reaches_most_countries", "unconfirmed_limit"}
     assert set(CODES) - set(seen) - set(ASK_CODES) == unused
     assert {code for code in seen if code.startswith("ask_")} <= set(ASK_CODES)
     for item in seen.values():  # JSON round trip: the API's reason_codes read back
@@ -86,6 +87,19 @@ def test_the_volume_rule_has_its_code(geography: Geography) -> None:
     excluded = {n.offering_id: n.reasons for n in ranking.not_eligible}
     assert excluded["bulk-contract"] == (
         reason("under_min_volume", min_parcels=50, parcels=10.0),)
+
+
+def test_an_unconfirmed_volume_minimum_is_said_not_applied(geography: Geography) -> None:
+    catalog = synthetic_catalog(offering(), offering(
+        id="bulk-contract", name="Bulk contract",
+        constraints={"min_monthly_parcels": 50, "unconfirmed": ["min_monthly_parcels"]}))
+    ranking = Ranker().fit(catalog, geography).rank(
+        make_profile(monthly_international_parcels=None, monthly_domestic_parcels=10,
+                     needs=["domestic_shipping"], destinations=[]), k=5)
+    bulk = next(r for r in ranking.recommendations if r.offering_id == "bulk-contract")
+    assert reason("unconfirmed_limit", limit="min_monthly_parcels", limit_value=50,
+                  value=10) in bulk.reasons
+    assert not ranking.not_eligible
 
 
 def test_each_prerequisite_has_its_code() -> None:

@@ -39,7 +39,7 @@ def test_discontinued_never_appears(ranker: Ranker, catalog: Catalog) -> None:
     assert not set(discontinued) & set(ranked)
     said = excluded["registered-small-packet"][0]
     assert (said.code, said.param("since")) == ("discontinued", "2026-01-01")
-    assert said.param("offering") == "registered-small-packet"  # its next step: what replaces it
+    assert "ITPS" in said.param("replacement")
 
 
 def test_discontinued_never_appears_in_batches(ranker: Ranker, geography: Geography) -> None:
@@ -64,19 +64,17 @@ def test_a_maharashtra_programme_reaches_pune(ranker: Ranker) -> None:
     assert "ramp-maharashtra" in ranked
 
 
-def test_us_duty_caveat_is_stated(ranker: Ranker, catalog: Catalog) -> None:
+def test_us_duty_caveat_is_stated(ranker: Ranker) -> None:
     ranking = ranker.rank(make_profile(destinations=["US"]), k=10)
     itps = next(r for r in ranking.recommendations if r.offering_id == "itps")
-    offering = catalog.get("itps")
-    assert offering is not None
-    caveats = [r for r in itps.reasons if r.code == "caveat"]
-    assert [(r.param("offering"), r.param("countries")) for r in caveats] == [("itps", ("US",))]
-    assert "15 Oct 2025" in offering.caveats[caveats[0].param("caveat")].text
+    assert any(r.code == "caveat" and r.param("countries") == ("US",)
+               and "15 Oct 2025" in r.param("text") for r in itps.reasons)
 
 
 def test_no_us_caveat_without_us_destination(ranker: Ranker) -> None:
     ranking = ranker.rank(make_profile(destinations=["GB"]), k=10)
-    assert not any(said.code == "caveat" for r in ranking.recommendations for said in r.reasons)
+    assert not any(said.code == "caveat" and "Delivery Duty Paid" in said.param("text")
+                   for r in ranking.recommendations for said in r.reasons)
 
 
 def test_domestic_profile_gets_no_international_offering(
@@ -200,3 +198,27 @@ def test_carrying_rules_hold_in_batches(ranker: Ranker, geography: Geography) ->
     out = ranker.rank_many(pd.DataFrame(rows), k=50)
     letter = out[out["offering_id"] == "international-letter-post-documents"]
     assert list(letter["row"]) == [1]
+
+
+def test_an_unconfirmed_limit_marks_down_and_says_so_never_excludes(
+    ranker: Ranker, catalog: Catalog, geography: Geography,
+) -> None:
+    # EMS's 35 kg comes from a courier blog (catalogue: unconfirmed); Rail Post's 35 kg minimum
+    # is applied (every report puts the smallest load at 35 kg or more).
+    heavy = {"destinations": ["US"], "typical_weight_kg": 50}
+    ranking = ranker.rank(make_profile(**heavy), k=50)
+    ems = next(r for r in ranking.recommendations if r.offering_id == "ems")
+    doubt = reason("unconfirmed_limit", limit="max_weight_kg", limit_value=35, value=50)
+    assert doubt in ems.reasons
+    plain = Ranker(**{**ranker.get_params(), "unconfirmed_penalty": 0.0}).fit(
+        catalog, geography).rank(make_profile(**heavy), k=50)
+    plain_ems = next(r for r in plain.recommendations if r.offering_id == "ems")
+    assert ems.score == pytest.approx(plain_ems.score * 0.75, abs=1e-4)
+    # Inside the doubtful limit nothing is said or taken off.
+    light = ranker.rank(make_profile(destinations=["US"], typical_weight_kg=20), k=50)
+    ems = next(r for r in light.recommendations if r.offering_id == "ems")
+    assert all(r.code != "unconfirmed_limit" for r in ems.reasons)
+    _, excluded = all_ids(ranker, typical_weight_kg=20, destinations=[],
+                          needs=["bulk_freight"], monthly_domestic_parcels=10)
+    assert excluded["rail-post-gati-shakti"] == (
+        reason("under_min_weight", weight_kg=20, min_kg=35),)
