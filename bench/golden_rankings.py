@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from catalog import Geography, load_catalog  # noqa: E402
+from catalog import Catalog, Geography, load_catalog  # noqa: E402
 from matching import Ranker, parse_profile  # noqa: E402
 from matching.judged import load_sets  # noqa: E402
 
@@ -47,28 +47,28 @@ def rankings(ranker: Ranker, geography: Geography) -> dict[str, Any]:
     return out
 
 
-def sentences(ranker: Ranker, geography: Geography) -> dict[str, Any]:
+def sentences(ranker: Ranker, geography: Geography, catalog: Catalog) -> dict[str, Any]:
     """Per judged profile id: every English sentence of its ``k=50`` ranking, by offering."""
     out: dict[str, Any] = {}
     for profiles in load_sets().values():
         for judged in profiles:
             ranking = ranker.rank(parse_profile(judged.profile, geography), k=REASONS_K)
             out[judged.id] = {
-                "reasons": {r.offering_id: list(_english(r.reasons))
+                "reasons": {r.offering_id: list(_english(r.reasons, catalog))
                             for r in ranking.recommendations},
-                "prerequisites": {r.offering_id: list(_english(r.prerequisites))
+                "prerequisites": {r.offering_id: list(_english(r.prerequisites, catalog))
                                   for r in ranking.recommendations},
-                "not_eligible": {n.offering_id: list(_english(n.reasons))
+                "not_eligible": {n.offering_id: list(_english(n.reasons, catalog))
                                  for n in ranking.not_eligible},
             }
     return out
 
 
-def _english(items: Any) -> list[str]:
+def _english(items: Any, catalog: Catalog) -> list[str]:
     # Reasons were English sentences before they became codes (compare with an old checkout).
     if any(not isinstance(item, str) for item in items):
         from service.reasons import render
-        return [render(item, "en") for item in items]
+        return [render(item, "en", catalog) for item in items]
     return list(items)
 
 
@@ -79,10 +79,11 @@ def main() -> int:
                         help="also the English sentences of a k=50 ranking")
     args = parser.parse_args()
     geography = Geography.load()
-    ranker = Ranker().fit(load_catalog(), geography)
+    catalog = load_catalog()
+    ranker = Ranker().fit(catalog, geography)
     document: dict[str, Any] = {"rankings": rankings(ranker, geography)}
     if args.reasons:
-        document["sentences"] = sentences(ranker, geography)
+        document["sentences"] = sentences(ranker, geography, catalog)
     text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
     if args.out:
         args.out.write_text(text, encoding="utf-8")

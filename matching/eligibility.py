@@ -100,8 +100,7 @@ def not_eligible_reasons(
         if rule == "status":
             since = offering.status_since.isoformat() if offering.status_since else None
             # The catalogue's next_step for a discontinued offering names what replaces it.
-            reasons.append(Reason("discontinued", (("since", since),
-                                                   ("replacement", offering.next_step or None))))
+            reasons.append(Reason("discontinued", (("since", since), ("offering", offering.id))))
         elif rule == "weight_high":
             reasons.append(Reason("over_max_weight", (("weight_kg", weight),
                                                       ("max_kg", c.max_weight_kg or 0))))

@@ -165,8 +165,11 @@ def check_outcomes(outcomes: pd.DataFrame) -> pd.DataFrame:
     bad = sorted(set(outcomes["outcome"].astype(str)) - set(OUTCOMES))
     if bad:
         raise TrainingError(f"unknown outcomes {bad}: expected one of {', '.join(OUTCOMES)}")
-    values = outcomes[list(SIGNAL_COLUMNS)].to_numpy(dtype=np.float64)
-    if not np.isfinite(values).all():
+    try:
+        values = outcomes[list(SIGNAL_COLUMNS)].to_numpy(dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TrainingError(f"signal values must be numbers: {exc}") from exc
+    if np.isinf(values).any():
         raise TrainingError("signal values must be finite numbers")
     position = pd.to_numeric(outcomes["position"], errors="coerce")
     if position.isna().any() or (position < 1).any():
@@ -206,10 +209,13 @@ def train(
     frame = check_outcomes(outcomes)
     ids = list(ranker.table_.ids)
     known = frame["offering_id"].isin(ids).to_numpy()
-    frame = frame[known].reset_index(drop=True)
+    # A run stored before a signal existed lacks its value (NaN): the whole run is left out.
+    unsigned = frame[list(SIGNAL_COLUMNS)].isna().any(axis=1)
+    partial = frame["run_id"].isin(set(frame.loc[unsigned, "run_id"])).to_numpy()
+    frame = frame[known & ~partial].reset_index(drop=True)
     if len(frame) < min_outcomes:
-        raise TrainingError(f"too few outcomes: {len(frame)} on offerings of the catalogue, "
-                            f"at least {min_outcomes} needed")
+        raise TrainingError(f"too few outcomes: {len(frame)} on offerings of the catalogue "
+                            f"with signal values, at least {min_outcomes} needed")
     counts = frame["outcome"].value_counts()
     positives = int(counts.reindex(list(POSITIVE), fill_value=0).sum())
     if positives == 0:
@@ -229,7 +235,7 @@ def train(
     beta, bias_logit = fit(signals, offering, len(ids), found, weight, prior_pairs)
     scale = sum(b for name, b in zip(SIGNALS, beta, strict=True)
                 if name not in PENALTY_SIGNALS)
-    hand = ranker.weights_
+    hand = ranker.with_model(None).weights_  # the ranker given may serve a learned model
     hand_sum = sum(w for name, w in hand.items() if name not in PENALTY_SIGNALS)
     weights = {name: float(b / scale * hand_sum) for name, b in zip(SIGNALS, beta, strict=True)}
     bias = np.clip(bias_logit / scale, -MAX_BIAS, MAX_BIAS)
@@ -239,9 +245,11 @@ def train(
         "outcomes": len(frame), "runs": int(frame["run_id"].nunique()),
         "by_outcome": {k: int(counts.get(k, 0)) for k in OUTCOMES},
         "unknown_offering_rows": int((~known).sum()),
+        "runs_without_signals": int(outcomes.loc[partial, "run_id"].nunique()),
         "pairs": len(weight), "tenants": int(tenants.nunique()),
         "from": times.min().isoformat(), "to": times.max().isoformat(),
-        "catalog_version": ranker.catalog_version_, "hand_version": ranker.model_version,
+        "catalog_version": ranker.catalog_version_,
+        "hand_version": ranker.with_model(None).model_version,
         "settings": {"method": "pairwise logistic, IPW by position", "tenant_cap": tenant_cap,
                      "prior_pairs": prior_pairs, "position_eta": round(eta, 4),
                      "position_eta_estimated": position_eta is None,

@@ -6,7 +6,9 @@ asked language (``service.reasons``); partners may render the codes themselves.
 
 Parameter values are plain JSON values: strings, numbers, None, lists of strings (need,
 sales-channel, sector and segment keys of ``catalog.vocab``, ISO 3166 country codes) and, for
-``needs_implied``, a list of reasons (its causes).
+``needs_implied``, a list of reasons (its causes). No parameter carries a sentence: what the
+catalogue says (a caveat, what replaces a discontinued service) is named by the offering's id
+(and the caveat's index) and written from the catalogue in the asked language.
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ RECOMMENDATION_CODES: dict[str, tuple[str, ...]] = {
     "nearest_head_post_office": ("place", "distance_km"),
     "place_distance": ("place", "distance_km"),
     "place_in_district": ("place", "district"),
-    "caveat": ("countries", "text"),
+    # A caveat of the catalogue entry: the offering's id and the caveat's index in its list;
+    # the text (in the asked language) comes from the catalogue version the answer names.
+    "caveat": ("offering", "caveat", "countries"),
     "unconfirmed_limit": ("limit", "limit_value", "value"),
     "rural_unconfirmed": (),
     "rural_by_pin": (),
@@ -61,7 +65,9 @@ CAUSE_CODES: dict[str, tuple[str, ...]] = {
     "export_undecided": (),
 }
 NOT_ELIGIBLE_CODES: dict[str, tuple[str, ...]] = {
-    "discontinued": ("since", "replacement"),
+    # ``offering``: the discontinued entry, whose next step (in the catalogue) names what
+    # replaces it.
+    "discontinued": ("since", "offering"),
     "over_max_weight": ("weight_kg", "max_kg"),
     "under_min_weight": ("weight_kg", "min_kg"),
     "over_max_value": ("value_inr", "max_inr"),

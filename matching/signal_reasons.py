@@ -208,10 +208,11 @@ def finish_reasons(
         p = facts.profile
         offering = notes.offering
         if offering.caveats and facts.destinations:
-            for caveat in offering.caveats:
+            for index, caveat in enumerate(offering.caveats):
                 hit = tuple([d for d in caveat.destinations if d in facts.destinations])
                 if hit:
-                    reasons.append(Reason("caveat", (("countries", hit), ("text", caveat.text))))
+                    reasons.append(Reason("caveat", (("offering", offering.id),
+                                                     ("caveat", index), ("countries", hit))))
         if offering.constraints.unconfirmed:
             reasons.extend(doubt_reasons(
                 offering, weight=p.typical_weight_kg, value=p.typical_value_inr,

@@ -4,18 +4,22 @@ sentence in the asked language, through the gettext catalogues (``service.langua
 Every code has a template below; numbers are written the Indian way (``1,50,000``) with
 ``babel.numbers`` and counts agree with their noun (``ngettext``). Nothing parses a sentence:
 the API's ``reasons`` are written from its ``reason_codes``, and a stored answer is written
-again in another language from its codes.
+again in another language from its codes. The codes that name catalogue text (``caveat``,
+``discontinued``) are written with the catalogue a renderer is made for (:func:`renderer`):
+the entry's text in the asked language.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from functools import cache, lru_cache, partial
 from typing import Any
 
 from babel.numbers import format_currency, format_decimal
 
+from catalog import Catalog, Offering
 from catalog.countries import country_name
 from catalog.vocab import Need, Requirement, SalesChannel, Sector, Segment
 from matching.ask import QUESTIONS
@@ -175,16 +179,30 @@ def rupees(value: float, lang: str) -> str:
     return _babel_rupees(value, lang)
 
 
+# An offering's catalogue entry in the writer's language, by id (None: not in the catalogue).
+OfferingLookup = Callable[[str], Offering | None]
+
+
+def _no_catalogue(offering_id: str) -> Offering | None:
+    return None
+
+
 class Writer:
-    """What the templates write with: ``lang``'s gettext, ngettext and number formats."""
+    """What the templates write with: ``lang``'s gettext, ngettext and number formats, and
+    the catalogue's entries in ``lang`` (``offering``) for the codes that quote them."""
 
     def __init__(
         self, lang: str, gettext: Callable[[str], str],
-        ngettext: Callable[[str, str, int], str],
+        ngettext: Callable[[str, str, int], str], offering: OfferingLookup = _no_catalogue,
     ) -> None:
         self.lang = lang
         self._ = gettext
         self.ngettext = ngettext
+        self.offering = offering
+
+    def entry(self, offering_id: Any) -> Offering | None:
+        """The catalogue entry ``offering_id`` in this language, or None."""
+        return self.offering(offering_id) if isinstance(offering_id, str) else None
 
     def num(self, value: float) -> str:
         return number(value, self.lang)
@@ -233,8 +251,22 @@ def _discontinued(w: Writer, p: dict[str, Any]) -> str:
     since = p.get("since")
     head = (w._("discontinued since {date}").format(date=since) if since
             else w._("discontinued"))
-    replacement = p.get("replacement")
+    offering = w.entry(p.get("offering"))
+    # The entry's next step names what replaces it (``replacement``: the English text that
+    # answers stored before the code named the offering carry, when no catalogue knows it).
+    replacement = offering.next_step if offering is not None else p.get("replacement")
     return f"{head}; {_lower_first(replacement)}" if replacement else head
+
+
+def _caveat(w: Writer, p: dict[str, Any]) -> str:
+    offering = w.entry(p.get("offering"))
+    index = p.get("caveat")
+    if offering is not None and isinstance(index, int) and 0 <= index < len(offering.caveats):
+        text = offering.caveats[index].text
+    else:  # ``text``: the English of answers stored before the code named the caveat
+        text = p.get("text") or w._(
+            "conditions apply to these countries: ask at the counter before you book")
+    return w._("{countries}: {text}").format(countries=w.countries(p["countries"]), text=text)
 
 
 def _region(w: Writer, p: dict[str, Any]) -> str:
@@ -303,8 +335,7 @@ TEMPLATES: dict[str, Template] = {
         place=p["place"], km=w.num(p["distance_km"])),
     "place_in_district": lambda w, p: w._("{place} is in your district ({district})").format(
         place=p["place"], district=p["district"]),
-    "caveat": lambda w, p: w._("{countries}: {text}").format(
-        countries=w.countries(p["countries"]), text=p["text"]),
+    "caveat": _caveat,
     "unconfirmed_limit": _unconfirmed,
     "rural_unconfirmed": _same(
         "for people living in rural areas: confirm that yours is a rural address"),
@@ -428,45 +459,109 @@ class Renderer:
         return tuple([text for text, _ in pairs]), tuple([code for _, code in pairs])
 
 
-@cache
-def renderer(lang: str) -> Renderer:
-    """The renderer of ``lang`` (an unknown language: English), one per process."""
+RENDERERS_KEPT = 12  # renderers of (language, catalogue version) pairs kept per process
+_renderers: dict[tuple[str, str | None], Renderer] = {}
+_renderers_lock = threading.Lock()
+
+
+def renderer(lang: str, catalog: Catalog | None = None) -> Renderer:
+    """The renderer of ``lang`` (an unknown language: English) for ``catalog`` (the codes
+    that quote catalogue text are written from its entries in ``lang``; without one, with a
+    general sentence), one per language and catalogue version in a process (the newest
+    ``RENDERERS_KEPT``)."""
     if lang not in languages.LANGUAGES:
         lang = languages.DEFAULT_LANGUAGE
+    key = (lang, catalog.version if catalog is not None else None)
+    found = _renderers.get(key)
+    if found is not None:
+        return found
+    with _renderers_lock:
+        found = _renderers.get(key)
+        if found is None:
+            while len(_renderers) >= RENDERERS_KEPT:
+                del _renderers[next(iter(_renderers))]
+            found = _renderers[key] = _make_renderer(lang, catalog)
+    return found
+
+
+def _make_renderer(lang: str, catalog: Catalog | None) -> Renderer:
     found = languages.translations(lang)
-    return Renderer(lang, Writer(lang, found.gettext, found.ngettext))
+    lookup = _no_catalogue
+    if catalog is not None:
+        entries = catalog
+
+        @lru_cache(maxsize=512)
+        def lookup(offering_id: str) -> Offering | None:
+            offering = entries.get(offering_id)
+            return offering.localized(lang) if offering is not None else None
+
+    return Renderer(lang, Writer(lang, found.gettext, found.ngettext, lookup))
 
 
-def render(item: Reason, lang: str) -> str:
-    """The sentence of ``item`` in ``lang``."""
-    return renderer(lang).render(item)
+def render(item: Reason, lang: str, catalog: Catalog | None = None) -> str:
+    """The sentence of ``item`` in ``lang`` (quoting ``catalog`` where the code names it)."""
+    return renderer(lang, catalog).render(item)
 
 
-def render_stored(payload: dict[str, Any], lang: str) -> dict[str, Any]:
+def render_stored(
+    payload: dict[str, Any], lang: str, catalog: Catalog | None = None
+) -> dict[str, Any]:
     """A stored answer (DESIGN §5 JSON) with its sentences written again in ``lang`` from its
-    codes; entries without codes (answers stored before codes existed) keep their sentences."""
-    write = renderer(lang).render
+    codes and ``catalog`` (the version the answer was ranked with, when known); entries
+    without codes (answers stored before codes existed) keep their sentences. Codes stored
+    before caveats and replacements were named by reference are answered in today's form
+    (:func:`current_code`); the stored answer itself is not changed."""
+    write = renderer(lang, catalog).pair
     out = dict(payload)
     recommendations = []
     for item in payload.get("recommendations") or []:
         item = dict(item)
+        offering_id = str(item.get("offering_id", ""))
         if "reason_codes" in item:
-            item["reasons"] = [write(Reason.from_json(c)) for c in item["reason_codes"]]
+            item["reasons"], item["reason_codes"] = _rewritten(
+                write, item["reason_codes"], offering_id, catalog)
         if "prerequisite_codes" in item:
-            item["prerequisites"] = [write(Reason.from_json(c))
-                                     for c in item["prerequisite_codes"]]
+            item["prerequisites"], item["prerequisite_codes"] = _rewritten(
+                write, item["prerequisite_codes"], offering_id, catalog)
         recommendations.append(item)
     excluded = []
     for item in payload.get("not_eligible") or []:
         item = dict(item)
         if "reason_codes" in item:
-            item["reasons"] = [write(Reason.from_json(c)) for c in item["reason_codes"]]
+            item["reasons"], item["reason_codes"] = _rewritten(
+                write, item["reason_codes"], str(item.get("offering_id", "")), catalog)
         excluded.append(item)
     out["recommendations"] = recommendations
     out["not_eligible"] = excluded
-    out["ask"] = [{**item, "why": write(Reason(item["code"]))} if item.get("code") else item
+    out["ask"] = [{**item, "why": write(Reason(item["code"]))[0]} if item.get("code") else item
                   for item in payload.get("ask") or []]
     return out
+
+
+def _rewritten(
+    write: Callable[[Reason], tuple[str, dict[str, Any]]], codes: list[Any], offering_id: str,
+    catalog: Catalog | None,
+) -> tuple[list[str], list[dict[str, Any]]]:
+    pairs = [write(current_code(Reason.from_json(c), offering_id, catalog)) for c in codes]
+    return [text for text, _ in pairs], [code for _, code in pairs]
+
+
+def current_code(item: Reason, offering_id: str, catalog: Catalog | None) -> Reason:
+    """``item`` of offering ``offering_id`` in today's form: a ``discontinued`` reason with
+    its English ``replacement`` names the offering instead; a ``caveat`` with its English
+    ``text`` names the offering and the caveat's index when ``catalog`` has that text (else
+    it stays as stored, and its sentence quotes the English)."""
+    params = dict(item.params)
+    if item.code == "discontinued" and "replacement" in params:
+        return reason("discontinued", since=params.get("since"), offering=offering_id)
+    if item.code == "caveat" and "text" in params and "offering" not in params:
+        offering = catalog.get(offering_id) if catalog is not None else None
+        texts = [c.text for c in offering.caveats] if offering is not None else []
+        if params["text"] in texts:
+            return Reason("caveat", (("offering", offering_id),
+                                     ("caveat", texts.index(params["text"])),
+                                     ("countries", params.get("countries", ()))))
+    return item
 
 
 def missing_templates() -> list[str]:
@@ -499,8 +594,7 @@ EXAMPLES: dict[str, Reason] = {
                                          distance_km=0.5),
     "place_distance": _example("place_distance", place="FPO Jaipur", distance_km=76),
     "place_in_district": _example("place_in_district", place="FPO Jaipur", district="Jaipur"),
-    "caveat": _example("caveat", countries=["US"],
-                       text="US duty is collected when you book; confirm the rate."),
+    "caveat": _example("caveat", offering="itps", caveat=0, countries=["US"]),
     "unconfirmed_limit": _example("unconfirmed_limit", limit="max_weight_kg", limit_value=35,
                                   value=50),
     "rural_unconfirmed": _example("rural_unconfirmed"),
@@ -524,8 +618,7 @@ EXAMPLES: dict[str, Reason] = {
     "pickup_volume": _example("pickup_volume", parcels=200),
     "wrote": _example("wrote", words="export to Europe"),
     "export_undecided": _example("export_undecided"),
-    "discontinued": _example("discontinued", since="2024-12-18",
-                             replacement="Use a registered small packet instead."),
+    "discontinued": _example("discontinued", since="2024-12-18", offering="book-packet"),
     "over_max_weight": _example("over_max_weight", weight_kg=5, max_kg=2),
     "under_min_weight": _example("under_min_weight", weight_kg=1.2, min_kg=35),
     "over_max_value": _example("over_max_value", value_inr=150000, max_inr=100000),
@@ -560,4 +653,13 @@ def codes_markdown() -> str:
         for code, params in codes.items():
             names = ", ".join(f"`{p}`" for p in params) or "none"
             lines.append(f"| `{code}` | {names} | {english.render(EXAMPLES[code])} |")
+    lines += [
+        "",
+        "Parameters carry no sentences. `caveat` names a warning of the catalogue entry: "
+        "`offering` (its id) and `caveat` (the warning's index in the entry's `caveats`, as "
+        "`GET /v1/offerings/{id}?lang=` lists them); its sentence quotes the warning in the "
+        "asked language. `discontinued` names the entry (`offering`) whose `next_step` says "
+        "what replaces it. (The examples above are written without a catalogue; answers "
+        "quote it.)",
+    ]
     return "\n".join(lines[1:])

@@ -38,6 +38,7 @@ def _read(source: str) -> Any:
 
 def _rank(args: argparse.Namespace) -> int:
     from matching import ProfileError, Ranker, parse_profile, ranking_payload
+    from service.offerings.language import localized_names
     from service.reasons import renderer
 
     if not 1 <= args.limit <= 50:
@@ -63,6 +64,7 @@ def _rank(args: argparse.Namespace) -> int:
         return _fail(f"{len(exc.errors)} problem(s); profile not valid")
     ranker = Ranker().fit(catalog, geography)
     payload = ranking_payload(ranker.rank(profile, k=args.limit), catalog.version,
-                              render=renderer(args.lang).many)
+                              render=renderer(args.lang, catalog).many)
+    payload = localized_names(payload, catalog, args.lang)
     print(json.dumps(payload, ensure_ascii=False, indent=2))
     return 0

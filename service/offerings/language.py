@@ -2,8 +2,13 @@
 
 Offering names, descriptions, next steps, prices, caveats and doubts come from the catalogue
 entry's ``i18n`` (``Offering.localized``); reason sentences come from their codes
-(``service.reasons``). A caveat travels inside a reason code with its English text; the
-sentence is written with the entry's translated caveat, the code keeps the English.
+(``service.reasons``), the codes that quote the catalogue (a caveat, what replaces a
+discontinued service) written from the entry in the asked language.
+
+A fresh answer is written with the served catalogue (:func:`localized_names`); a stored run is
+written again from its codes with the catalogue version it was ranked with
+(:func:`stored_answer`; ``service.offerings.versions`` reads old versions back), so an officer
+or partner reads a run of last month in Hindi or Marathi. What is stored is never changed.
 """
 
 from __future__ import annotations
@@ -11,51 +16,48 @@ from __future__ import annotations
 from typing import Any
 
 from catalog import Catalog, Offering
-from matching.reasons import Reason
 from service.languages import DEFAULT_LANGUAGE
-from service.reasons import render_stored, renderer
+from service.reasons import render_stored
 
 
 def localized_offerings(offerings: list[Offering], lang: str) -> list[Offering]:
     return [o.localized(lang) for o in offerings]
 
 
-def localized_answer(
-    payload: dict[str, Any], catalog: Catalog, lang: str, *, caveats: bool = False
-) -> dict[str, Any]:
-    """A ranking answer (DESIGN §5) with its sentences written in ``lang`` from their codes and
-    its offering names from the catalogue in ``lang``; English answers are returned unchanged.
-
-    With ``caveats`` (the pages) a caveat's sentence quotes the catalogue's translated caveat.
-    The API leaves it out: its sentences must equal what a partner writes from the codes, and a
-    caveat code carries the English text (a language-neutral reference to the caveat is a
-    change of the reason codes, not made here)."""
+def localized_names(payload: dict[str, Any], catalog: Catalog, lang: str) -> dict[str, Any]:
+    """A fresh ranking answer (DESIGN §5; its reasons already written in ``lang``) with its
+    offering names from ``catalog`` in ``lang``; English answers are returned unchanged."""
     if lang == DEFAULT_LANGUAGE:
         return payload
-    out = render_stored(payload, lang)
-    write = renderer(lang).render
-    recommendations = []
-    for item in out.get("recommendations") or []:
-        offering = catalog.get(str(item.get("offering_id")))
-        if offering is not None:
-            item = dict(item)
-            local = offering.localized(lang)
-            item["name"] = local.name
-            texts = {c.text: t.text for c, t in zip(offering.caveats, local.caveats, strict=True)}
-            codes = item.get("reason_codes")
-            if caveats and texts and isinstance(codes, list):
-                item["reasons"] = [write(Reason.from_json(_caveat_in(c, texts))) for c in codes]
-        recommendations.append(item)
-    out["recommendations"] = recommendations
+    return {**payload, "recommendations": [
+        _named(item, (catalog,), lang) for item in payload.get("recommendations") or []]}
+
+
+def stored_answer(
+    payload: dict[str, Any], lang: str, ranked_with: Catalog | None, current: Catalog
+) -> dict[str, Any]:
+    """A stored run's answer in ``lang``: its sentences written again from its codes with
+    ``ranked_with`` (the catalogue version the run names; None when the database no longer
+    holds it: ``current``), its offering names from that catalogue, else from ``current``
+    (an offering a later catalogue dropped keeps the name stored with the run)."""
+    texts = ranked_with or current
+    out = render_stored(payload, lang, texts)
+    out["recommendations"] = [_named(item, (texts, current), lang)
+                              for item in out["recommendations"]]
     return out
 
 
-def _caveat_in(code: Any, texts: dict[str, str]) -> Any:
-    """A caveat code with its English text swapped for the translated one (for writing)."""
-    if not isinstance(code, dict) or code.get("code") != "caveat":
-        return code
-    params = dict(code.get("params") or {})
-    text = params.get("text")
-    if isinstance(text, str) and text in texts:
-        params["text"] = texts[text]
-    return {**code, "params": params}
+def entry_of(offering_id: str, catalogs: tuple[Catalog, ...]) -> Offering | None:
+    """The first of ``catalogs`` that has ``offering_id``: its entry, or None."""
+    for catalog in catalogs:
+        found = catalog.get(offering_id)
+        if found is not None:
+            return found
+    return None
+
+
+def _named(item: dict[str, Any], catalogs: tuple[Catalog, ...], lang: str) -> dict[str, Any]:
+    offering = entry_of(str(item.get("offering_id")), catalogs)
+    if offering is None:
+        return item
+    return {**item, "name": offering.localized(lang).name}

@@ -8,7 +8,14 @@ from fastapi import APIRouter, Body, Header, Path, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from catalog import Sector
-from service.deps import GeographyDep, PartnerOrOfficer, ReadyDep, SessionDep, SessionRoute
+from service.deps import (
+    CatalogDep,
+    GeographyDep,
+    PartnerOrOfficer,
+    ReadyDep,
+    SessionDep,
+    SessionRoute,
+)
 from service.examples import PATCH_EXAMPLES, PROFILE_EXAMPLES
 from service.languages import LanguageDep
 from service.profiles import service
@@ -203,6 +210,7 @@ def recommend_stored(
 def list_runs(
     caller: PartnerOrOfficer,
     session: SessionDep,
+    catalog: CatalogDep,
     profile_id: ProfileId,
     lang: LanguageDep,
     limit: Annotated[int, Query(ge=1, le=50, description="runs per page (1-50)")] = 20,
@@ -211,9 +219,10 @@ def list_runs(
         Query(max_length=200, description="the `next` of the previous page; none: the newest"),
     ] = None,
 ) -> RunPage:
-    """The stored recommendation runs of a profile, newest first, as they were served; their
-    reasons written in the asked language (`?lang=`, `Accept-Language`) from their codes.
+    """The stored recommendation runs of a profile, newest first, as they were ranked; their
+    reasons and offering names written in the asked language (`?lang=`, `Accept-Language`)
+    from their codes and the catalogue version each run names.
 
     Paged: `next` is an opaque cursor for the following page (null on the last one).
     """
-    return service.list_runs(session, caller, profile_id, limit, cursor, lang)
+    return service.list_runs(session, caller, catalog, profile_id, limit, cursor, lang)

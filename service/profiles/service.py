@@ -13,18 +13,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from catalog import Geography
+from catalog import Catalog, Geography
 from service import audit, idempotency
 from service.auth import repository as auth_repo
 from service.auth.repository import WEB_TENANT
 from service.db import Profile, RecommendationRun, Role
 from service.deps import Caller
 from service.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
-from service.offerings.language import localized_answer
+from service.offerings.language import localized_names, stored_answer
+from service.offerings.versions import catalog_version
 from service.profiles import repository as repo
 from service.profiles.repository import RunKey, Viewer
 from service.profiles.schemas import ProfileOut, ProfilePage, RunPage, RunSummary
-from service.reasons import render_stored
 from service.recommendations.schemas import RankingOut
 from service.recommendations.service import (
     Ranked,
@@ -221,7 +221,7 @@ def rank_and_store(
     if actor is not None:
         audit.record(session, actor, "rank", profile.id)
     # Stored with the catalogue's English names; answered with the names in ``lang``.
-    return localized_answer(ranking, served.catalog, lang)
+    return localized_names(ranking, served.catalog, lang)
 
 
 def store_web_profile(
@@ -277,11 +277,13 @@ def read_run_cursor(cursor: str) -> RunKey:
 
 
 def list_runs(
-    session: Session, caller: Caller, profile_id: str, limit: int, cursor: str | None,
-    lang: str = "en",
+    session: Session, caller: Caller, catalog: Catalog, profile_id: str, limit: int,
+    cursor: str | None, lang: str = "en",
 ) -> RunPage:
     """A page of the profile's runs, newest first; ``next`` continues it (None: no more).
-    Their reasons are written in ``lang`` from their codes."""
+    Their reasons are written in ``lang`` from their codes, and their offering names, with
+    the catalogue version each run was ranked with (``catalog``, the served one, for
+    offerings that version lacks or when the database no longer holds it)."""
     after = read_run_cursor(cursor) if cursor is not None else None
     profile = _visible_profile(session, caller, profile_id)
     runs = repo.runs_page(session, profile.id, limit + 1, after)
@@ -295,7 +297,9 @@ def list_runs(
                 catalog_version=r.catalog_version,
                 model_version=r.model_version,
                 created_at=r.created_at,
-                ranking=render_stored(dict(r.ranking), lang),
+                ranking=stored_answer(dict(r.ranking), lang,
+                                      catalog_version(session, r.catalog_version, catalog),
+                                      catalog),
             )
             for r in runs
         ],

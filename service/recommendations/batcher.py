@@ -25,7 +25,7 @@ import orjson
 from matching import EnterpriseProfile, ranking_payload
 from service.errors import DakMatchError, NotReady
 from service.metrics import RANKING_SECONDS
-from service.offerings.language import localized_answer
+from service.offerings.language import localized_names
 from service.reasons import renderer
 from service.recommendations.service import parse_body
 from service.runtime import ServedCatalog
@@ -180,8 +180,8 @@ def _run(jobs: list[_Job]) -> None:
         for job, ranking in zip(group, rankings, strict=True):
             RANKING_SECONDS.observe(share)
             payload = ranking_payload(ranking, served.catalog.version,
-                                      render=renderer(job.lang).many)
-            job.outcome = _encode(localized_answer(payload, served.catalog, job.lang))
+                                      render=renderer(job.lang, served.catalog).many)
+            job.outcome = _encode(localized_names(payload, served.catalog, job.lang))
 
 
 def _encode(payload: dict[str, Any]) -> bytes:

@@ -69,7 +69,7 @@ def rank_profile(
     ranking = served.ranker.rank(profile, k=limit)
     RANKING_SECONDS.observe(time.perf_counter() - started)
     payload: dict[str, Any] = ranking_payload(ranking, served.catalog.version, run_id=run_id,
-                                              render=renderer(lang).many)
+                                              render=renderer(lang, served.catalog).many)
     items = tuple(
         ShownItem(r.offering_id, r.rank, r.signals) for r in ranking.recommendations
     )

@@ -17,11 +17,14 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from catalog import Catalog
 from catalog.rules import stale
 from service import audit
 from service.db import Role
 from service.deps import CatalogDep, ReadyDep, SessionDep, SessionRoute
 from service.errors import InvalidInput
+from service.offerings.language import stored_answer
+from service.offerings.versions import catalog_version
 from service.profiles import service as profiles
 from service.text_guard import FormText
 from service.web import charts, dashboard, i18n
@@ -152,10 +155,14 @@ def officer_home(request: Request, session: SessionDep) -> Response:
     rows = dashboard.queue(session, filters)
     audit.record(session, f"user:{user}", "list")
     account = active_user(session, user)
+    lang = i18n.choose_language(request)
+    catalog: Catalog | None = request.app.state.catalog  # None before a catalogue is loaded
     context = {
         "user": user,
         "is_admin": account is not None and account.role is Role.ADMIN,
         "rows": rows,
+        # The suggestions' names in the page's language (a run stores the English ones).
+        "names": {o.id: o.localized(lang).name for o in catalog.offerings} if catalog else {},
         "filters": filters,
         "places": dashboard.states_and_districts(session),
         "export_query": filters.as_query(),
@@ -236,8 +243,11 @@ def profile_page(
         )
     audit.record(session, f"user:{user}", "read", profile_id)
     ranking = None
-    if row.run is not None:
-        ranking = present_ranking(catalog, row.run.ranking, i18n.choose_language(request))
+    if row.run is not None:  # written in the page's language with the catalogue it was ranked with
+        lang = i18n.choose_language(request)
+        ranked_with = catalog_version(session, row.run.catalog_version, catalog)
+        payload = stored_answer(row.run.ranking, lang, ranked_with, catalog)
+        ranking = present_ranking(payload, lang, (ranked_with or catalog, catalog))
     context = {"user": user, "row": row, "ranking": ranking, "error": None}
     return _page(request, "officer/profile.html", context)
 
@@ -335,7 +345,9 @@ def stale_page(
         )
     days = int(raw)
     today = dt.date.today()
-    rows = [(o, (today - o.as_of).days) for o in stale(catalog, days=days, today=today)]
+    lang = i18n.choose_language(request)
+    rows = [(o.localized(lang), (today - o.as_of).days)
+            for o in stale(catalog, days=days, today=today)]
     context = {"user": username, "rows": rows, "days": days, "active": len(catalog.active())}
     return _page(request, "officer/stale.html", context)
 
@@ -352,7 +364,8 @@ def charts_page(
     weeks = dashboard.outcomes_by_week(session)
     outcome_series = [charts.Series(k, _(v)) for k, v in i18n.OUTCOMES.items()]
     rates = dashboard.acceptance_by_offering(session)
-    names = {o.id: o.name for o in catalog.offerings}
+    lang = i18n.choose_language(request)
+    names = {o.id: o.localized(lang).name for o in catalog.offerings}
     rate_rows = [(names.get(k, k), hits, total) for k, (hits, total) in rates.items()]
     context = {
         "user": user,

@@ -72,7 +72,7 @@ def _results(
         "form": state,
         "place": {"district": valid.district, "state": valid.state},
         "ranking": present_ranking(
-            served.catalog, ranked.payload, i18n.choose_language(request)
+            ranked.payload, i18n.choose_language(request), (served.catalog,)
         ),
         "stored_id": stored_id,
         # The language buttons post the answers again (never in a URL: they hold the name,

@@ -1,7 +1,8 @@
 """A ranking (DESIGN §5 payload) prepared for the results page and the officer's profile page:
 each recommendation joined with its catalogue entry (price, speed, sources, next step), its
 reasons and prerequisites in the visitor's language (written from the answer's reason codes by
-``service.reasons``)."""
+``service.reasons``: a fresh answer is written so, a stored run is written again with
+``service.offerings.language.stored_answer``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 from catalog import Catalog, Offering
 from catalog.sources import host, is_official
-from service.offerings.language import localized_answer
+from service.offerings.language import entry_of
 
 
 @dataclass(frozen=True)
@@ -70,13 +71,15 @@ class Presented:
     questions: list[str] = field(default_factory=list)  # ``ask``, in the page's language
 
 
-def present_ranking(catalog: Catalog, payload: dict[str, Any], lang: str) -> Presented:
-    """Join ``payload`` with ``catalog``; reasons written in ``lang`` from their codes (an
-    answer stored before codes existed keeps its English sentences)."""
-    payload = localized_answer(payload, catalog, lang, caveats=True)
+def present_ranking(
+    payload: dict[str, Any], lang: str, catalogs: tuple[Catalog, ...]
+) -> Presented:
+    """Join ``payload`` (its reasons written in ``lang``) with the entries of the first of
+    ``catalogs`` that has each offering (the one it was ranked with first), in ``lang``."""
     cards = []
     for item in payload.get("recommendations", []):
-        found = catalog.get(item["offering_id"])
+        catalog = next((c for c in catalogs if item["offering_id"] in c), None)
+        found = catalog.get(item["offering_id"]) if catalog is not None else None
         # The card's text comes from the catalogue in the visitor's language (the stored name
         # is only a fallback for an offering a later catalogue dropped).
         offering = found.localized(lang) if found is not None else None
@@ -103,13 +106,13 @@ def present_ranking(catalog: Catalog, payload: dict[str, Any], lang: str) -> Pre
                 howto=[
                     HowToLink(name=h.name, steps=h.steps, url=str(h.url))
                     for h in (h.localized(lang) for h in catalog.howto_for(offering))
-                ] if offering else [],
+                ] if offering and catalog else [],
             )
         )
     excluded = []
     for item in payload.get("not_eligible", []):
         offering_id = item["offering_id"]
-        offering = catalog.get(offering_id)
+        offering = entry_of(offering_id, catalogs)
         excluded.append(
             Excluded(
                 offering_id=offering_id,

@@ -87,13 +87,27 @@ def test_bad_values(ranker: Ranker, outcomes: pd.DataFrame) -> None:
     with pytest.raises(TrainingError, match="unknown outcomes \\['maybe'\\]"):
         train(odd, ranker)
     odd = outcomes.copy()
-    odd.loc[odd.index[0], "s_text"] = np.nan
+    odd.loc[odd.index[0], "s_text"] = np.inf
     with pytest.raises(TrainingError, match="finite"):
         train(odd, ranker)
     odd = outcomes.copy()
     odd.loc[odd.index[0], "position"] = 0
     with pytest.raises(TrainingError, match="position"):
         train(odd, ranker)
+
+
+def test_runs_without_signal_values_are_left_out(ranker: Ranker, outcomes: pd.DataFrame
+                                                 ) -> None:
+    """Runs stored before a signal existed have no value for it: left out whole."""
+    odd = outcomes.copy()
+    first = odd["run_id"].iloc[0]
+    odd.loc[odd.index[0], "s_text"] = np.nan
+    model = train(odd, ranker)
+    assert model.trained_on["runs_without_signals"] == 1
+    assert model.trained_on["outcomes"] == len(outcomes) - (outcomes["run_id"] == first).sum()
+    every = outcomes.assign(s_volume=np.nan)
+    with pytest.raises(TrainingError, match="too few outcomes: 0"):
+        train(every, ranker)
 
 
 def test_time_split_keeps_runs_whole_and_later_rows_out(outcomes: pd.DataFrame) -> None:
@@ -120,8 +134,9 @@ def test_training_gives_non_negative_weights_on_the_hand_set_scale(
     assert model.trained_on["outcomes"] == len(outcomes)
     assert model.trained_on["tenants"] == 8
     assert 0 < model.trained_on["settings"]["position_eta"] < 2
-    # the same outcomes give the same model
+    # the same outcomes give the same model, whichever model the ranker serves
     assert train(outcomes, ranker).version == model.version
+    assert train(outcomes, ranker.with_model(model)).version == model.version
 
 
 def test_model_json_round_trip(ranker: Ranker, outcomes: pd.DataFrame) -> None:

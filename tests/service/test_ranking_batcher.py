@@ -69,7 +69,7 @@ def alone(served: ServedCatalog, body: dict[str, Any], limit: int) -> dict[str, 
     assert served.geography is not None
     ranking = served.ranker.rank(parse_profile(body, served.geography), k=limit)
     payload: dict[str, Any] = json.loads(json.dumps(ranking_payload(
-        ranking, served.catalog.version, render=renderer("en").many)))
+        ranking, served.catalog.version, render=renderer("en", served.catalog).many)))
     return payload
 
 
@@ -177,7 +177,8 @@ def test_bodies_are_byte_for_byte_what_json_response_writes(served: ServedCatalo
     assert served.geography is not None
     for body, limit in zip(BODIES, LIMITS, strict=True):
         ranking = served.ranker.rank(parse_profile(body, served.geography), k=limit)
-        payload = ranking_payload(ranking, served.catalog.version, render=renderer("hi").many)
+        payload = ranking_payload(ranking, served.catalog.version,
+                                  render=renderer("hi", served.catalog).many)
         assert _encode(payload) == JSONResponse(payload).body
 
 

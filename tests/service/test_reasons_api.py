@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from matching.reasons import CODES, Reason
 from service.reasons import render
-from tests.service.conftest import Keys, make_profile
+from tests.service.conftest import Keys, make_profile, served_catalog
 
 REC = "/v1/recommendations"
 DEVANAGARI = re.compile(r"[\u0900-\u097F]")
@@ -50,7 +50,7 @@ def test_english_answer_has_codes_and_their_sentences(client: TestClient) -> Non
         assert len(item["reasons"]) == len(item["reason_codes"]) > 0
         assert len(item["prerequisites"]) == len(item["prerequisite_codes"])
         for code, sentence in zip(item["reason_codes"], item["reasons"], strict=True):
-            assert render(Reason.from_json(code), "en") == sentence
+            assert render(Reason.from_json(code), "en", served_catalog()) == sentence
     itps = next(n for n in answer["not_eligible"] if n["offering_id"] == "itps")
     assert {"code": "over_max_weight", "params": {"weight_kg": 5.0, "max_kg": 2.0}} in itps[
         "reason_codes"]
@@ -96,7 +96,7 @@ def test_language_of_the_answer(
     assert _codes(answer) == _codes(english)  # the codes do not depend on the language
     for item in answer["recommendations"]:
         for code, sentence in zip(item["reason_codes"], item["reasons"], strict=True):
-            assert render(Reason.from_json(code), expected) == sentence
+            assert render(Reason.from_json(code), expected, served_catalog()) == sentence
 
 
 def test_hindi_and_marathi_sentences_of_a_known_rule(client: TestClient) -> None:
@@ -133,3 +133,78 @@ def test_openapi_lists_every_code_with_an_english_example(client: TestClient) ->
         assert f"| `{code}` |" in text, code
     assert "typical parcel 5 kg is over the 2 kg limit" in text
     assert any(p["name"] == "lang" and p["in"] == "query" for p in operation["parameters"])
+
+
+# Parameters that carry names (of places, states) or the enterprise's own words, not prose.
+NAME_PARAMS = frozenset({"place", "district", "state", "regions", "words"})
+
+
+def _prose(value: Any) -> list[str]:
+    """The strings among a code's parameter values (nested causes included, names left out)
+    that read as a sentence: four words or more."""
+    if isinstance(value, dict):
+        if "code" in value and "params" in value:
+            return _prose(value["params"])
+        return [s for k, v in value.items() if k not in NAME_PARAMS for s in _prose(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _prose(v)]
+    if isinstance(value, str) and len(value.split()) >= 4:
+        return [value]
+    return []
+
+
+def test_codes_carry_no_catalogue_prose_and_caveats_come_in_the_asked_language(
+    client: TestClient,
+) -> None:
+    """Issue 18: a caveat names the catalogue's warning (offering and index); its sentence
+    quotes the warning in the asked language, and no parameter carries an English sentence."""
+    catalog = served_catalog()
+    english = client.post(REC, json=PROFILE).json()
+    caveats = [(item["offering_id"], code) for item in english["recommendations"]
+               for code in item["reason_codes"] if code["code"] == "caveat"]
+    assert caveats, "a US-bound profile hears of the US duty"
+    for offering_id, code in caveats:
+        assert code["params"]["offering"] == offering_id
+        assert "text" not in code["params"]
+    for lang in ("en", "hi", "mr"):
+        answer = client.post(f"{REC}?lang={lang}", json=PROFILE).json()
+        assert _codes(answer) == _codes(english)
+        for code in _codes(answer):
+            assert not _prose(code), code
+        for item in answer["recommendations"]:
+            offering = catalog.get(item["offering_id"])
+            assert offering is not None
+            local = offering.localized(lang)
+            for code, sentence in zip(item["reason_codes"], item["reasons"], strict=True):
+                if code["code"] == "caveat":
+                    index = code["params"]["caveat"]
+                    assert local.caveats[index].text in sentence
+                    if lang != "en":
+                        assert offering.caveats[index].text not in sentence
+
+
+def test_a_discontinued_service_names_its_replacement_in_the_asked_language(
+    client: TestClient,
+) -> None:
+    profile = make_profile(pincode="110001", sector="books_printing", typical_weight_kg=1,
+                           products="books and magazines by book packet",
+                           needs=["domestic_shipping"])
+    for lang in ("en", "hi"):
+        answer = client.post(f"{REC}?lang={lang}&limit=50", json=profile).json()
+        book = next(n for n in answer["not_eligible"] if n["offering_id"] == "book-packet")
+        assert book["reason_codes"][0] == {
+            "code": "discontinued", "params": {"since": "2024-12-18", "offering": "book-packet"}}
+        entry = served_catalog().get("book-packet")
+        assert entry is not None
+        step = entry.localized(lang).next_step
+        assert step is not None
+        assert step[1:] in book["reasons"][0]
+        if lang == "hi":
+            assert DEVANAGARI.search(step)
+
+
+def test_openapi_explains_the_codes_that_name_catalogue_text(client: TestClient) -> None:
+    text = client.get("/openapi.json").json()["paths"][REC]["post"]["description"]
+    assert "| `caveat` | `offering`, `caveat`, `countries` |" in text
+    assert "| `discontinued` | `since`, `offering` |" in text
+    assert "Parameters carry no sentences." in text

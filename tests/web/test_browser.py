@@ -417,3 +417,32 @@ def test_widget_shows_the_questions_and_says_when_fewer_fit(page: Any, live: Liv
     assert names
     assert all(re.search("[\u0900-\u097F]", n) for n in names), names
     shoot(page, "12-widget-questions-hindi")
+
+
+def test_officer_reads_a_stored_run_in_hindi(page: Any, live: Live) -> None:
+    """Issue 18: a run stored from an English visit, read by an officer in Hindi: the queue's
+    suggestions and the profile's cards name the offerings in Hindi, the reasons (a US duty
+    caveat among them) are written in Hindi from the run's codes."""
+    page.goto(live.base + "/?lang=en")
+    fill_profile(page)
+    page.fill("#name", "Bagru Dabu Prints")
+    page.check("input[name=consent]")
+    page.click("button.primary")
+    assert "Your answers are saved" in page.locator("p.notice").inner_text()
+    page.goto(live.base + "/officer?lang=hi")
+    page.fill("#username", OFFICER[0])
+    page.fill("#password", OFFICER[1])
+    page.click("button.primary")
+    row = page.locator("table.queue tbody tr", has_text="Bagru Dabu Prints").first
+    suggestions = row.locator("td").nth(4).inner_text()
+    assert all(re.search("[\u0900-\u097F]", name) for name in suggestions.split("; ")), suggestions
+    row.locator("a").click()
+    page.wait_for_url(re.compile(r"/officer/profiles/"))
+    names = page.locator("li.card h2").all_inner_texts()
+    assert names
+    assert all(re.search("[\u0900-\u097F]", n) for n in names), names
+    _reasons_are_in_devanagari(page)
+    text = page.locator("ol.cards").inner_text()
+    assert "Delivery Duty Paid" not in text  # the caveat's English text
+    assert "डिलीवरी ड्यूटी पेड" in text  # ...in Hindi, from the catalogue
+    shoot(page, "13-officer-profile-hindi")

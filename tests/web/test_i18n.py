@@ -61,7 +61,7 @@ _VARIANTS = [
     reason("weight_within_limit", scope="domestic", parcels=None, weight_kg=1, max_kg=2),
     reason("weight_over_minimum", scope="international", parcels=1, weight_kg=40, min_kg=35),
     reason("export_benefits", parcels=None),
-    reason("discontinued", since=None, replacement=None),
+    reason("discontinued", since=None, offering=None),
     reason("region_not_served", regions=[], state=None),
     reason("segment_only", segments=list(reasons.SEGMENT_WORDS)),
     reason("need_served", needs=list(reasons.NEED_WORDS)),

@@ -350,3 +350,45 @@ def test_a_us_caveat_on_a_card_is_in_the_visitors_language(web: TestClient) -> N
             break
         else:
             raise AssertionError("no US-bound postal product among the cards")
+
+
+def test_officer_page_names_offerings_from_the_runs_catalogue_version(
+    web: TestClient, session: Session
+) -> None:
+    """A run is shown with the catalogue version it was ranked with (its Hindi names), not
+    with whatever the catalogue says today."""
+    import uuid
+
+    from catalog import Catalog, load_catalog
+    from service.offerings import repository as catalog_repo
+    from service.profiles import repository as profiles_repo
+
+    create_user(session, "asha", PASSWORD, Role.OFFICER)
+    session.commit()
+    web.post("/results", data={**FORM, "consent": "yes"})
+    _sign_in(web, "asha")
+    queue = web.get("/officer?state=Rajasthan")
+    profile_id = re.search(r"/officer/profiles/([0-9a-f-]{36})", queue.text).group(1)  # type: ignore[union-attr]
+    found = profiles_repo.profile_with_newest_run(session, profile_id)
+    assert found is not None
+    run = found[2]
+    assert run is not None
+    first = run.ranking["recommendations"][0]["offering_id"]
+    catalog = load_catalog()
+    entry = catalog.get(first)
+    assert entry is not None
+    old_name = "पुराने सूचीपत्र का नाम"
+    changed = entry.model_copy(update={"i18n": {
+        **entry.i18n, "hi": entry.i18n["hi"].model_copy(update={"name": old_name})}})
+    older = Catalog(offerings=tuple(changed if o.id == first else o for o in catalog.offerings),
+                    version="older-version-of-the-page-test")
+    catalog_repo.store_catalog(session, older, source="test: an older version")
+    run_id = str(uuid.uuid4())
+    profiles_repo.add_run(session, run_id=run_id, profile_id=profile_id,
+                          catalog_version=older.version, model_version="m",
+                          ranking={**run.ranking, "run_id": run_id}, items=())
+    session.commit()
+    page = web.get(f"/officer/profiles/{profile_id}?lang=hi")
+    assert run_id in page.text  # the newest run is the one shown
+    assert old_name in _card(page.text, first)
+    assert _html(entry.localized("hi").name) not in _card(page.text, first)
