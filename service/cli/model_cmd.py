@@ -22,13 +22,14 @@ _TRAIN_DESCRIPTION = """\
 Learns the ranker's signal weights and a small adjustment per offering from the outcomes
 officers and partners recorded on stored runs (pairwise logistic regression, weighted by the
 inverse of the chance that the position shown was looked at; each tenant's feedback carries
-at most a fixed share of the weight). The runs' later 20 per cent (by time) are kept out of
-training for the offline gate, which passes a candidate only when on those held-out outcomes
-it beats the active model (the hand-set weights when none is active), and on every judged set
-its NDCG@5 is no worse than the hand-set weights' beyond --tolerance. The candidate is stored
-with the gate's table either way (status candidate or refused). Exit 0 when the gate passes,
-3 when it refuses, 1 when the outcomes cannot train a model (too few, one class only): the
-active model keeps serving then.
+at most a fixed share of the weight). The later 20 per cent of the outcomes (by the time of
+their runs) are kept out of training for the offline gate, which passes a candidate only when
+on those held-out outcomes it beats the active model (the hand-set weights when none is
+active), and on every judged set its NDCG@5 is no worse than the hand-set weights' beyond
+--tolerance. The candidate is stored with the gate's table either way (status candidate or
+refused); a model stored before (the same outcomes give the same version) is left as it was.
+Exit 0 when the gate passes, 3 when it refuses, 1 when the outcomes cannot train a model
+(none, too few, one class only): the active model keeps serving then.
 """
 
 

@@ -9,12 +9,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalog.geo import Geography
+from matching import simulation as sim
 from matching.learning import GateReport, GateRow, LearnedModel
 from service.app import create_app
 from service.cli import main
@@ -23,7 +25,7 @@ from service.learning import repository as learning_repo
 from service.runtime import Runtime, ServedCatalog
 from service.settings import Settings, get_settings
 from tests.service.conftest import make_profile, migrated_database
-from tests.service.learning_seed import seed_runs
+from tests.service.learning_seed import seed_runs, store_outcomes
 
 KINDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -307,3 +309,59 @@ def test_an_unreadable_stored_model_leaves_the_serving_one(served: ServedCatalog
     runtime.use_model(None, None)
     assert served.ranker is not None
     assert runtime.served.ranker.model_version == served.ranker.model_version
+
+
+def _simulated(served: ServedCatalog, runs: int, *, seed: int = 2) -> pd.DataFrame:
+    """Outcomes of the simulated officers of ``matching.simulation`` (their own weighting of
+    the signals and preferences the signals do not see) on 1,000 random enterprises."""
+    assert served.ranker is not None
+    assert served.geography is not None
+    geo = served.geography
+    pins = [str(p) for state in ("Maharashtra", "Rajasthan", "Karnataka")
+            for p in list(geo.pincodes_in_state(state))[:150]]
+    pool = sim.rank_pool(served.ranker, sim.profiles(1000, pins, seed=1))
+    return sim.outcomes(sim.Officers.known(), pool, runs, seed=seed)
+
+
+def test_train_activates_a_model_that_passes_the_gate(
+    url: str,
+    factory: sessionmaker[Session],
+    served: ServedCatalog,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The simulated officers weigh the signals unlike the hand-set weights (and unlike the
+    judged sets' authors): the learnt model beats the hand-set one on their later outcomes,
+    and with the judged sets' tolerance opened to 1 the gate passes and --activate makes it
+    serve."""
+    with factory.begin() as session:
+        store_outcomes(session, _simulated(served, 3000))
+    capsys.readouterr()
+    assert main(["model", "train", "--data", str(DATA)]) == 3  # the judged sets refuse it
+    refused = capsys.readouterr().out
+    assert "held-out outcomes" in refused
+    held_out = next(line for line in refused.splitlines() if line.startswith("held-out"))
+    assert " yes " in held_out, refused
+    version = next(line.split()[1] for line in refused.splitlines()
+                   if line.startswith("candidate"))
+    assert _status(factory) == {version: "refused"}
+
+    assert main(["model", "train", "--activate", "--tolerance", "1", "--data", str(DATA)]) == 0
+    out = capsys.readouterr().out
+    assert "gate: passed" in out
+    # the same outcomes train the same model: its stored record (refused) is left as it was
+    assert f"the same model was stored before as {version} (refused)" in out
+    assert _status(factory) == {version: "refused"}
+
+    with factory.begin() as session:  # more outcomes: a new model, stored and activated
+        store_outcomes(session, _simulated(served, 600, seed=3), prefix="more-")
+    assert main(["model", "train", "--activate", "--tolerance", "1", "--data", str(DATA)]) == 0
+    out = capsys.readouterr().out
+    assert "stored and activated: now serving learned-" in out
+    statuses = _status(factory)
+    assert sorted(statuses.values()) == ["active", "refused"]
+    with factory() as session:
+        active = learning_repo.active(session)
+        assert active is not None
+        assert active.gate["passed"] is True
+        assert active.gate["tolerance"] == 1.0
+        assert active.activated_at is not None
