@@ -11,13 +11,15 @@ the entry's text in the asked language.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from collections.abc import Callable, Iterable
 from functools import cache, lru_cache, partial
 from typing import Any
 
-from babel.numbers import format_currency, format_decimal
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal, format_percent
 
 from catalog import Catalog, Offering
 from catalog.countries import country_name
@@ -37,7 +39,9 @@ from service import languages
 
 log = logging.getLogger("dakmatch.reasons")
 
-# Babel locales of the languages (their number formats: Indian grouping, Latin digits).
+# Babel locales of the languages (their number formats: Indian grouping; digits as Babel writes
+# them for these locales, Latin in all three, kept so with ``numbering_system="latn"``, as PIN
+# codes, dates and India Post's own Hindi and Marathi pages write them).
 NUMBER_LOCALES = {"en": "en_IN", "hi": "hi_IN", "mr": "mr_IN"}
 COUNTRIES_SHOWN = 3  # countries named in a reason before "and N more"
 
@@ -185,6 +189,19 @@ OfferingLookup = Callable[[str], Offering | None]
 
 def _no_catalogue(offering_id: str) -> Offering | None:
     return None
+
+
+@lru_cache(maxsize=1024)
+def percent(share: float, lang: str) -> str:
+    """A share (``0.625``) as a whole percentage in ``lang`` (``62%``), as
+    ``babel.numbers.format_percent`` writes it."""
+    return format_percent(share, locale=NUMBER_LOCALES.get(lang, "en_IN"),
+                          numbering_system="latn")
+
+
+def day_and_month(day: dt.date, lang: str) -> str:
+    """``day`` as a short day and month in ``lang`` (``30 Nov``, ``30 नव॰``), by Babel."""
+    return format_date(day, "d MMM", locale=NUMBER_LOCALES.get(lang, "en_IN"))
 
 
 class Writer:

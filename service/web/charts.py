@@ -1,7 +1,8 @@
 """Server-rendered SVG charts for the officer dashboard (no JavaScript, no CDN).
 
 Each chart is a self-contained ``<svg role="img">`` with a ``<title>`` and ``<desc>`` for screen
-readers; the pages also print the same figures as a table.
+readers; the pages also print the same figures as a table. Counts and shares are written in the
+page's language (``lang``) the Indian way (``1,50,000``), as ``service.reasons`` writes them.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
+
+from service.reasons import number, percent
 
 # Colour-blind-safe (Okabe-Ito), each at least 3:1 against white for graphical objects.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8F6B00", "#56B4E9", "#000000")
@@ -40,8 +43,8 @@ def _label(x: float, y: float, label: str, limit: int) -> str:
     )
 
 
-def _tip(label: str, series: Series, count: int) -> str:
-    return escape(f"{label}, {series.label}: {count}")
+def _tip(label: str, series: Series, count: int, lang: str) -> str:
+    return escape(f"{label}, {series.label}: {number(count, lang)}")
 
 
 def _open(width: int, height: int, title: str, desc: str) -> list[str]:
@@ -72,6 +75,7 @@ def stacked_bars(
     title: str,
     desc: str,
     width: int = 640,
+    lang: str = "en",
 ) -> str:
     """Horizontal stacked bars: one row per label, one coloured segment per series key."""
     label_w, bar_h, gap = 170, 22, 10
@@ -90,10 +94,10 @@ def stacked_bars(
                 colour = PALETTE[i % len(PALETTE)]
                 parts.append(
                     f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{bar_h}" '
-                    f'fill="{colour}"><title>{_tip(label, s, count)}</title></rect>'
+                    f'fill="{colour}"><title>{_tip(label, s, count, lang)}</title></rect>'
                 )
                 x += w
-        parts.append(_text(x + 6, y + 16, str(sum(values.values()))))
+        parts.append(_text(x + 6, y + 16, number(sum(values.values()), lang)))
         y += bar_h + gap
     return "".join([*svg, *parts, "</svg>"])
 
@@ -106,6 +110,7 @@ def stacked_columns(
     desc: str,
     width: int = 640,
     height: int = 260,
+    lang: str = "en",
 ) -> str:
     """Vertical stacked columns over time: one column per period label."""
     parts, top = _legend(series, 16, width)
@@ -116,8 +121,8 @@ def stacked_columns(
     step = (width - axis_x - 10) / max(len(columns), 1)
     col_w = min(48.0, step * 0.7)
     parts.append(f'<line x1="{axis_x}" y1="{base}" x2="{width - 10}" y2="{base}" stroke="#555"/>')
-    parts.append(_text(axis_x - 6, base + 4, "0", "end"))
-    parts.append(_text(axis_x - 6, base - biggest * scale + 4, str(biggest), "end"))
+    parts.append(_text(axis_x - 6, base + 4, number(0, lang), "end"))
+    parts.append(_text(axis_x - 6, base - biggest * scale + 4, number(biggest, lang), "end"))
     for n, (label, values) in enumerate(columns):
         x = axis_x + n * step + (step - col_w) / 2
         y = float(base)
@@ -129,14 +134,15 @@ def stacked_columns(
                 colour = PALETTE[i % len(PALETTE)]
                 parts.append(
                     f'<rect x="{x:.1f}" y="{y:.1f}" width="{col_w:.1f}" height="{h:.1f}" '
-                    f'fill="{colour}"><title>{_tip(label, s, count)}</title></rect>'
+                    f'fill="{colour}"><title>{_tip(label, s, count, lang)}</title></rect>'
                 )
         parts.append(_text(x + col_w / 2, base + 18, label, "middle"))
     return "".join([*svg, *parts, "</svg>"])
 
 
 def rate_bars(
-    rows: Sequence[tuple[str, int, int]], *, title: str, desc: str, width: int = 640
+    rows: Sequence[tuple[str, int, int]], *, title: str, desc: str, width: int = 640,
+    lang: str = "en",
 ) -> str:
     """Horizontal bars of a share (numerator over denominator), labelled "62% (5 of 8)"."""
     label_w, bar_h, gap, top = 200, 20, 10, 8
@@ -153,6 +159,7 @@ def rate_bars(
             f'<rect x="{label_w}" y="{y:.1f}" width="{full * share:.1f}" height="{bar_h}" '
             f'fill="{PALETTE[2]}"/>'
         )
-        parts.append(_text(label_w + full + 6, y + 15, f"{share:.0%} ({hits}/{total})"))
+        figures = f"{percent(share, lang)} ({number(hits, lang)}/{number(total, lang)})"
+        parts.append(_text(label_w + full + 6, y + 15, figures))
         y += bar_h + gap
     return "".join([*svg, *parts, "</svg>"])

@@ -26,6 +26,7 @@ from service.errors import InvalidInput
 from service.offerings.language import stored_answer
 from service.offerings.versions import catalog_version
 from service.profiles import service as profiles
+from service.reasons import day_and_month
 from service.text_guard import FormText
 from service.web import charts, dashboard, i18n
 from service.web.dashboard import DashboardError, Filters
@@ -187,13 +188,16 @@ def sign_in(
         check_csrf(request, csrf_token)
     except CsrfError:
         return _forbidden(request)
-    _ = i18n.gettext_for(i18n.choose_language(request))
+    found = i18n.translations(i18n.choose_language(request))
+    _ = found.gettext
     guard = guard_of(request.app.state)
     buckets = guard.buckets(username, request.client.host if request.client else "unknown")
     wait = guard.retry_after(buckets)
     if wait is not None:
-        message = _("Too many failed sign-ins. Try again in {minutes} minutes.")
-        return _refused(request, username, message.format(minutes=math.ceil(wait / 60)), 429, wait)
+        minutes = math.ceil(wait / 60)
+        message = found.ngettext("Too many failed sign-ins. Try again in {n} minute.",
+                                 "Too many failed sign-ins. Try again in {n} minutes.", minutes)
+        return _refused(request, username, message.format(n=minutes), 429, wait)
     try:
         with guard.hashing():
             user = authenticate(session, username, password)
@@ -370,17 +374,18 @@ def charts_page(
     context = {
         "user": user,
         "demand_svg": charts.stacked_bars(
-            sorted(demand.items()), groups,
+            sorted(demand.items()), groups, lang=lang,
             title=_("Demand by offering group per state"),
             desc=_("Top three suggestions of each stored profile, counted by group and state."),
         ),
         "outcomes_svg": charts.stacked_columns(
-            [(f"{week:%d %b}", counts) for week, counts in weeks.items()], outcome_series,
+            [(day_and_month(week, lang), counts) for week, counts in weeks.items()],
+            outcome_series, lang=lang,
             title=_("Outcomes over time"),
             desc=_("Outcomes recorded by officers, per week."),
         ),
         "acceptance_svg": charts.rate_bars(
-            rate_rows,
+            rate_rows, lang=lang,
             title=_("Acceptance rate per offering"),
             desc=_("Accepted or enrolled, out of all decided outcomes."),
         ),

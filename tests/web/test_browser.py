@@ -446,3 +446,41 @@ def test_officer_reads_a_stored_run_in_hindi(page: Any, live: Live) -> None:
     assert "Delivery Duty Paid" not in text  # the caveat's English text
     assert "डिलीवरी ड्यूटी पेड" in text  # ...in Hindi, from the catalogue
     shoot(page, "13-officer-profile-hindi")
+
+
+def test_officer_pages_write_counts_in_the_pages_language(page: Any, live: Live) -> None:
+    """Issue 16: the queue counts its profiles with the noun's plural, in Hindi too, and the
+    charts write their figures and weeks in the page's language (Babel's formats)."""
+    import datetime as dt
+
+    from service.reasons import day_and_month
+
+    page.goto(live.base + "/?lang=en")
+    fill_profile(page)
+    page.fill("#name", "Chomu Blue Pottery")
+    page.check("input[name=consent]")
+    page.click("button.primary")
+    page.goto(live.base + "/officer?lang=en")
+    page.fill("#username", OFFICER[0])
+    page.fill("#password", OFFICER[1])
+    page.click("button.primary")
+    rows = page.locator("table.queue tbody tr").count()
+    noun = "profile" if rows == 1 else "profiles"
+    assert page.locator("#found").inner_text() == f"{rows} {noun} found"
+    page.locator("table.queue tbody tr", has_text="Chomu Blue Pottery").first.locator("a").click()
+    page.locator("li.card").first.locator("button[value=enrolled]").click()
+    page.wait_for_url(re.compile(r"/officer/profiles/"))
+    page.goto(live.base + "/officer?lang=hi")
+    found = page.locator("#found").inner_text()
+    assert re.fullmatch(r"\d+ प्रोफ़ाइल(ें मिलीं| मिली)", found), found
+    assert found.startswith(f"{rows} ")
+    page.goto(live.base + "/officer/charts?lang=hi")
+    today = dt.datetime.now(dt.UTC).date()
+    week = day_and_month(today - dt.timedelta(days=today.weekday()), "hi")
+    assert page.locator("svg.chart text", has_text=week).count() == 1
+    rates = page.locator("svg.chart text").filter(has_text=re.compile(r"^\d+% \(\d+/\d+\)$"))
+    assert rates.count() >= 1
+    names = page.locator("table.acceptance tbody th").all_text_contents()
+    assert names
+    assert all(re.search("[\u0900-\u097F]", n) for n in names), names
+    shoot(page, "14-officer-charts-hindi")

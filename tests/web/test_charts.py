@@ -80,3 +80,18 @@ def test_long_labels_are_cut_with_an_ellipsis_and_keep_their_full_text() -> None
     assert cut.find(f"{SVG}title").text == name  # type: ignore[union-attr]
     assert cut.find(f"{SVG}title").tail == "Dak Ghar Niryat Kendra (pos\u2026"  # type: ignore[union-attr]
     assert any(t.text == "EMS" for t in texts)  # short labels are not cut
+
+
+def test_chart_figures_are_written_the_indian_way_in_the_pages_language() -> None:
+    """Issue 16: counts in lakhs are grouped 1,50,000, shares as Babel writes percentages."""
+    for lang in ("en", "hi", "mr"):
+        bars = stacked_bars([("Rajasthan", {"a": 150000, "b": 25000})], SERIES,
+                            title="Demand", desc="d", lang=lang)
+        assert ">1,75,000</text>" in bars
+        assert "Rajasthan, Alpha: 1,50,000" in bars
+        columns = stacked_columns([("02 Nov", {"a": 1200000})], SERIES, title="Outcomes",
+                                  desc="d", lang=lang)
+        assert ">12,00,000</text>" in columns
+        rates = rate_bars([("Speed Post", 125000, 200000)], title="Acceptance", desc="d",
+                          lang=lang)
+        assert "62% (1,25,000/2,00,000)" in rates or "63% (1,25,000/2,00,000)" in rates

@@ -17,7 +17,7 @@ from service.web import forms, i18n, widget
 
 WEB = Path(i18n.__file__).parent
 _CALL = re.compile(r'_\("((?:[^"\\]|\\.)*)"\)')
-_NCALL = re.compile(r'ngettext\("((?:[^"\\]|\\.)*)", "((?:[^"\\]|\\.)*)"')
+_NCALL = re.compile(r'ngettext\(\s*"((?:[^"\\]|\\.)*)",\s*"((?:[^"\\]|\\.)*)"')
 DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 
 
@@ -247,3 +247,31 @@ def test_numbers_and_rupees_are_written_as_babel_writes_them(lang: str) -> None:
     assert reasons.number(1.25, lang) == "1.25"
     assert reasons.number(150000, lang) == "1,50,000"
     assert reasons.rupees(150000, lang) == "₹1,50,000"
+
+
+@pytest.mark.parametrize("lang", ["en", "hi", "mr"])
+def test_shares_and_dates_are_written_as_babel_writes_them(lang: str) -> None:
+    import datetime as dt
+
+    from babel.dates import format_date
+    from babel.numbers import format_percent
+
+    locale = reasons.NUMBER_LOCALES[lang]
+    for share in (0.0, 0.125, 0.625, 1.0):
+        assert reasons.percent(share, lang) == format_percent(share, locale=locale)
+    day = dt.date(2026, 11, 30)
+    assert reasons.day_and_month(day, lang) == format_date(day, "d MMM", locale=locale)
+    assert reasons.day_and_month(day, lang).startswith("30 ")
+
+
+@pytest.mark.parametrize(
+    ("lang", "one", "many"),
+    [("en", "1 profile found", "1,50,000 profiles found"),
+     ("hi", "1 प्रोफ़ाइल मिली", "1,50,000 प्रोफ़ाइलें मिलीं"),
+     ("mr", "1 प्रोफाइल सापडली", "1,50,000 प्रोफाइल सापडल्या")],
+)
+def test_counts_on_pages_agree_with_their_noun(lang: str, one: str, many: str) -> None:
+    ngettext = i18n.translations(lang).ngettext
+    for count, expected in ((1, one), (150000, many)):
+        text = ngettext("{n} profile found", "{n} profiles found", count)
+        assert text.format(n=reasons.number(count, lang)) == expected

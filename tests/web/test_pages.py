@@ -329,6 +329,12 @@ def test_admins_see_the_facts_to_recheck_officers_do_not(
     assert listed == [o.id for o in expected]
     assert str(expected[0].source_urls[0]) in page.text
     assert f"{len(expected)} of " in page.text
+    assert "active offerings have facts older than 365 days." in page.text
+    assert re.search(r"active offerings (has|have) facts older than 36,500 days\.",
+                     web.get("/officer/catalogue?days=36500").text)
+    assert "older than 1 day." in web.get("/officer/catalogue?days=1").text
+    hindi = web.get("/officer/catalogue?days=36500&lang=hi").text
+    assert "की जानकारी 36,500 दिन से पुरानी है।" in hindi
     assert re.findall(r'<tr id="stale-', web.get("/officer/catalogue?days=36500").text) == []
     assert web.get("/officer/catalogue?days=-1").status_code == 422
 
@@ -392,3 +398,21 @@ def test_officer_page_names_offerings_from_the_runs_catalogue_version(
     assert run_id in page.text  # the newest run is the one shown
     assert old_name in _card(page.text, first)
     assert _html(entry.localized("hi").name) not in _card(page.text, first)
+
+
+def test_the_queue_counts_profiles_with_plurals(web: TestClient, session: Session) -> None:
+    create_user(session, "asha", PASSWORD, Role.OFFICER)
+    session.commit()
+    _sign_in(web, "asha")
+    before = web.get("/officer?state=Rajasthan&lang=en").text
+    assert '<p role="status" id="found">0 profiles found</p>' in before
+    web.post("/results", data={**FORM, "consent": "yes"})
+    one = web.get("/officer?state=Rajasthan&lang=en").text
+    assert '<p role="status" id="found">1 profile found</p>' in one
+    web.post("/results", data={**FORM, "name": "Second", "consent": "yes"})
+    assert '<p role="status" id="found">2 profiles found</p>' in web.get(
+        "/officer?state=Rajasthan&lang=en").text
+    assert '<p role="status" id="found">2 प्रोफ़ाइलें मिलीं</p>' in web.get(
+        "/officer?state=Rajasthan&lang=hi").text
+    assert '<p role="status" id="found">2 प्रोफाइल सापडल्या</p>' in web.get(
+        "/officer?state=Rajasthan&lang=mr").text
