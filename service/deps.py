@@ -56,6 +56,12 @@ async def get_catalog(request: Request) -> Catalog:
     return (await get_served(request)).catalog
 
 
+async def get_served_catalog_if_any(request: Request) -> Catalog | None:
+    """The served catalogue, or None before one is loaded (for reading what is stored)."""
+    served = (await get_runtime(request)).served
+    return served.catalog if served is not None else None
+
+
 async def get_ready(request: Request) -> ServedCatalog:
     """The served catalogue with a fitted ranker and the geography (one dependency: the
     ranking endpoints are the hot path)."""
@@ -112,6 +118,7 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 ServedDep = Annotated[ServedCatalog, Depends(get_served)]
 ReadyDep = Annotated[ServedCatalog, Depends(get_ready)]
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
+ServedCatalogIfAny = Annotated[Catalog | None, Depends(get_served_catalog_if_any)]
 GeographyDep = Annotated[Geography, Depends(get_geography)]
 
 

@@ -34,16 +34,15 @@ def localized_names(payload: dict[str, Any], catalog: Catalog, lang: str) -> dic
 
 
 def stored_answer(
-    payload: dict[str, Any], lang: str, ranked_with: Catalog | None, current: Catalog
+    payload: dict[str, Any], lang: str, ranked_with: Catalog | None, current: Catalog | None
 ) -> dict[str, Any]:
     """A stored run's answer in ``lang``: its sentences written again from its codes with
     ``ranked_with`` (the catalogue version the run names; None when the database no longer
     holds it: ``current``), its offering names from that catalogue, else from ``current``
     (an offering a later catalogue dropped keeps the name stored with the run)."""
-    texts = ranked_with or current
-    out = render_stored(payload, lang, texts)
-    out["recommendations"] = [_named(item, (texts, current), lang)
-                              for item in out["recommendations"]]
+    catalogs = tuple(c for c in (ranked_with, current) if c is not None)
+    out = render_stored(payload, lang, catalogs[0] if catalogs else None)
+    out["recommendations"] = [_named(item, catalogs, lang) for item in out["recommendations"]]
     return out
 
 

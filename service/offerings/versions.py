@@ -20,10 +20,12 @@ _kept: OrderedDict[str, Catalog] = OrderedDict()
 _lock = threading.Lock()
 
 
-def catalog_version(session: Session, version: str, served: Catalog) -> Catalog | None:
+def catalog_version(
+    session: Session, version: str, served: Catalog | None
+) -> Catalog | None:
     """The catalogue of ``version``: ``served`` when it is that one, else the stored version
     (None when the database does not hold it)."""
-    if version == served.version:
+    if served is not None and version == served.version:
         return served
     with _lock:
         found = _kept.get(version)

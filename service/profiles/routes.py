@@ -9,10 +9,10 @@ from fastapi.responses import JSONResponse
 
 from catalog import Sector
 from service.deps import (
-    CatalogDep,
     GeographyDep,
     PartnerOrOfficer,
     ReadyDep,
+    ServedCatalogIfAny,
     SessionDep,
     SessionRoute,
 )
@@ -210,7 +210,7 @@ def recommend_stored(
 def list_runs(
     caller: PartnerOrOfficer,
     session: SessionDep,
-    catalog: CatalogDep,
+    catalog: ServedCatalogIfAny,
     profile_id: ProfileId,
     lang: LanguageDep,
     limit: Annotated[int, Query(ge=1, le=50, description="runs per page (1-50)")] = 20,

@@ -277,13 +277,14 @@ def read_run_cursor(cursor: str) -> RunKey:
 
 
 def list_runs(
-    session: Session, caller: Caller, catalog: Catalog, profile_id: str, limit: int,
+    session: Session, caller: Caller, catalog: Catalog | None, profile_id: str, limit: int,
     cursor: str | None, lang: str = "en",
 ) -> RunPage:
     """A page of the profile's runs, newest first; ``next`` continues it (None: no more).
     Their reasons are written in ``lang`` from their codes, and their offering names, with
     the catalogue version each run was ranked with (``catalog``, the served one, for
-    offerings that version lacks or when the database no longer holds it)."""
+    offerings that version lacks or when the database no longer holds it; None before a
+    catalogue is loaded)."""
     after = read_run_cursor(cursor) if cursor is not None else None
     profile = _visible_profile(session, caller, profile_id)
     runs = repo.runs_page(session, profile.id, limit + 1, after)

@@ -157,3 +157,23 @@ def test_a_run_stored_with_english_caveat_text_is_read_in_marathi(
     assert step is not None
     assert DEVANAGARI.search(step)
     assert step[1:] in excluded["reasons"][0]
+
+
+def test_a_run_is_written_again_without_any_catalogue() -> None:
+    """Before a catalogue is loaded (and for a version the database lost), a stored run keeps
+    its stored names, and its sentences are still written in the asked language; a caveat
+    says that conditions apply rather than nothing."""
+    from service.offerings.language import stored_answer
+
+    stored = {"recommendations": [{
+        "offering_id": "itps", "name": "International Tracked Packet Service (ITPS)",
+        "reasons": ["old"], "reason_codes": [
+            {"code": "caveat", "params": {"offering": "itps", "caveat": 0, "countries": ["US"]}},
+            {"code": "export_bill", "params": {}}],
+        "prerequisites": [], "prerequisite_codes": []}], "not_eligible": [], "ask": []}
+    hindi = stored_answer(stored, "hi", None, None)
+    item = hindi["recommendations"][0]
+    assert item["name"] == "International Tracked Packet Service (ITPS)"
+    assert all(DEVANAGARI.search(s) for s in item["reasons"])
+    assert "शर्तें लागू हैं" in item["reasons"][0]
+    assert stored["recommendations"][0]["reasons"] == ["old"]
