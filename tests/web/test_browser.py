@@ -92,6 +92,25 @@ def fill_profile(page: Any, pincode: str = "302001") -> None:
     page.fill("#monthly_international_parcels", "40")
 
 
+def store_consenting_profile(page: Any, live: Live, name: str) -> None:
+    """Fill the form in English as a visitor who consents: the profile and its run are
+    stored for the officers."""
+    page.goto(live.base + "/?lang=en")
+    fill_profile(page)
+    page.fill("#name", name)
+    page.check("input[name=consent]")
+    page.click("button.primary")
+    assert "Your answers are saved" in page.locator("p.notice").inner_text()
+
+
+def sign_in_officer(page: Any, live: Live, lang: str) -> None:
+    """Sign the test officer in from the sign-in page in ``lang``; lands on the queue."""
+    page.goto(f"{live.base}/officer?lang={lang}")
+    page.fill("#username", OFFICER[0])
+    page.fill("#password", OFFICER[1])
+    page.click("button.primary")
+
+
 def test_keyboard_focus_is_visible(page: Any, live: Live) -> None:
     page.goto(live.base + "/?lang=en")
     page.keyboard.press("Tab")
@@ -423,16 +442,8 @@ def test_officer_reads_a_stored_run_in_hindi(page: Any, live: Live) -> None:
     """Issue 18: a run stored from an English visit, read by an officer in Hindi: the queue's
     suggestions and the profile's cards name the offerings in Hindi, the reasons (a US duty
     caveat among them) are written in Hindi from the run's codes."""
-    page.goto(live.base + "/?lang=en")
-    fill_profile(page)
-    page.fill("#name", "Bagru Dabu Prints")
-    page.check("input[name=consent]")
-    page.click("button.primary")
-    assert "Your answers are saved" in page.locator("p.notice").inner_text()
-    page.goto(live.base + "/officer?lang=hi")
-    page.fill("#username", OFFICER[0])
-    page.fill("#password", OFFICER[1])
-    page.click("button.primary")
+    store_consenting_profile(page, live, "Bagru Dabu Prints")
+    sign_in_officer(page, live, "hi")
     row = page.locator("table.queue tbody tr", has_text="Bagru Dabu Prints").first
     suggestions = row.locator("td").nth(4).inner_text()
     assert all(re.search("[\u0900-\u097F]", name) for name in suggestions.split("; ")), suggestions
@@ -455,15 +466,8 @@ def test_officer_pages_write_counts_in_the_pages_language(page: Any, live: Live)
 
     from service.reasons import day_and_month
 
-    page.goto(live.base + "/?lang=en")
-    fill_profile(page)
-    page.fill("#name", "Chomu Blue Pottery")
-    page.check("input[name=consent]")
-    page.click("button.primary")
-    page.goto(live.base + "/officer?lang=en")
-    page.fill("#username", OFFICER[0])
-    page.fill("#password", OFFICER[1])
-    page.click("button.primary")
+    store_consenting_profile(page, live, "Chomu Blue Pottery")
+    sign_in_officer(page, live, "en")
     rows = page.locator("table.queue tbody tr").count()
     noun = "profile" if rows == 1 else "profiles"
     assert page.locator("#found").inner_text() == f"{rows} {noun} found"
