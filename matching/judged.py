@@ -21,7 +21,13 @@ SET_FILES = {
 # above; kept out of SET_FILES so that benchmarks and tests that rank "every judged profile" keep
 # their workload, and because some of its profiles are valid only under DESIGN §4 as amended.
 REALISTIC_FILES = {"realistic": "judged_realistic.yaml"}
-EVAL_FILES = {**SET_FILES, **REALISTIC_FILES}
+# A development set written the same way as the realistic one (tags, partial profiles, texts in
+# Hindi and Marathi) before the ranker was changed for it: weights, thresholds and lexicon may be
+# chosen on it and on the tuning set, never on the realistic set, which stays held out.
+DEV_FILES = {"realistic_dev": "judged_realistic_dev.yaml"}
+# Sets of profiles as they are really sent, reported by kind of profile (partial, language ...).
+AS_SENT_FILES = {**DEV_FILES, **REALISTIC_FILES}
+EVAL_FILES = {**SET_FILES, **AS_SENT_FILES}
 REQUIRED_FIELDS = frozenset({"pincode", "sector"})
 # Language tags (BCP 47: Devanagari Hindi and Marathi, romanised forms, English mixed in) and
 # "contradictory" (fields that disagree with each other).
@@ -128,7 +134,7 @@ def load_sets(
     files: Mapping[str, str] = SET_FILES,
 ) -> dict[str, list[JudgedProfile]]:
     """The judged sets named in ``files``, by name (default: ``tuning``, ``held_aside``,
-    ``independent``; :data:`EVAL_FILES` adds ``realistic``)."""
+    ``independent``; :data:`EVAL_FILES` adds ``realistic_dev`` and ``realistic``)."""
     base = directory or default_directory()
     ids = list(offering_ids) if offering_ids is not None else None
     return {name: load_set(base / file, ids) for name, file in files.items()}

@@ -14,22 +14,22 @@ def register(subparsers: Subparsers) -> None:
     evaluate = subparsers.add_parser(
         "eval",
         help="NDCG@5, MRR and recall@5 of the ranker and the popularity and BM25 baselines on "
-        "the judged sets (tuning, held-aside, the independent set and the realistic set, each "
-        "reported separately)",
+        "the judged sets (tuning, held-aside, the independent set, the realistic development "
+        "set and the realistic set, each reported separately)",
     )
     evaluate.add_argument(
         "--data",
         type=Path,
         help="directory with judged_tuning.yaml, judged_held_aside.yaml, "
-        "judged_independent.yaml and judged_realistic.yaml (default: tests/data of the source "
-        "tree)",
+        "judged_independent.yaml, judged_realistic_dev.yaml and judged_realistic.yaml "
+        "(default: tests/data of the source tree)",
     )
     evaluate.add_argument("--catalog", help="catalogue YAML (default: the packaged catalogue)")
     evaluate.add_argument(
         "--details",
         action="store_true",
         help="also list, per profile, where the ranker disagrees with the judgements and which "
-        "realistic profiles current validation refuses",
+        "profiles of the realistic sets current validation refuses",
     )
     evaluate.set_defaults(func=_eval)
 
@@ -50,7 +50,7 @@ def _eval(args: argparse.Namespace) -> int:
         format_table,
         summarise,
     )
-    from matching.judged import EVAL_FILES, REALISTIC_FILES, JudgedSetError, load_sets
+    from matching.judged import AS_SENT_FILES, EVAL_FILES, JudgedSetError, load_sets
 
     try:
         catalog = load_catalog(args.catalog)
@@ -68,10 +68,10 @@ def _eval(args: argparse.Namespace) -> int:
         return _fail(f"{len(exc.problems)} problem(s) in the judged sets")
     geography = Geography.load()
     ranker = Ranker().fit(catalog, geography)
-    # The realistic set holds profiles that DESIGN §4 as amended allows (weights in tonnes) and
+    # The realistic sets hold profiles that DESIGN §4 as amended allows (weights in tonnes) and
     # that the validation of the day may still refuse: those are counted, not fatal.
     try:
-        results = evaluate(ranker, sets, geography, frozenset(REALISTIC_FILES))
+        results = evaluate(ranker, sets, geography, frozenset(AS_SENT_FILES))
     except ProfileError as exc:
         return _fail(f"a judged profile is not valid: {exc}")
     categories = {o.id: o.category.value for o in catalog.offerings}
@@ -85,7 +85,7 @@ def _eval(args: argparse.Namespace) -> int:
         skipped = results[name].skipped
         print()
         print(format_table([summarise(name, scored)], f"== {name} ({len(scored)} profiles) =="))
-        if name in REALISTIC_FILES:
+        if name in AS_SENT_FILES:
             print(f"skipped (invalid under current validation): {len(skipped)}")
             if args.details:
                 for pid, problem in skipped:
@@ -105,7 +105,8 @@ def _eval(args: argparse.Namespace) -> int:
             print(f"-- {name}: where the ranker disagrees --")
             print("\n".join(disagreements(scored)) or "(none)")
     print()
-    for name, label in (("held_aside", "held-aside"), ("independent", "independent set"),
+    for name, label in (("realistic_dev", "realistic development set (tuned on)"),
+                        ("held_aside", "held-aside"), ("independent", "independent set"),
                         ("realistic", "realistic set")):
         held = summarise(name, results[name].scored).means
         best = max(held["popularity"]["ndcg@5"], held["bm25"]["ndcg@5"])

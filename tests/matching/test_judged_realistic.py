@@ -1,5 +1,6 @@
-"""The realistic judged set (issue 17): loads, is big enough, holds the composition it claims,
-names only catalogue ids and directory PIN codes, and is valid under DESIGN §4 as amended."""
+"""The realistic judged sets (issue 17: the held-out set and the development set): each loads, is
+big enough, holds the composition it claims, names only catalogue ids and directory PIN codes,
+and is valid under DESIGN §4 as amended."""
 
 from __future__ import annotations
 
@@ -10,14 +11,14 @@ import pytest
 from catalog import Catalog, Geography
 from matching import ProfileError, parse_profile
 from matching.judged import (
+    AS_SENT_FILES,
     LANGUAGE_TAGS,
-    REALISTIC_FILES,
     JudgedProfile,
     default_directory,
     load_set,
 )
 
-PATH = default_directory() / REALISTIC_FILES["realistic"]
+PATHS = {name: default_directory() / file for name, file in AS_SENT_FILES.items()}
 DEVANAGARI = re.compile("[\u0900-\u097f]")
 GROUPS = {
     "north": {"Delhi", "Haryana", "Himachal Pradesh", "Jammu & Kashmir", "Punjab", "Rajasthan",
@@ -31,10 +32,16 @@ GROUPS = {
 MAX_WEIGHT_AMENDED_KG = 100_000  # DESIGN §4 as amended
 
 
+@pytest.fixture(scope="module", params=sorted(PATHS))
+def name(request: pytest.FixtureRequest) -> str:
+    out: str = request.param
+    return out
+
+
 @pytest.fixture(scope="module")
-def realistic(catalog: Catalog) -> list[JudgedProfile]:
+def realistic(catalog: Catalog, name: str) -> list[JudgedProfile]:
     # load_set refuses unknown offering ids in the grades and in `avoid`.
-    return load_set(PATH, [o.id for o in catalog.offerings])
+    return load_set(PATHS[name], [o.id for o in catalog.offerings])
 
 
 @pytest.fixture(scope="module")
@@ -46,18 +53,20 @@ def _text(judged: JudgedProfile) -> str:
     return " ".join(str(judged.profile.get(k, "")) for k in ("name", "products"))
 
 
-def test_size_and_composition(realistic: list[JudgedProfile]) -> None:
+def test_size_and_composition(realistic: list[JudgedProfile], name: str) -> None:
     n = len(realistic)
     assert n >= 60
     assert len({j.id for j in realistic}) == n
     assert 2 * sum(j.partial for j in realistic) >= n
     assert 4 * sum(j.in_indian_language for j in realistic) >= n
     assert sum(j.contradictory for j in realistic) >= 8
-    assert all(j.set == "realistic" for j in realistic)
+    assert all(j.set == name for j in realistic)
 
 
-def test_the_header_states_the_composition_truly(realistic: list[JudgedProfile]) -> None:
-    header = PATH.read_text(encoding="utf-8").split("\nset:", 1)[0]
+def test_the_header_states_the_composition_truly(
+    realistic: list[JudgedProfile], name: str
+) -> None:
+    header = PATHS[name].read_text(encoding="utf-8").split("\nset:", 1)[0]
 
     def stated(pattern: str) -> int:
         found = re.search(pattern, header)
