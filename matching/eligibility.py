@@ -65,8 +65,12 @@ def check(table: OfferingTable, profiles: ProfileArrays) -> Eligibility:
     np.logical_and(international, ~abroad, out=rule["domestic_only"])
     np.logical_and(international & exports, profiles.reached == 0, out=rule["destinations"])
     np.logical_not(table.regions[profiles.state], out=rule["region"])  # state -1: every state
+    # Excluded only by what the profile says: an offering for micro and small enterprises stays
+    # eligible for an artisan of unknown size, one for artisans for a small firm of unknown kind.
     np.logical_not(
-        table.any_segment | ((size < 0) & (business < 0))[:, None] | profiles.fits_segment,
+        table.any_segment | profiles.fits_segment
+        | ((size < 0)[:, None] & table.names_size)
+        | ((business < 0)[:, None] & table.names_business),
         out=rule["segment"],
     )
     np.logical_and(table.rural_only, (profiles.rural == 0)[:, None], out=rule["rural"])

@@ -147,6 +147,10 @@ class OfferingTable:
     sectors: F32  # (sectors, N): 1 named, 0 not; all-sector offerings hold ``any_sector``
     any_sector: Bool
     channel_affinity: F32  # (sales channels, N)
+    # (sales channels, N): the marketplaces an offering works only through (it requires an
+    # account there and names them: Amazon's tie-up, ONDC, GeM), 0 for every other offering
+    marketplace_only: F32
+    through_marketplace: Bool  # (N,) marketplace_only has a 1 in the column
     contract: Bool
     counter: Bool  # a parcel service booked at a counter
     needs_place: npt.NDArray[np.int8]  # 0 anywhere, 1 nearest head post office, 2 fixed
@@ -155,6 +159,8 @@ class OfferingTable:
     requires_held: Bool  # (len(HELD_REQUIREMENTS), N)
     requires_held_f32: F32
     targeted: Bool  # the offering names the segments it serves (not "all")
+    names_size: Bool  # among them a size class (micro, small, medium)
+    names_business: Bool  # among them a kind of business (artisan, SHG ...)
     category: I64
     signature: F32  # (N, D) unit vectors for the diversity pass
     text: TextIndex
@@ -204,6 +210,11 @@ def build_table(offerings: Sequence[Offering]) -> OfferingTable:
         for r, req in enumerate(HELD_REQUIREMENTS):
             requires_held[r, j] = req in c.requires
     text = TextIndex.fit([offering_text(o) for o in offerings])
+    on_account = np.array([bool({Requirement.MARKETPLACE_ACCOUNT, Requirement.GEM_REGISTRATION}
+                                & set(o.constraints.requires)) for o in offerings])
+    marketplace_rows = [CHANNEL_INDEX[c] for c in (*MARKETPLACES, SalesChannel.GEM)]
+    marketplace_only = np.zeros_like(affinity)
+    marketplace_only[marketplace_rows] = affinity[marketplace_rows] * on_account
     category = np.array([CATEGORIES.index(o.category) for o in offerings], dtype=np.int64)
     low, high, centre = _weight_band(offerings)
     sector_score, sector_mismatch = _sector_fit(offerings, sectors)
@@ -267,6 +278,8 @@ def build_table(offerings: Sequence[Offering]) -> OfferingTable:
         sectors=sectors,
         any_sector=np.array([o.sectors == "all" for o in offerings]),
         channel_affinity=affinity,
+        marketplace_only=marketplace_only,
+        through_marketplace=marketplace_only.sum(axis=0) > 0,
         contract=np.array([Requirement.CONTRACT in o.constraints.requires for o in offerings]),
         counter=np.array(
             [any(ch.value in ("counter", "dnk_counter") for ch in o.channels)
@@ -278,6 +291,8 @@ def build_table(offerings: Sequence[Offering]) -> OfferingTable:
         requires_held=requires_held,
         requires_held_f32=requires_held.astype(np.float32),
         targeted=np.array([o.constraints.segments != "all" for o in offerings]),
+        names_size=segments[list(SIZE_SEGMENT.values())].sum(axis=0) > 0,
+        names_business=segments[list(BUSINESS_SEGMENT.values())].sum(axis=0) > 0,
         category=category,
         signature=signature,
         text=text,

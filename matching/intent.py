@@ -209,8 +209,12 @@ CHANNELS: Mapping[SalesChannel, str] = {
     SalesChannel.SOCIAL_MEDIA: "whatsapp*, instagram*, insta, facebook*, youtube*, "
                                "social media, व्हाट्सएप*, व्हॉट्सॲप*, व्हाट्सऐप*, "
                                "इंस्टाग्राम*, इन्स्टाग्राम*, फेसबुक*, सोशल मीडिया",
-    SalesChannel.OWN_SHOP: "our shop, own shop, my shop, retail shop, showroom*, दुकान*, "
-                           "dukan*",
+    SalesChannel.OWN_SHOP: "our shop, own shop, my shop, retail shop, showroom*, "
+                           "हमारी दुकान*, अपनी दुकान*, मेरी दुकान*, दुकान है, दुकान चलाते, "
+                           "आमचे दुकान, आमची दुकान*, माझे दुकान, माझी दुकान*, दुकान आहे, "
+                           "hamari dukan*, apni dukan*, meri dukan*, dukan hai, dukaan hai, "
+                           "amche dukan, amchi dukan*, majhe dukan, majhi dukan*, dukan ahe, "
+                           "dukan aahe",
     SalesChannel.EXHIBITIONS: "exhibition*, trade fair*, expo, expos, mela, melas, haat*, "
                               "मेला, मेले, मेळा*, हाट, प्रदर्शनी*, प्रदर्शन*",
     SalesChannel.B2B_BUYERS: "wholesale*, distributor*, b2b, bulk buyers, "
@@ -221,7 +225,7 @@ CHANNELS: Mapping[SalesChannel, str] = {
 _GEM_AS_WRITTEN = re.compile(r"(?<![A-Za-z])GeM(?![A-Za-z])")
 
 NEEDS: Mapping[Need, str] = {
-    Need.BULK_FREIGHT: "tonne*, ton, tons, tonnage, टन, टनों, मेट्रिक टन, quintal*, "
+    Need.BULK_FREIGHT: "tonne*, ton, tons, tonnage, टन*, मेट्रिक टन, quintal*, "
                        "क्विंटल*, kvintal*, truck*, lorry, lorries, ट्रक*, container*, "
                        "कंटेनर*, ftl, bulk, bulk load*, bulk consignment*, freight, "
                        "मालवाहतूक*",
@@ -268,7 +272,8 @@ NEEDS: Mapping[Need, str] = {
 }
 # Sending goods, and places in India: without export intent, the enterprise ships in India.
 SENDING = """
-send*, ship, ships, shipping, dispatch*, deliver*, parcel*, पार्सल*, भेज*, पाठव*, bhej*,
+send*, sent, ship, ships, shipped, shipping, dispatch*, deliver*, parcel*, courier*, mail,
+mails, mailed, mailing, post to, पार्सल*, भेज*, पाठव*, bhej*,
 pathav*, delhi, new delhi, mumbai, bombay, kolkata, calcutta, chennai, bengaluru, bangalore,
 hyderabad, pune, ahmedabad, jaipur, lucknow, surat, kanpur, nagpur, patna, indore, bhopal,
 siliguri, guwahati, other states, other cities, दिल्ली*, मुंबई*, कोलकाता*, कलकत्ता*, चेन्नई*,

@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 
 ALGORITHM = "signals-mmr-1"
 # The signals that show a fit (``min_fit``); a sector signal counts only for an offering made
-# for the profile's sector, a segment only for one made for the profile's kind (or, stated,
-# a rural address).
+# for the profile's sector, a segment only for one made for the profile's kind (or a rural
+# address: in part when read from the PIN code).
 FIT_SIGNALS = (
     "needs", "implied", "text", "segment", "channel", "destination", "weight", "volume",
 )
@@ -57,6 +57,10 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
     sector_mismatch : float
         Share of the score taken off an offering made for other sectors (e.g. book packets
         for a spice maker).
+    channel_mismatch : float
+        Share of the score taken off an offering that works only through marketplaces (an
+        account on Amazon, ONDC, GeM) none of which the profile names among the places it
+        sells, when it names some.
     unconfirmed_penalty : float
         Share of the score taken off an offering the profile is outside a limit of that only
         a secondary source states (the catalogue's ``unconfirmed``): such a limit never
@@ -93,6 +97,7 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         w_distance: float = 0.03,
         w_prerequisites: float = 0.10,
         sector_mismatch: float = 0.5,
+        channel_mismatch: float = 0.5,
         remote_penalty: float = 0.4,
         unconfirmed_penalty: float = 0.25,
         diversity: float = 0.25,
@@ -110,6 +115,7 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         self.w_distance = w_distance
         self.w_prerequisites = w_prerequisites
         self.sector_mismatch = sector_mismatch
+        self.channel_mismatch = channel_mismatch
         self.remote_penalty = remote_penalty
         self.unconfirmed_penalty = unconfirmed_penalty
         self.diversity = diversity
@@ -125,8 +131,8 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         weights = self._weights()
         if any(w < 0 for w in weights.values()):
             raise ValueError("signal weights must be >= 0")
-        for name in ("diversity", "sector_mismatch", "remote_penalty", "unconfirmed_penalty",
-                     "min_fit"):
+        for name in ("diversity", "sector_mismatch", "channel_mismatch", "remote_penalty",
+                     "unconfirmed_penalty", "min_fit"):
             if not 0 <= getattr(self, name) < 1:
                 raise ValueError(f"{name} must be in [0, 1), not {getattr(self, name)}")
         if sum(w for name, w in weights.items() if name != "prerequisites") <= 0:
@@ -212,6 +218,7 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         total: F64 = (self.weight_vector_[used, None, None] * signals.stack[used]).sum(axis=0)
         score = np.clip(total / positive, 0.0, 1.0)
         score = score * np.where(signals.sector_mismatch, 1.0 - self.sector_mismatch, 1.0)
+        score = score * np.where(signals.channel_mismatch, 1.0 - self.channel_mismatch, 1.0)
         score = score * np.where(signals.remote, 1.0 - self.remote_penalty, 1.0)
         score = score * np.where(signals.doubtful, 1.0 - self.unconfirmed_penalty, 1.0)
         if self.offering_bias_ is not None:

@@ -59,6 +59,9 @@ class Signals:
     stack: F64  # (signals, P, N) in ``SIGNALS`` order
     implied_needs: F32  # (P, needs) strength of each need implied by the profile's facts
     sector_mismatch: np.ndarray  # (P, N) the offering names sectors, not the profile's
+    # (P, N) the offering works only through marketplaces the profile, naming where it sells,
+    # does not name (Amazon's tie-up for a seller on Flipkart and its own website)
+    channel_mismatch: np.ndarray
     remote: np.ndarray  # (P, N) a fixed-place offering with no place near the profile
     doubtful: np.ndarray  # (P, N) outside a limit only a secondary source states
 
@@ -167,6 +170,7 @@ def _volume_fit(p: ProfileArrays, table: OfferingTable) -> F64:
 
 
 UNDECIDED_SHARE = 0.5
+RURAL_BY_PIN = 0.5
 UNKNOWN_IDS = 0.5  # share of the missing-identifier penalty for a profile that gives none
 _IDENTIFIER_COLUMNS = np.arange(5) < 3  # of HELD_REQUIREMENTS: IEC, GSTIN, Udyam
 REMOTE_KM = 200.0  # a fixed place farther than this is a journey, not a visit
@@ -204,8 +208,11 @@ def compute(
     values["needs"][:], values["implied"][:] = fits[:p.size], fits[p.size:]
     values["text"][:] = p.text
     values["sector"][:] = table.sector_score[p.sector]  # sector -1: the last, unknown, row
-    values["segment"][:] = ((table.targeted & p.fits_segment)
-                            | (table.rural_only & ((p.rural == 1) & p.rural_stated)[:, None]))
+    # A rural address counts fully when the profile states it, ``RURAL_BY_PIN`` when read from
+    # the PIN code's post offices (the business may be in a village, its owner in town).
+    rural = np.where(p.rural == 1, np.where(p.rural_stated, 1.0, RURAL_BY_PIN), 0.0)
+    values["segment"][:] = np.fmax(table.targeted & p.fits_segment,
+                                   table.rural_only * rural[:, None])
     np.minimum(p.channels @ table.channel_affinity, 1.0, out=values["channel"])
     values["destination"][:] = share * table.destination_factor
     values["weight"][:] = _weight_fit(p.weight, table)
@@ -215,9 +222,11 @@ def compute(
     remote = table.at_fixed_place & ~fixed_near & ~(fixed_km <= REMOTE_KM)
     # Made for a few countries while the profile's are undecided: as far off as a remote place.
     remote |= (p.international & (p.n_destinations == 0))[:, None] & table.specific_reach
+    names_channels = (p.channels.sum(axis=1) > 0)[:, None]
+    elsewhere = table.through_marketplace & ((p.channels @ table.marketplace_only) == 0)
     return Signals(values=values, stack=stack, implied_needs=implied,
                    sector_mismatch=table.sector_mismatch[p.sector], remote=remote,
-                   doubtful=doubtful(p, table))
+                   channel_mismatch=names_channels & elsewhere, doubtful=doubtful(p, table))
 
 
 def doubtful(p: ProfileArrays, table: OfferingTable) -> np.ndarray:

@@ -83,6 +83,33 @@ def test_marketplaces_and_channels(text: str, channels: set[SalesChannel]) -> No
     assert set(read_intent(text).channels) == channels
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["इंदौरी नमकीन की दुकान है", "hamari dukan Jaipur me hai", "आमचे दुकान पुण्यात आहे",
+     "majhi dukan ahe", "sold in our shop"],
+)
+def test_an_own_shop_in_every_way_of_writing(text: str) -> None:
+    assert SalesChannel.OWN_SHOP in read_intent(text).channels
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["papad aur wadiyan, Canada aur UK me dukaano ko bhejte hai",  # their buyers' shops
+     "हम दुकानों को माल भेजते हैं", "shops in other states order from us"],
+)
+def test_shops_it_supplies_are_not_its_own_shop(text: str) -> None:
+    assert SalesChannel.OWN_SHOP not in read_intent(text).channels
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Bengali monthly magazine mailed to 5,000 subscribers", "sent to customers in other cities",
+     "catalogues by post to our dealers", "orders shipped every day"],
+)
+def test_sending_in_words(text: str) -> None:
+    assert read_intent(text).sends
+
+
 def test_gem_stones_are_not_the_government_marketplace() -> None:
     assert SalesChannel.GEM not in read_intent("gem stones and silver rings").channels
     assert Need.GOVERNMENT_PROCUREMENT in read_intent("we sell on GeM").needs
@@ -94,6 +121,8 @@ def test_gem_stones_are_not_the_government_marketplace() -> None:
         ("onions in 10 tonne truck loads", Need.BULK_FREIGHT),
         ("3,000 kg consignments", Need.BULK_FREIGHT),
         ("हर महीने 20 टन चावल", Need.BULK_FREIGHT),
+        ("द्राक्षे टनांमध्ये इतर राज्यात पाठवते", Need.BULK_FREIGHT),  # Marathi inflection
+        ("सैकड़ों टनों का माल", Need.BULK_FREIGHT),
         ("50 quintal soybean", Need.BULK_FREIGHT),
         ("customers want COD", Need.CASH_ON_DELIVERY),
         ("कैश ऑन डिलीवरी चाहिए", Need.CASH_ON_DELIVERY),

@@ -147,3 +147,53 @@ def test_hindi_marathi_and_romanised_profiles(
     romanised = rank(real_ranker, real_geography, pincode="226001", sector="handicrafts",
                      products="chikankari kurtis, hum videsh bhejna chahte hai")
     assert "dnk" in top(romanised)[:3]
+
+
+def test_rural_insurance_first_where_branch_offices_serve(
+    real_ranker: Ranker, real_geography: Geography
+) -> None:
+    """A village PIN (Kotda, Kachchh: branch offices) asking for life cover: RPLI, made for
+    rural residents, comes before PLI, whose buyers must show an eligible occupation."""
+    assert real_geography.lookup("370605").rural
+    for text in ("कढ़ाई का काम करने वाली महिलाओं का समूह, जीवन बीमा चाहिए",
+                 "bhartkaam karnari mahilancha gat, jivan vima hava", "embroidery, life cover"):
+        ranking = rank(real_ranker, real_geography, pincode="370605", sector="handicrafts",
+                       products=text)
+        assert top(ranking)[0] == "rpli", text
+
+
+def test_a_size_restricted_programme_stays_for_an_enterprise_of_unknown_size(
+    real_ranker: Ranker, real_geography: Geography
+) -> None:
+    """Export credit for micro, small and medium exporters: a startup that gives no size
+    class is not excluded, as its size is not known; only what a profile states excludes."""
+    ranking = rank(real_ranker, real_geography, pincode="125001", sector="electronics",
+                   business_type="startup", needs=["export_finance"])
+    assert top(ranking)[0] == "epm-export-credit"
+    excluded = {n.offering_id for n in ranking.not_eligible}
+    assert "epm-export-credit" not in excluded
+    # RAMP names micro, small, medium, artisans and SHGs: an FPO of unknown size stays eligible
+    ranking = rank(real_ranker, real_geography, k=50, pincode="423213",
+                   sector="agri_produce", business_type="fpo", needs=["market_access"])
+    assert "ramp-maharashtra" in top(ranking)
+
+
+@pytest.mark.parametrize(
+    ("fields", "absent"),
+    [
+        ({"products": "kurtis on Flipkart and our website, cash on delivery"},
+         {"amazon-india-post", "ondc-india-post"}),
+        ({"products": "बनारसी साड़ी, ओएनडीसी पर बेचते हैं, पूरे भारत में"},
+         {"amazon-india-post", "gem-india-post"}),
+        ({"sales_channels": ["amazon"], "products": "Paithani sarees"},
+         {"ondc-india-post", "gem-india-post"}),
+    ],
+)
+def test_a_marketplace_tie_up_goes_to_sellers_on_that_marketplace(
+    real_ranker: Ranker, real_geography: Geography, fields: dict[str, Any], absent: set[str]
+) -> None:
+    """Amazon's delivery tie-up, ONDC and GeM work only for their own sellers: a profile that
+    says where it sells, and names none of them, gets them at most low in its top five."""
+    ranking = rank(real_ranker, real_geography, pincode="431001", sector="handloom_textiles",
+                   **fields)
+    assert not absent & set(top(ranking)[:3]), top(ranking)
