@@ -4,11 +4,14 @@ versions with their gate reports (which one serves, activation, rollback)."""
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+import orjson
 import pandas as pd
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import Text, and_, cast, func, select, update
 from sqlalchemy.orm import Session
 
 from matching.learning import OUTCOME_COLUMNS
@@ -26,7 +29,17 @@ from service.db import (
 )
 from service.db.base import utcnow
 
-_FETCH = 10_000
+_PICK = operator.itemgetter(*SIGNALS)
+
+
+def _signal_values(stored: dict[str, float]) -> tuple[float, ...]:
+    """A run item's signal values in ``SIGNALS`` order; NaN for a signal it lacks (one added
+    after the run was stored: training leaves such runs out rather than guess)."""
+    try:
+        found: tuple[float, ...] = _PICK(stored)
+    except KeyError:
+        return tuple(stored.get(name, math.nan) for name in SIGNALS)
+    return found
 
 
 def outcomes_frame(session: Session) -> pd.DataFrame:
@@ -58,7 +71,7 @@ def outcomes_frame(session: Session) -> pd.DataFrame:
             RunItem.offering_id,
             RunItem.position,
             latest.c.outcome,
-            RunItem.signals,
+            cast(RunItem.signals, Text),
         )
         .join(RecommendationRun, RecommendationRun.id == RunItem.run_id)
         .join(Profile, Profile.id == RecommendationRun.profile_id)
@@ -73,29 +86,31 @@ def outcomes_frame(session: Session) -> pd.DataFrame:
         )
         .order_by(RecommendationRun.created_at, RunItem.run_id, RunItem.position)
     )
-    columns: dict[str, list[Any]] = {name: [] for name in OUTCOME_COLUMNS}
-    signal_lists = [columns[name] for name in SIGNAL_COLUMNS]
-    rows = session.execute(query.execution_options(yield_per=_FETCH))
-    for run_id, created_at, tenant, profile_id, offering_id, position, outcome, signals in rows:
-        columns["run_id"].append(run_id)
-        columns["created_at"].append(created_at)
-        columns["tenant"].append(tenant)
-        columns["profile_id"].append(profile_id)
-        columns["offering_id"].append(offering_id)
-        columns["position"].append(position)
-        columns["outcome"].append(Outcome(outcome).value if outcome else Outcome.SHOWN.value)
-        for name, values in zip(SIGNALS, signal_lists, strict=True):
-            values.append(float(signals.get(name, math.nan)))
-    frame = pd.DataFrame(columns)
-    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True).astype(
-        "datetime64[ns, UTC]"
+    rows = session.execute(query).all()
+    run_ids, created, tenants, profiles, offerings, positions, outcomes, signals = (
+        list(column) for column in (zip(*rows, strict=True) if rows else [()] * 8)
     )
-    frame["position"] = frame["position"].astype("int64")
-    for name in SIGNAL_COLUMNS:
-        frame[name] = frame[name].astype("float64")
-    for name in ("run_id", "tenant", "profile_id", "offering_id", "outcome"):
-        frame[name] = frame[name].astype(object)
-    return frame
+    # The signal values are read as JSON text and parsed here (orjson: a tenth of the time).
+    values = np.array([_signal_values(orjson.loads(text)) for text in signals],
+                      dtype=np.float64).reshape(len(rows), len(SIGNALS))
+    frame = pd.DataFrame(
+        {
+            "run_id": pd.Series(run_ids, dtype=object),
+            "created_at": pd.to_datetime(pd.Series(created, dtype=object), utc=True).astype(
+                "datetime64[ns, UTC]"
+            ),
+            "tenant": pd.Series(tenants, dtype=object),
+            "profile_id": pd.Series(profiles, dtype=object),
+            "offering_id": pd.Series(offerings, dtype=object),
+            "position": pd.Series(positions, dtype="int64"),
+            "outcome": pd.Series(
+                [Outcome(o).value if o else Outcome.SHOWN.value for o in outcomes], dtype=object
+            ),
+        }
+    )
+    for i, name in enumerate(SIGNAL_COLUMNS):
+        frame[name] = values[:, i]
+    return frame[list(OUTCOME_COLUMNS)]
 
 
 def add_version(

@@ -135,3 +135,18 @@ def test_no_runs_is_an_empty_frame_of_the_same_columns(session: Session) -> None
     assert frame.empty
     assert tuple(frame.columns) == OUTCOME_COLUMNS
     assert isinstance(frame, pd.DataFrame)
+
+
+def test_a_signal_a_run_did_not_store_is_nan(
+    client: TestClient, keys: Keys, session: Session
+) -> None:
+    """A run stored before a signal existed: the frame says NaN (training leaves it out)."""
+    run = _run(client, keys.partner)
+    item = profiles_repo.run_items(session, run["run_id"])[0]
+    item.signals = {k: v for k, v in item.signals.items() if k != "needs"}
+    session.commit()
+    frame = learning_repo.outcomes_frame(session)
+    row = frame[(frame["run_id"] == run["run_id"]) & (frame["position"] == 1)]
+    assert row["s_needs"].isna().all()
+    assert len(row) == 1
+    assert row["s_text"].notna().all()
