@@ -287,8 +287,9 @@ def _caveat(w: Writer, p: dict[str, Any]) -> str:
 
 
 def _region(w: Writer, p: dict[str, Any]) -> str:
-    states = ", ".join(p.get("regions") or ()) or w._("all states")
-    state = p.get("state") or w._("the profile's state")
+    # State names are msgids (``catalog.vocab.STATES``): written in the reader's script.
+    states = ", ".join(w._(s) for s in p.get("regions") or ()) or w._("all states")
+    state = w._(p["state"]) if p.get("state") else w._("the profile's state")
     return w._("offered only in {states}, not in {state}").format(states=states, state=state)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from babel.messages.pofile import read_po
 
+from catalog.vocab import STATES
 from matching.reasons import CODES, Reason, reason
 from service import reasons
 from service.web import forms, i18n, widget
@@ -98,6 +99,7 @@ def _used_msgids() -> set[str]:
     found.update(f for choices in forms._FRIENDLY.values() for _, f in choices)
     found.update(widget.STRINGS)
     found.update(forms._OWN)
+    found.update(STATES)  # written by the region reason and the pages
     return found
 
 
@@ -275,3 +277,10 @@ def test_counts_on_pages_agree_with_their_noun(lang: str, one: str, many: str) -
     for count, expected in ((1, one), (150000, many)):
         text = ngettext("{n} profile found", "{n} profiles found", count)
         assert text.format(n=reasons.number(count, lang)) == expected
+
+
+def test_state_names_are_written_in_the_readers_script() -> None:
+    item = reason("region_not_served", regions=["Maharashtra"], state="Rajasthan")
+    assert "महाराष्ट्र" in reasons.render(item, "hi")
+    assert "राजस्थान" in reasons.render(item, "mr")
+    assert reasons.render(item, "en") == "offered only in Maharashtra, not in Rajasthan"
