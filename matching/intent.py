@@ -472,6 +472,11 @@ def _find(
 ) -> tuple[int, int] | None:
     """The first (start, end) word span where one of ``phrases`` matches (and, with
     ``negations``, is not negated), else None."""
+    # Only phrases whose first word is in the text can match anywhere: one pass over the
+    # phrases instead of one per word (a text is read against a few thousand phrases).
+    present = set(keys)
+    phrases = [p for p in phrases if p.keys[0] in present
+               or (p.keys[0].endswith("*") and any(k.startswith(p.keys[0][:-1]) for k in keys))]
     for i in range(len(keys)):
         for phrase in phrases:
             if phrase.at(keys, i):
