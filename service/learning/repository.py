@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import orjson
 import pandas as pd
-from sqlalchemy import Text, and_, cast, func, select, update
+from sqlalchemy import Text, cast, select, update
 from sqlalchemy.orm import Session
 
 from matching.learning import OUTCOME_COLUMNS
@@ -51,17 +51,14 @@ def outcomes_frame(session: Session) -> pd.DataFrame:
     Oldest run first. Erased profiles have no runs and no feedback left, so nothing of them
     is here; runs stored before their items were kept (migration 0004) are not either.
     """
-    latest = select(
-        Feedback.run_id,
-        Feedback.offering_id,
-        Feedback.outcome,
-        func.row_number()
-        .over(
-            partition_by=(Feedback.run_id, Feedback.offering_id),
-            order_by=(Feedback.created_at.desc(), Feedback.id.desc()),
-        )
-        .label("newest"),
-    ).subquery()
+    # The newest outcome per (run, offering) is picked here, not joined in SQL: joined on a
+    # window function, PostgreSQL planned a nested loop over every feedback row per item.
+    newest: dict[tuple[str, str], str] = {}
+    for run_id, offering_id, outcome in session.execute(
+        select(Feedback.run_id, Feedback.offering_id, Feedback.outcome)
+        .order_by(Feedback.created_at, Feedback.id)
+    ):
+        newest[(run_id, offering_id)] = outcome
     query = (
         select(
             RunItem.run_id,
@@ -70,26 +67,18 @@ def outcomes_frame(session: Session) -> pd.DataFrame:
             RecommendationRun.profile_id,
             RunItem.offering_id,
             RunItem.position,
-            latest.c.outcome,
             cast(RunItem.signals, Text),
         )
         .join(RecommendationRun, RecommendationRun.id == RunItem.run_id)
         .join(Profile, Profile.id == RecommendationRun.profile_id)
         .join(Tenant, Tenant.id == Profile.tenant_id)
-        .outerjoin(
-            latest,
-            and_(
-                latest.c.run_id == RunItem.run_id,
-                latest.c.offering_id == RunItem.offering_id,
-                latest.c.newest == 1,
-            ),
-        )
         .order_by(RecommendationRun.created_at, RunItem.run_id, RunItem.position)
     )
     rows = session.execute(query).all()
-    run_ids, created, tenants, profiles, offerings, positions, outcomes, signals = (
-        list(column) for column in (zip(*rows, strict=True) if rows else [()] * 8)
+    run_ids, created, tenants, profiles, offerings, positions, signals = (
+        list(column) for column in (zip(*rows, strict=True) if rows else [()] * 7)
     )
+    outcomes = [newest.get(key) for key in zip(run_ids, offerings, strict=True)]
     # The signal values are read as JSON text and parsed here (orjson: a tenth of the time).
     values = np.array([_signal_values(orjson.loads(text)) for text in signals],
                       dtype=np.float64).reshape(len(rows), len(SIGNALS))
