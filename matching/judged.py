@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -33,6 +33,11 @@ REQUIRED_FIELDS = frozenset({"pincode", "sector"})
 # "contradictory" (fields that disagree with each other).
 LANGUAGE_TAGS = ("hi", "mr", "hi-Latn", "mr-Latn")
 TAGS = (*LANGUAGE_TAGS, "en-mix", "contradictory")
+# What to do with a judged offering id that the catalogue lacks: "error" refuses the file (the
+# judged sets and the catalogue must agree); "absent" keeps the judgement, so the id still counts
+# in the ideal ranking (NDCG's denominator, recall) but can never be recommended. "absent" is for
+# measuring an older catalogue on today's judgements (`dakmatch eval --missing-ids absent`).
+MissingIds = Literal["error", "absent"]
 
 
 class JudgedSetError(ValueError):
@@ -80,13 +85,16 @@ def default_directory() -> Path:
     return Path(__file__).resolve().parents[1] / "tests" / "data"
 
 
-def load_set(path: Path, offering_ids: Iterable[str] | None = None) -> list[JudgedProfile]:
-    """Read one judged-set file and check it: grades 1 or 2, known ids, a reason per grade 2,
-    a reason per avoided offering, none both graded and avoided, known tags."""
+def load_set(
+    path: Path, offering_ids: Iterable[str] | None = None, missing_ids: MissingIds = "error"
+) -> list[JudgedProfile]:
+    """Read one judged-set file and check it: grades 1 or 2, known ids (unless ``missing_ids``
+    is ``"absent"``, see :data:`MissingIds`), a reason per grade 2, a reason per avoided
+    offering, none both graded and avoided, known tags."""
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(document, dict) or not isinstance(document.get("profiles"), list):
         raise JudgedSetError([f"{path.name}: expected a mapping with a 'profiles' list"])
-    known = set(offering_ids) if offering_ids is not None else None
+    known = set(offering_ids) if offering_ids is not None and missing_ids == "error" else None
     name = str(document.get("set", path.stem))
     problems: list[str] = []
     out: list[JudgedProfile] = []
@@ -132,9 +140,10 @@ def load_sets(
     directory: Path | None = None,
     offering_ids: Iterable[str] | None = None,
     files: Mapping[str, str] = SET_FILES,
+    missing_ids: MissingIds = "error",
 ) -> dict[str, list[JudgedProfile]]:
     """The judged sets named in ``files``, by name (default: ``tuning``, ``held_aside``,
     ``independent``; :data:`EVAL_FILES` adds ``realistic_dev`` and ``realistic``)."""
     base = directory or default_directory()
     ids = list(offering_ids) if offering_ids is not None else None
-    return {name: load_set(base / file, ids) for name, file in files.items()}
+    return {name: load_set(base / file, ids, missing_ids) for name, file in files.items()}

@@ -26,6 +26,14 @@ def register(subparsers: Subparsers) -> None:
     )
     evaluate.add_argument("--catalog", help="catalogue YAML (default: the packaged catalogue)")
     evaluate.add_argument(
+        "--missing-ids",
+        choices=("error", "absent"),
+        default="error",
+        help="judged offering ids that the catalogue lacks: 'error' (default) refuses the judged "
+        "sets; 'absent' keeps them in the ideal ranking, where they can never be recommended, so "
+        "that an older catalogue is measured on today's judgements (the ids are listed)",
+    )
+    evaluate.add_argument(
         "--details",
         action="store_true",
         help="also list, per profile, where the ranker disagrees with the judgements and which "
@@ -59,7 +67,8 @@ def _eval(args: argparse.Namespace) -> int:
             print(f"error: {problem}", file=sys.stderr)
         return _fail(f"{len(exc.problems)} problem(s); catalogue not valid")
     try:
-        sets = load_sets(args.data, [o.id for o in catalog.offerings], EVAL_FILES)
+        sets = load_sets(args.data, [o.id for o in catalog.offerings], EVAL_FILES,
+                         args.missing_ids)
     except OSError as exc:
         return _fail(f"cannot read the judged sets: {exc}")
     except JudgedSetError as exc:
@@ -80,6 +89,12 @@ def _eval(args: argparse.Namespace) -> int:
         "grade-2 answer, recall@5 every graded answer; baselines rank eligible offerings only; "
         "popularity is learnt from the tuning set"
     )
+    known = {o.id for o in catalog.offerings}
+    absent = sorted({oid for profiles in sets.values() for j in profiles
+                     for oid in (*j.relevance, *j.avoid)} - known)
+    if absent:
+        print("judged ids absent from this catalogue (kept in the ideal ranking, never "
+              f"recommended): {', '.join(absent)}")
     for name in EVAL_FILES:
         scored = results[name].scored
         skipped = results[name].skipped

@@ -108,3 +108,27 @@ def test_eval_skips_realistic_profiles_that_validation_refuses(
     assert "  R2: typical_weight_kg" in out
     assert "realistic set NDCG@5" in out
     assert "(1 skipped as invalid)" in out
+
+
+def test_eval_measures_a_catalogue_that_lacks_judged_ids_when_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from matching.judged import EVAL_FILES
+
+    for name, file in EVAL_FILES.items():
+        (tmp_path / file).write_text(
+            f"set: {name}\nprofiles:\n"
+            "  - {id: X1, state_group: north, profile: {pincode: '302001', sector: handicrafts,\n"
+            "     destinations: [US], needs: [international_shipping]},\n"
+            "     relevance: {not-in-this-catalogue: 2, dnk: 1},\n"
+            "     why: {not-in-this-catalogue: a newer offering}}\n",
+            encoding="utf-8",
+        )
+    assert main(["eval", "--data", str(tmp_path)]) == 1
+    assert "unknown offering id 'not-in-this-catalogue'" in capsys.readouterr().err
+    assert main(["eval", "--data", str(tmp_path), "--missing-ids", "absent"]) == 0
+    out = capsys.readouterr().out
+    assert ("judged ids absent from this catalogue (kept in the ideal ranking, never "
+            "recommended): not-in-this-catalogue") in out
+    # The only grade-2 answer cannot be recommended: no first right answer, NDCG below 1.
+    assert "held-aside NDCG@5 0." in out

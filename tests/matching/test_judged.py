@@ -125,3 +125,30 @@ def test_the_default_sets_leave_the_realistic_set_out() -> None:
 
     assert set(load_sets()) == set(SET_FILES) == {"tuning", "held_aside", "independent"}
     assert set(EVAL_FILES) == {*SET_FILES, "realistic_dev", "realistic"}
+
+
+def test_ids_the_catalogue_lacks_are_kept_as_absent_when_asked(tmp_path: Path) -> None:
+    from matching.metrics import ndcg_at_k
+
+    path = tmp_path / "newer.yaml"
+    path.write_text(
+        "set: newer\nprofiles:\n"
+        "  - {id: X1, state_group: north, profile: {pincode: '302001', sector: other},\n"
+        "     relevance: {speed-post-contract: 2, dnk: 1},\n"
+        "     why: {speed-post-contract: regular sender}, avoid: {newer-gone: withdrawn}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(JudgedSetError) as caught:
+        load_set(path, ["dnk"])
+    assert "unknown offering id 'speed-post-contract'" in " | ".join(caught.value.problems)
+    (judged,) = load_set(path, ["dnk"], missing_ids="absent")
+    assert judged.relevance == {"speed-post-contract": 2, "dnk": 1}
+    assert judged.avoid == {"newer-gone": "withdrawn"}
+    # The absent id stays in the ideal ranking: the best list the older catalogue can give
+    # scores below 1.
+    assert 0 < ndcg_at_k(["dnk"], judged.relevance) < 1
+    # Other problems are still refused.
+    path.write_text(path.read_text(encoding="utf-8").replace("dnk: 1", "dnk: 3"),
+                    encoding="utf-8")
+    with pytest.raises(JudgedSetError):
+        load_set(path, ["dnk"], missing_ids="absent")
