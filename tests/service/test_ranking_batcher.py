@@ -144,7 +144,7 @@ def test_a_stopped_batcher_refuses() -> None:
 def test_concurrent_http_requests_get_the_sequential_answers(
     make_app: Callable[..., FastAPI], served: ServedCatalog
 ) -> None:
-    app = make_app()
+    app = make_app(ranking_threads=1)
     with TestClient(app) as client:
         def post(index: int) -> dict[str, Any]:
             body, limit = BODIES[index % len(BODIES)], LIMITS[index % len(LIMITS)]
@@ -166,7 +166,14 @@ def test_concurrent_http_requests_get_the_sequential_answers(
             wait_until(lambda: batcher.waiting == count - 1)
             gate.release.set()
             answers = [first.result(), *(f.result() for f in rest)]
-    assert gate.sizes == [1, count - 1]
+    # Every request was answered, each exactly once and in a batch. The ones sent while the
+    # first batch was held were all accepted before it was released: the loop had handed them
+    # over or still held them for the end of its pass, so they make at most two batches.
+    assert gate.sizes[0] == 1
+    assert sum(gate.sizes) == count
+    assert len(gate.sizes) <= 3, gate.sizes
+    assert max(gate.sizes[1:]) > 1, gate.sizes
+    assert len(answers) == count
     for index, answer in enumerate(answers):
         assert answer == sequential[index % len(BODIES)]
         assert answer == alone(served, BODIES[index % len(BODIES)], LIMITS[index % len(LIMITS)])
