@@ -12,6 +12,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from gettext import ngettext
 from typing import TypeAlias
 
 # What ``register(subparsers)`` of each command module receives.
@@ -28,6 +29,12 @@ _COMMAND_MODULES = {
     "serve": "service.cli.serve_cmd",
     "users": "service.cli.users_cmd",
 }
+
+
+def not_valid(count: int, subject: str) -> str:
+    """The closing line of a list of problems: '1 problem; catalogue not valid'."""
+    return ngettext("{n} problem; {subject} not valid", "{n} problems; {subject} not valid",
+                    count).format(n=count, subject=subject)
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:

@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from catalog import CatalogError
 from service.bootstrap import safe_url
+from service.cli import not_valid
 from service.db import DatabaseUrlError
 from service.settings import get_settings
 
@@ -31,7 +32,7 @@ def friendly_errors(func: Callable[..., int]) -> Callable[..., int]:
         except CatalogError as exc:
             for problem in exc.problems:
                 print(f"error: {problem}", file=sys.stderr)
-            return fail(f"{len(exc.problems)} problem(s); catalogue not valid")
+            return fail(not_valid(len(exc.problems), "catalogue"))
         except DatabaseUrlError as exc:
             return fail(str(exc))
         except SQLAlchemyError as exc:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from gettext import ngettext
 
 from catalog import Catalog, CatalogError, export_csv, export_json, load_catalog
 from catalog.rules import publication_problems, stale
-from service.cli import Subparsers
+from service.cli import Subparsers, not_valid
 
 
 def register(subparsers: Subparsers) -> None:
@@ -69,16 +70,16 @@ def _validate(args: argparse.Namespace) -> int:
     except CatalogError as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s); catalogue not valid", file=sys.stderr)
+        print(not_valid(len(exc.problems), "catalogue"), file=sys.stderr)
         return 1
     problems = publication_problems(catalog)
     if problems:
         for problem in problems:
             print(f"error: {problem}", file=sys.stderr)
-        print(f"{len(problems)} problem(s); catalogue not valid", file=sys.stderr)
+        print(not_valid(len(problems), "catalogue"), file=sys.stderr)
         return 1
-    active = len(catalog.active())
-    print(f"ok: {len(catalog)} offerings ({active} active), catalogue version {catalog.version}")
+    offerings = ngettext("{n} offering", "{n} offerings", len(catalog)).format(n=len(catalog))
+    print(f"ok: {offerings} ({len(catalog.active())} active), catalogue version {catalog.version}")
     return 0
 
 
@@ -97,15 +98,20 @@ def _stale(args: argparse.Namespace) -> int:
     today = dt.date.today()
     found = stale(catalog, days=args.days, today=today)
     for offering in found:
-        age = (today - offering.as_of).days
-        print(f"{offering.id}  as_of {offering.as_of.isoformat()} ({age} days)")
+        age = _days_text((today - offering.as_of).days)
+        print(f"{offering.id}  as_of {offering.as_of.isoformat()} ({age})")
         for url in offering.source_urls:
             print(f"    {url}")
-    print(
-        f"{len(found)} of {len(catalog.active())} active offerings have facts older than "
-        f"{args.days} days"
-    )
+    # The sentence of the officers' page of facts to re-check (its msgids).
+    print(ngettext("{n} of {total} active offerings has facts older than {age}.",
+                   "{n} of {total} active offerings have facts older than {age}.",
+                   len(found)).format(n=len(found), total=len(catalog.active()),
+                                      age=_days_text(args.days)))
     return 0
+
+
+def _days_text(days: int) -> str:
+    return ngettext("{n} day", "{n} days", days).format(n=days)
 
 
 def _load(args: argparse.Namespace) -> int:
@@ -118,10 +124,11 @@ def _load(args: argparse.Namespace) -> int:
     def run() -> int:
         result = load_catalog_file(get_settings(), args.path)
         verb = "loaded new" if result.added else "unchanged: already serving"
-        print(
-            f"{verb} catalogue version {result.catalog.version} "
-            f"({len(result.catalog)} offerings; {result.versions} version(s) stored)"
-        )
+        offerings = ngettext("{n} offering", "{n} offerings",
+                             len(result.catalog)).format(n=len(result.catalog))
+        stored = ngettext("{n} version stored", "{n} versions stored",
+                          result.versions).format(n=result.versions)
+        print(f"{verb} catalogue version {result.catalog.version} ({offerings}; {stored})")
         return 0
 
     return run()

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from catalog import CatalogError, Geography, load_catalog
-from service.cli import Subparsers
+from service.cli import Subparsers, not_valid
 
 
 def register(subparsers: Subparsers) -> None:
@@ -54,14 +54,14 @@ def _rank(args: argparse.Namespace) -> int:
     except CatalogError as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
-        return _fail(f"{len(exc.problems)} problem(s); catalogue not valid")
+        return _fail(not_valid(len(exc.problems), "catalogue"))
     geography = Geography.load()
     try:
         profile = parse_profile(data, geography)
     except ProfileError as exc:
         for error in exc.errors:
             print(f"error: {error['message']}", file=sys.stderr)
-        return _fail(f"{len(exc.errors)} problem(s); profile not valid")
+        return _fail(not_valid(len(exc.errors), "profile"))
     ranker = Ranker().fit(catalog, geography)
     payload = ranking_payload(ranker.rank(profile, k=args.limit), catalog.version,
                               render=renderer(args.lang, catalog).many)

@@ -61,7 +61,7 @@ def test_validate_refuses_a_broken_file_naming_entries_and_fields(
     assert any("entry 'magic-parcel' field 'features.0'" in line for line in errors)
     missing_source = "entry 'magic-parcel' field 'source_urls': Field required"
     assert any(missing_source in line for line in errors)
-    assert errors[-1] == "3 problem(s); catalogue not valid"
+    assert errors[-1] == "3 problems; catalogue not valid"
 
 
 @pytest.mark.parametrize(

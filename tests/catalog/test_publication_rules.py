@@ -254,7 +254,27 @@ def test_stale_command_prints_ages_and_sources(
     age = (dt.date.today() - dt.date(2020, 1, 1)).days
     assert out[0] == f"old-one  as_of 2020-01-01 ({age} days)"
     assert out[1].strip() == "https://www.indiapost.gov.in/MBE/Pages/Content/Parcel.aspx"
-    assert out[-1] == "1 of 2 active offerings have facts older than 365 days"
+    assert out[-1] == "1 of 2 active offerings has facts older than 365 days."
+
+
+def test_stale_command_counts_with_plurals(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "catalogue.yaml"
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    entries = [_entry(id=f"old-{n}", as_of=yesterday) for n in range(2)]
+    path.write_text(yaml.safe_dump({"offerings": entries}))
+    assert main(["catalog", "stale", str(path), "--days", "0"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"old-0  as_of {yesterday.isoformat()} (1 day)"
+    assert out[-1] == "2 of 2 active offerings have facts older than 0 days."
+    assert main(["catalog", "stale", str(path), "--days", "1"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "0 of 2 active offerings have facts older than 1 day."
+    )
+    path.write_text(yaml.safe_dump({"offerings": entries[:1]}))
+    assert main(["catalog", "validate", str(path)]) == 0
+    assert capsys.readouterr().out.startswith("ok: 1 offering (1 active), catalogue version ")
 
 
 def test_stale_refuses_a_negative_day_count(capsys: pytest.CaptureFixture[str]) -> None:
@@ -273,4 +293,4 @@ def test_validate_names_the_broken_publication_rule(
     assert main(["catalog", "validate", str(path)]) == 1
     err = capsys.readouterr().err
     assert "error: entry 'test-parcel' field 'source_urls.0'" in err
-    assert "1 problem(s); catalogue not valid" in err
+    assert "1 problem; catalogue not valid" in err

@@ -49,7 +49,7 @@ def test_catalog_load_is_idempotent(
     assert main(["catalog", "load", str(changed)]) == 0
     out = capsys.readouterr().out
     assert "loaded new" in out
-    assert "2 version(s) stored" in out
+    assert "2 versions stored" in out
 
 
 def test_invalid_catalogue_is_refused(
