@@ -328,6 +328,10 @@ EXPORT_NEEDS: tuple[tuple[Need, float], ...] = (
 FIRST_EXPORT_NEEDS: tuple[tuple[Need, float], ...] = (
     (Need.EXPORT_DOCUMENTATION, 1.0), (Need.TRAINING, 0.8),
 )
+# Sending parcels in India, at the strength it is said with: tracking comes with it.
+DOMESTIC_NEEDS: tuple[tuple[Need, float], ...] = (
+    (Need.DOMESTIC_SHIPPING, 1.0), (Need.TRACKING, 0.3),
+)
 TEXT_NEED_STRENGTH = 0.9  # a need named in words: nearly as strong as a ticked one
 
 
@@ -407,6 +411,10 @@ class Intent:
             add(need, TEXT_NEED_STRENGTH)
         if self.sends and not self.international:
             add(Need.DOMESTIC_SHIPPING, SENDING_STRENGTH)
+        domestic = out.get(Need.DOMESTIC_SHIPPING, 0.0)
+        if domestic and not self.international:
+            for need, strength in DOMESTIC_NEEDS:
+                add(need, strength * domestic)
         return out
 
 

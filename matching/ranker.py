@@ -98,7 +98,7 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         w_prerequisites: float = 0.10,
         sector_mismatch: float = 0.5,
         channel_mismatch: float = 0.5,
-        remote_penalty: float = 0.4,
+        remote_penalty: float = 0.6,
         unconfirmed_penalty: float = 0.25,
         diversity: float = 0.25,
         min_fit: float = 0.03,

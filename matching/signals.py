@@ -20,6 +20,7 @@ from matching.features import (
     NEEDS,
     OfferingTable,
 )
+from matching.intent import DOMESTIC_NEEDS
 
 SIGNALS = (
     "needs",
@@ -74,7 +75,7 @@ _FACT_NEEDS: tuple[tuple[tuple[Need, float], ...], ...] = (
      (Need.EXPORT_DOCUMENTATION, 0.5)),
     ((Need.EXPORT_DOCUMENTATION, 1.0), (Need.TRAINING, 0.8)),  # exports for the first time
     ((Need.EXPORT_INCENTIVES, 0.5),),  # exports regularly (20 parcels a month and more)
-    ((Need.DOMESTIC_SHIPPING, 1.0), (Need.TRACKING, 0.3)),  # ships parcels in India
+    DOMESTIC_NEEDS,  # ships parcels in India
     ((Need.PICKUP, 0.5),),  # 100 domestic parcels a month and more
     ((Need.BULK_FREIGHT, 1.0),),  # heavy parcels, or a tonne a month
     ((Need.SHIPMENT_INSURANCE, 0.5),),  # valuable parcels

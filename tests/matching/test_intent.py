@@ -110,6 +110,16 @@ def test_sending_in_words(text: str) -> None:
     assert read_intent(text).sends
 
 
+def test_sending_in_words_brings_tracking_as_sending_parcels_does() -> None:
+    from matching.intent import DOMESTIC_NEEDS, SENDING_STRENGTH
+
+    needs = read_intent("sent to customers in other cities").implied_needs()
+    assert needs == {need: strength * SENDING_STRENGTH for need, strength in DOMESTIC_NEEDS}
+    assert Need.TRACKING in read_intent("customers all over India").implied_needs()
+    # Exporters' words bring export needs, not a domestic parcel's.
+    assert Need.TRACKING not in read_intent("we ship to Dubai").implied_needs()
+
+
 def test_gem_stones_are_not_the_government_marketplace() -> None:
     assert SalesChannel.GEM not in read_intent("gem stones and silver rings").channels
     assert Need.GOVERNMENT_PROCUREMENT in read_intent("we sell on GeM").needs

@@ -182,6 +182,26 @@ def test_letter_post_is_for_papers_never_for_goods(ranker: Ranker) -> None:
     assert excluded["international-letter-post-documents"] == (reason("documents_only"),)
 
 
+def test_business_post_is_for_mail_never_for_parcels(ranker: Ranker) -> None:
+    # Business Post posts bills, brochures and letters (catalogue: carries documents).
+    domestic = {"destinations": [], "needs": ["domestic_shipping"],
+                "monthly_international_parcels": None}
+    _, excluded = all_ids(ranker, **domestic, products="potli bags sent to other cities")
+    assert excluded["business-post"] == (reason("documents_only"),)
+    ranked, _ = all_ids(ranker, **domestic, sector="books_printing",
+                        products="Bengali monthly magazine mailed to 5,000 subscribers")
+    assert "business-post" in ranked
+
+
+@pytest.mark.parametrize("pincode", ["302001", "800001", "190001"])
+def test_ibc_mumbai_is_for_exporters_who_can_go_there(ranker: Ranker, pincode: str) -> None:
+    # Far from Mumbai, the export centre and post offices at hand book and clear the same.
+    exporter = {"needs": ["customs_clearance", "international_shipping"],
+                "destinations": ["DE"], "typical_weight_kg": 2.5, "products": "leather bags"}
+    assert all_ids(ranker, **exporter, pincode="400001")[0][0] == "ibc-mumbai"
+    assert "ibc-mumbai" not in all_ids(ranker, **exporter, pincode=pincode)[0][:5]
+
+
 def test_direct_post_is_for_advertising_to_an_area(ranker: Ranker) -> None:
     seeking = {"destinations": [], "needs": ["market_access"], "business_type": "shg",
                "products": "pickles and papad", "monthly_international_parcels": None}
