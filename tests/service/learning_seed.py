@@ -1,12 +1,11 @@
-"""Recorded outcomes in a real database, fast. ``seed_runs``: a profile is ranked once by the
-served ranker and stored, then its run is stored again as many times as needed (new run ids,
-the same offerings, ranks and signal values), with outcomes recorded through the feedback
-repository (one per run and offering, as the API records them). ``store_outcomes``: an
-outcomes frame (simulated officers) written as the rows those runs and outcomes leave."""
+"""Recorded outcomes in a real database. ``seed_runs``: a partner's profile is stored and
+ranked as the API does it (``service.profiles.service``: create the profile, rank it and store
+the run, once per run), with outcomes recorded through the feedback repository (one per run and
+offering, as the API records them). ``store_outcomes``: an outcomes frame (simulated officers)
+written, fast, as the rows those runs and outcomes leave."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -16,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from matching.pairwise import SIGNAL_COLUMNS
 from service.auth import repository as auth_repo
-from service.db import Feedback, Outcome, Profile, RecommendationRun, RunItem
+from service.db import Feedback, Outcome, Profile, RecommendationRun, Role, RunItem
+from service.deps import Caller
 from service.feedback import repository as feedback_repo
-from service.profiles import repository as profiles_repo
-from service.recommendations.service import rank_profile, validate_profile
+from service.profiles import service as profile_service
 from service.runtime import ServedCatalog
 
 # position (1-based), offering id -> the outcome to record, or None for none ("shown")
@@ -38,40 +37,26 @@ def seed_runs(
 ) -> list[str]:
     """Store ``runs`` runs of one profile of ``tenant`` (created if new) with the outcomes
     ``outcome`` gives; returns the offering ids shown, in rank order."""
-    tenant_id = auth_repo.get_or_create_tenant(session, tenant).id
-    valid = validate_profile(body, served.geography)
-    profile = profiles_repo.add_profile(
-        session,
-        tenant_id=tenant_id,
-        body=body,
-        state=valid.state,
-        district=valid.district,
-        sector=str(valid.profile.sector),
-        pincode=valid.profile.pincode,
-    )
-    ranked = rank_profile(served, valid.profile, limit)
+    assert served.geography is not None
+    key, _ = auth_repo.create_key(session, Role.PARTNER, tenant)
+    caller = Caller(key_id=key.id, prefix=key.prefix, role=Role.PARTNER,
+                    tenant_id=key.tenant_id, tenant_name=tenant)
+    profile = profile_service.create_profile(session, caller, served.geography, body, None).profile
+    shown: list[str] = []
     for _ in range(runs):
-        run_id = str(uuid.uuid4())
-        profiles_repo.add_run(
-            session,
-            run_id=run_id,
-            profile_id=profile.id,
-            catalog_version=str(ranked.payload["catalog_version"]),
-            model_version=str(ranked.payload["model_version"]),
-            ranking={**ranked.payload, "run_id": run_id},
-            items=ranked.items,
-        )
-        for item in ranked.items:
-            chosen = outcome(item.position, item.offering_id)
+        ranking = profile_service.recommend_stored(session, caller, served, profile.id, limit)
+        shown = [str(item["offering_id"]) for item in ranking["recommendations"]]
+        for item in ranking["recommendations"]:
+            chosen = outcome(int(item["rank"]), str(item["offering_id"]))
             if chosen is not None:
                 feedback_repo.record_outcome(
                     session,
-                    run_id=run_id,
-                    offering_id=item.offering_id,
+                    run_id=str(ranking["run_id"]),
+                    offering_id=str(item["offering_id"]),
                     outcome=Outcome(chosen),
                     note=None,
                 )
-    return [item.offering_id for item in ranked.items]
+    return shown
 
 
 def store_outcomes(session: Session, frame: pd.DataFrame, *, prefix: str = "") -> None:
