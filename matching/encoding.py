@@ -28,7 +28,7 @@ from matching.features import (
     OfferingTable,
     held_requirements,
 )
-from matching.intent import Intent, read_intent
+from matching.intent import URGENT_TERMS, Intent, read_intent
 
 # Ticked needs that say the enterprise ships abroad (DESIGN §4: with one of them and no
 # destination country, the countries are undecided).
@@ -111,10 +111,14 @@ def _codes(*columns: tuple[Sequence[Any], Mapping[Any, int]]) -> I64:
 
 
 def query_text(
-    sector: object, products: object, needs: Iterable[object] | None, first_time: bool
+    sector: object, products: object, needs: Iterable[object] | None, first_time: bool,
+    urgent: bool = False,
 ) -> str:
-    """What a profile says about itself, as text to match against offering texts."""
+    """What a profile says about itself, as text to match against offering texts (``urgent``:
+    its text asks for fast delivery, in any language: ``intent.URGENT_TERMS`` are added)."""
     parts = [str(products or "")]
+    if urgent:
+        parts.append(URGENT_TERMS)
     if sector is not None and str(sector) != "other":
         parts.append(str(sector).replace("_", " "))
     for need in needs or ():
@@ -211,9 +215,9 @@ def encode_profiles(
     ).reshape(n, len(HELD_REQUIREMENTS))
     sectors = col("sector")
     texts = [
-        query_text(s, p, nd, ft)
-        for s, p, nd, ft in zip(
-            sectors, col("products", ""), col("needs", ()), first_time, strict=True
+        query_text(s, p, nd, ft, i.urgent)
+        for s, p, nd, ft, i in zip(
+            sectors, col("products", ""), col("needs", ()), first_time, intents, strict=True
         )
     ]
     text = table.text.scores_many(texts)

@@ -59,6 +59,9 @@ HELD_REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement.GEM_REGISTRATION,
 )
 _SHIPPING = frozenset({Need.DOMESTIC_SHIPPING, Need.INTERNATIONAL_SHIPPING, Need.BULK_FREIGHT})
+# How a shipping service works, not what it is for: an offering that lists these is no less
+# focused on what a profile needs (the precision of ``signals._need_fit`` leaves them out).
+SERVICE_QUALITIES = frozenset({Need.TRACKING, Need.PICKUP})
 MARKETPLACES = frozenset(
     {SalesChannel.AMAZON, SalesChannel.FLIPKART, SalesChannel.ETSY, SalesChannel.MEESHO,
      SalesChannel.ONDC}
@@ -135,8 +138,9 @@ class OfferingTable:
     advertising_only: Bool  # carries unaddressed advertising mail only
     features: F32  # (N, needs) 0/1
     need_idf: F32  # (needs,) log(1 + N / offerings serving the need)
-    feature_count: F32  # (N,) needs each offering serves
     features_t64: F64  # (needs, N) ``features`` transposed, as float64
+    purposes_t64: F64  # (needs, N) ``features_t64`` without the ``SERVICE_QUALITIES`` rows
+    purpose_count: F32  # (N,) needs each offering serves, ``SERVICE_QUALITIES`` left out
     weight_low: F64  # NaN where no minimum
     weight_high: F64  # NaN where no maximum
     weight_centre: F64  # the band's typical parcel (NaN without a band)
@@ -263,8 +267,10 @@ def build_table(offerings: Sequence[Offering]) -> OfferingTable:
         advertising_only=np.array([o.constraints.carries == "advertising" for o in offerings]),
         features=features,
         need_idf=np.log1p(n / np.maximum(features.sum(axis=0), 1.0)).astype(np.float32),
-        feature_count=features.sum(axis=1),
         features_t64=np.ascontiguousarray(features.T, dtype=np.float64),
+        purposes_t64=np.ascontiguousarray(features.T * ~_QUALITY_ROWS[:, None],
+                                          dtype=np.float64),
+        purpose_count=features[:, ~_QUALITY_ROWS].sum(axis=1),
         weight_low=low,
         weight_high=high,
         weight_centre=centre,
@@ -299,6 +305,7 @@ def build_table(offerings: Sequence[Offering]) -> OfferingTable:
     )
 
 
+_QUALITY_ROWS = np.array([need in SERVICE_QUALITIES for need in NEEDS])
 ANY_SECTOR_FIT = 0.35  # an offering for every sector fits a little; one for yours fits fully
 
 

@@ -312,6 +312,17 @@ mailer*, local customers, local buyers, nearby customers, विज्ञाप�
 jahirat*, parche, parcha, pamflet*, local grahak*
 """
 
+# Wanting it delivered fast: what the express services (Express Parcel, Speed Post, EMS) offer.
+URGENT = """
+urgent*, asap, quickly, quick delivery, quick dispatch, fast delivery, deliver fast,
+delivered fast, fast shipping, fast courier, express delivery, same day, next day, time bound,
+time-bound, जल्दी, जल्द, तुरंत, तुरन्त, फौरन, तत्काल, लवकर, तातडी*, त्वरित, jaldi, jaldee,
+jald, turant, fauran, tatkal, lavkar, tatdi*, tvarit
+"""
+# The words the express services' catalogue texts use for it: an urgent profile's text is
+# matched with them added (``encoding.query_text``), whatever language it said it in.
+URGENT_TERMS = "urgent fast express"
+
 # "Insurance" near one of these words is about the goods in transit, not life cover.
 _TRANSIT = "parcel*, shipment*, goods, consignment*, transit, maal, पार्सल*, माल"
 
@@ -384,6 +395,7 @@ class Intent:
     sends: bool = False  # speaks of sending goods or of places in India
     papers: bool = False  # names papers or printed matter it sends (``PAPERS``)
     advertises: bool = False  # speaks of advertising to an area (``ADVERTISING``)
+    urgent: bool = False  # wants its goods delivered fast (``URGENT``)
     destinations: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     channels: tuple[SalesChannel, ...] = ()
@@ -435,6 +447,7 @@ class _Lexicon:
     papers_or_paperwork: tuple[_Phrase, ...]
     paperwork: frozenset[str]
     advertising: tuple[_Phrase, ...]
+    urgent: tuple[_Phrase, ...]
     negations: frozenset[str]
 
 
@@ -454,6 +467,7 @@ def _lexicon() -> _Lexicon:
         papers_or_paperwork=_compile(PAPERS_OR_PAPERWORK),
         paperwork=frozenset(p.keys[0] for p in _compile(PAPERWORK)),
         advertising=_compile(ADVERTISING),
+        urgent=_compile(URGENT),
         negations=frozenset(p.keys[0] for p in _compile(_NEGATIONS)),
     )
 
@@ -564,6 +578,7 @@ def read_intent(text: str) -> Intent:
         papers=(hit("papers", lex.papers)
                 or hit("papers", lex.papers_or_paperwork, neg | lex.paperwork)),
         advertises=hit("advertises", lex.advertising),
+        urgent=hit("urgent", lex.urgent),
         destinations=tuple(destinations),
         regions=tuple(regions),
         channels=tuple(channels),

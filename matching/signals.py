@@ -125,29 +125,29 @@ def implied_needs(p: ProfileArrays) -> F32:
 COVERAGE_SHARE = 0.75  # the rest of a need score is precision (how focused the offering is)
 
 
-def _served_sum(values: F32, table: OfferingTable) -> F64:
-    """``values @ table.features.T``: per offering, the sum of ``values`` over the needs it
-    serves, exact.
+def _served_sum(values: F32, served: F64) -> F64:
+    """``values @ served``: per offering, the sum of ``values`` over the needs it serves
+    (``served``: ``table.features_t64`` or ``table.purposes_t64``), exact.
 
     Float32 addends of similar size sum exactly in float64, so the result does not depend on
     the order a BLAS kernel adds them in: a profile's sums are the same bits alone, in a
     batch, or in ``rank_many``."""
-    out: F64 = values.astype(np.float64) @ table.features_t64
+    out: F64 = values.astype(np.float64) @ served
     return out
 
 
 def _need_fit(profile_needs: F32, table: OfferingTable) -> F64:
     """Share of the profile's needs the offering serves (weighted by strength), blended with
-    the share of the offering's features that are among them (a row per row of
-    ``profile_needs``)."""
+    the share of what the offering is for that is among them (a row per row of
+    ``profile_needs``; tracking and pickup, how a service works, count in the share of needs
+    served only: ``features.SERVICE_QUALITIES``)."""
     # Needs few offerings serve count more than needs most serve (an idf over offerings).
     weighted = profile_needs * table.need_idf
-    # Both sums in one product: each row's sums are exact, whatever rows come with it.
-    served = _served_sum(np.concatenate([weighted, profile_needs]), table)
-    matched = served[:len(profile_needs)]
+    matched = _served_sum(weighted, table.features_t64)
     wanted = weighted.sum(axis=1, keepdims=True)
     coverage = np.divide(matched, wanted, out=np.zeros_like(matched), where=wanted > 0)
-    precision = served[len(profile_needs):] / np.maximum(table.feature_count, 1.0)
+    precision = (_served_sum(profile_needs, table.purposes_t64)
+                 / np.maximum(table.purpose_count, 1.0))
     fit: F64 = COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * np.minimum(precision, 1.0)
     return fit
 

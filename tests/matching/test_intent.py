@@ -218,3 +218,33 @@ def test_papers_sent_are_told_from_paperwork(text: str, papers: bool) -> None:
 )
 def test_advertising_to_an_area(text: str, advertises: bool) -> None:
     assert read_intent(text).advertises is advertises
+
+
+@pytest.mark.parametrize(
+    ("text", "urgent"),
+    [
+        ("pedha boxes, orders from across Karnataka, need quick delivery", True),
+        ("urgent orders to other cities", True),
+        ("माल जल्दी पहुँचना चाहिए", True),  # Hindi
+        ("ग्राहकांना लवकर पोहोचवायचे आहे", True),  # Marathi
+        ("jaldi bhejna hai", True),  # romanised Hindi
+        ("not urgent, any week is fine", False),
+        ("fast fashion tops", False),
+        ("breakfast cereals", False),
+    ],
+)
+def test_wanting_it_fast_in_every_way_of_writing(text: str, urgent: bool) -> None:
+    assert read_intent(text).urgent is urgent
+
+
+def test_wanting_it_fast_lifts_the_express_services(ranker: Ranker) -> None:
+    def scores(products: str) -> dict[str, float]:
+        ranking = ranker.rank({"pincode": "302001", "sector": "food_spices",
+                               "typical_weight_kg": 1, "products": products}, k=50)
+        return {r.offering_id: r.score for r in ranking.recommendations}
+
+    plain = scores("sweets in 1 kg boxes to other cities")
+    urgent = scores("sweets in 1 kg boxes to other cities, jaldi chahiye")
+    for offering in ("express-parcel", "speed-post"):
+        assert urgent[offering] > plain[offering]
+    assert urgent["registered-parcel"] < plain["registered-parcel"]

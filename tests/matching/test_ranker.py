@@ -264,3 +264,23 @@ def test_reasons_only_from_what_the_profile_says(ranker: Ranker, geography: Geog
     etsy = ranker.rank(parse_profile(make_profile(sales_channels=["etsy"]), geography))
     itps = next(r for r in etsy.recommendations if r.offering_id == "itps")
     assert reason("channel_fit", channels=["etsy"]) in itps.reasons
+
+
+def test_tracking_and_pickup_do_not_make_an_offering_less_focused(
+    geography: Geography,
+) -> None:
+    # Two parcel services for the same purpose; one also says it is tracked and picked up.
+    same = {"description": "Parcels to customers in India, booked at the counter."}
+    ranker = Ranker().fit(synthetic_catalog(
+        offering(id="plain-parcel", name="Plain parcel", **same),
+        offering(id="tracked-parcel", name="Tracked parcel", **same,
+                 features=["domestic_shipping", "tracking", "pickup"]),
+        offering(id="parcel-and-cod", name="Parcel and COD", **same,
+                 features=["domestic_shipping", "cash_on_delivery"]),
+    ), geography)
+    sender = make_profile(destinations=[], needs=["domestic_shipping"], products="",
+                          monthly_international_parcels=None, typical_weight_kg=None)
+    scores = {r.offering_id: r.score for r in ranker.rank(sender, k=3).recommendations}
+    assert scores["tracked-parcel"] >= scores["plain-parcel"]
+    # A service for something else as well is less focused on this sender's need.
+    assert scores["parcel-and-cod"] < scores["plain-parcel"]
