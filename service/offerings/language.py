@@ -17,7 +17,7 @@ from typing import Any
 
 from catalog import Catalog, Offering
 from service.languages import DEFAULT_LANGUAGE
-from service.reasons import render_stored
+from service.reasons import render_stored, renderer
 
 
 def localized_offerings(offerings: list[Offering], lang: str) -> list[Offering]:
@@ -29,8 +29,13 @@ def localized_names(payload: dict[str, Any], catalog: Catalog, lang: str) -> dic
     offering names from ``catalog`` in ``lang``; English answers are returned unchanged."""
     if lang == DEFAULT_LANGUAGE:
         return payload
-    return {**payload, "recommendations": [
-        _named(item, (catalog,), lang) for item in payload.get("recommendations") or []]}
+    # The entries in ``lang``, each localized once per process (the renderer's).
+    entry = renderer(lang, catalog).writer.entry
+    recommendations = []
+    for item in payload.get("recommendations") or []:
+        offering = entry(str(item.get("offering_id")))
+        recommendations.append(item if offering is None else {**item, "name": offering.name})
+    return {**payload, "recommendations": recommendations}
 
 
 def stored_answer(
