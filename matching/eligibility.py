@@ -89,7 +89,7 @@ def _segments(offering: Offering) -> tuple[str, ...]:
 
 # Rules whose reason below is worded from the offering alone (no profile value): the ranker
 # builds these once per offering at fit. Keep in step with the branches of the function.
-PROFILE_FREE_RULES = ("status", "domestic_only", "segment", "rural")
+PROFILE_FREE_RULES = ("status", "domestic_only", "segment", "rural", "documents", "advertising")
 
 
 def not_eligible_reasons(

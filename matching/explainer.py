@@ -303,6 +303,8 @@ def _fixed_not_eligible(offering: Offering, offering_id: str) -> dict[int, NotEl
         "domestic_only": c.scope == "international",
         "segment": c.segments != "all",
         "rural": c.rural_only,
+        "documents": c.carries == "documents",
+        "advertising": c.carries == "advertising",
     }
     rules = [rule for rule in RULES if rule in PROFILE_FREE_RULES and can_fail.get(rule, True)]
     reasons = {rule: not_eligible_reasons(offering, [rule], weight=0.0, value=0.0,
