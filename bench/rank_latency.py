@@ -1,6 +1,7 @@
 """Ranking speed: in-process ``rank()`` latency and ``rank_many`` throughput.
 
     python bench/rank_latency.py [--profiles 100000] [--repeat 20] [--seed 7]
+    python bench/rank_latency.py --answers-only [--repeat 20]
 
 Measures, in one run and on this machine:
 
@@ -9,6 +10,11 @@ Measures, in one run and on this machine:
   regions, so the text and rule work is like the real one);
 - ``rank_batch(profiles, k=10)`` (explained rankings, as the API's batcher calls it) CPU time
   per profile for batches of 1, 4, 16 and 64 judged profiles on the real catalogue;
+- the ranking thread's work per API request (``--answers-only`` measures only this): the
+  request bodies of every judged profile validated, ranked with ``rank_batch(k=10)`` in
+  batches of 1, 8 and 16, and each answer written as the API sends it (reasons in English,
+  Hindi and Marathi in turn, offering names, JSON), CPU time per request, best of ``--repeat``
+  passes;
 - ``rank_many(frame, k=5)`` profiles per second on a frame of validated synthetic profiles
   (``bench/synthetic_profiles.py``, through the batch command's own validation), once as
   generated and once with every row's products text made unique (no text reuse);
@@ -20,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import os
 import platform
 import sys
@@ -33,8 +40,8 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+if str(ROOT) not in sys.path:  # after PYTHONPATH: another checkout there is measured instead
+    sys.path.append(str(ROOT))
 
 import sklearn  # noqa: E402
 
@@ -42,7 +49,7 @@ from bench.synthetic_profiles import synthetic_profiles  # noqa: E402
 from catalog import Catalog, Geography, catalog_from_document, load_catalog  # noqa: E402
 from catalog.vocab import STATES  # noqa: E402
 from matching import EnterpriseProfile, Ranker, parse_profile  # noqa: E402
-from matching.judged import load_sets  # noqa: E402
+from matching.judged import EVAL_FILES, load_sets  # noqa: E402
 
 
 def cpu_name() -> str:
@@ -115,6 +122,38 @@ def batch_cost(
     return median_ms, median_ms * 1000 / size
 
 
+def answer_cost(
+    catalog: Catalog, geography: Geography, ranker: Ranker, bodies: list[dict[str, Any]],
+    size: int, repeat: int,
+) -> float:
+    """Best-of-``repeat`` CPU us per request of what the API's ranking thread does for
+    ``bodies`` in batches of ``size`` (``service.recommendations.batcher``): validation,
+    ``rank_batch(k=10)``, the answer's reasons in en, hi and mr in turn, names, JSON."""
+    import orjson
+
+    from matching import ranking_payload
+    from service.offerings.language import localized_names
+    from service.reasons import renderer
+    from service.recommendations.service import parse_body
+
+    batches = [bodies[i:i + size] for i in range(0, len(bodies) - size + 1, size)]
+    langs = itertools.cycle(("en", "hi", "mr"))
+
+    def one_pass() -> float:
+        start = time.thread_time()
+        for batch in batches:
+            profiles = [parse_body(body, geography) for body in batch]
+            for ranking in ranker.rank_batch(profiles, k=10):
+                lang = next(langs)
+                payload = ranking_payload(ranking, catalog.version,
+                                          render=renderer(lang, catalog).many)
+                orjson.dumps(localized_names(payload, catalog, lang))
+        return (time.thread_time() - start) * 1e6 / (len(batches) * size)
+
+    one_pass()
+    return min(one_pass() for _ in range(repeat))
+
+
 def reference_us(repeat: int = 200_000) -> tuple[float, float]:
     a = np.random.default_rng(0).random(44)
     b = np.random.default_rng(1).random(44)
@@ -153,10 +192,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profiles", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--answers-only", action="store_true",
+                        help="measure only the ranking thread's work per API request")
     args = parser.parse_args(argv)
 
     geography = Geography.load()
     real = load_catalog()
+    bodies = [dict(j.profile) for profiles in load_sets(files=EVAL_FILES).values()
+              for j in profiles]
+    if args.answers_only:
+        ranker = Ranker().fit(real, geography)
+        code = Path(sys.modules[Ranker.__module__].__file__ or "").parents[1]
+        print(f"API answers of {code}: {len(bodies)} judged profiles, CPU us per request, "
+              f"best of {args.repeat} (load {os.getloadavg()[0]:.2f})")
+        for size in (1, 8, 16):
+            cost = answer_cost(real, geography, ranker, bodies, size, args.repeat)
+            print(f"  batch {size:>2}: {cost:7.1f}")
+        return 0
     rng = np.random.default_rng(args.seed)
     judged = [parse_profile(j.profile, geography)
               for profiles in load_sets().values() for j in profiles]
@@ -181,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
 
     ranker = Ranker().fit(real, geography)
     batched = [(size, *batch_cost(ranker, judged, size, args.repeat)) for size in (1, 4, 16, 64)]
+    answers = [(size, answer_cost(real, geography, ranker, bodies, size, args.repeat))
+               for size in (1, 8, 16)]
     throughput = []
     for unique in (False, True):
         frame = profile_frame(geography, args.profiles, args.seed, unique)
@@ -212,6 +266,11 @@ def main(argv: list[str] | None = None) -> int:
     for size, batch_ms, per_profile_us in batched:
         print(f"  {size:>7}{batch_ms:>14.3f}{per_profile_us:>16.0f}"
               f"{1e6 / per_profile_us:>12,.0f}")
+    print()
+    print(f"API answers (validation, rank_batch, reasons in en/hi/mr, JSON), {len(bodies)} "
+          "judged profiles: CPU us per request, best of the passes")
+    for size, cost in answers:
+        print(f"  batch {size:>2}: {cost:7.1f}")
     print()
     print(f"rank_many(frame, k=5) on the real catalogue, {args.profiles:,} synthetic profiles, "
           "one process")
