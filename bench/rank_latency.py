@@ -1,7 +1,7 @@
 """Ranking speed: in-process ``rank()`` latency and ``rank_many`` throughput.
 
     python bench/rank_latency.py [--profiles 100000] [--repeat 20] [--seed 7]
-    python bench/rank_latency.py --answers-only [--repeat 20]
+    python bench/rank_latency.py --answers-only [--repeat 20] [--langs en,hi,mr]
 
 Measures, in one run and on this machine:
 
@@ -12,8 +12,8 @@ Measures, in one run and on this machine:
   per profile for batches of 1, 4, 16 and 64 judged profiles on the real catalogue;
 - the ranking thread's work per API request (``--answers-only`` measures only this): the
   request bodies of every judged profile validated, ranked with ``rank_batch(k=10)`` in
-  batches of 1, 8 and 16, and each answer written as the API sends it (reasons in English,
-  Hindi and Marathi in turn, offering names, JSON), CPU time per request, best of ``--repeat``
+  batches of 1, 8 and 16, and each answer written as the API sends it (reasons in the
+  ``--langs`` in turn, offering names, JSON), CPU time per request, best of ``--repeat``
   passes;
 - ``rank_many(frame, k=5)`` profiles per second on a frame of validated synthetic profiles
   (``bench/synthetic_profiles.py``, through the batch command's own validation), once as
@@ -124,11 +124,11 @@ def batch_cost(
 
 def answer_cost(
     catalog: Catalog, geography: Geography, ranker: Ranker, bodies: list[dict[str, Any]],
-    size: int, repeat: int,
+    size: int, repeat: int, langs: list[str],
 ) -> float:
     """Best-of-``repeat`` CPU us per request of what the API's ranking thread does for
     ``bodies`` in batches of ``size`` (``service.recommendations.batcher``): validation,
-    ``rank_batch(k=10)``, the answer's reasons in en, hi and mr in turn, names, JSON."""
+    ``rank_batch(k=10)``, the answer's reasons in ``langs`` in turn, names, JSON."""
     import orjson
 
     from matching import ranking_payload
@@ -137,14 +137,14 @@ def answer_cost(
     from service.recommendations.service import parse_body
 
     batches = [bodies[i:i + size] for i in range(0, len(bodies) - size + 1, size)]
-    langs = itertools.cycle(("en", "hi", "mr"))
+    turns = itertools.cycle(langs)
 
     def one_pass() -> float:
         start = time.thread_time()
         for batch in batches:
             profiles = [parse_body(body, geography) for body in batch]
             for ranking in ranker.rank_batch(profiles, k=10):
-                lang = next(langs)
+                lang = next(turns)
                 payload = ranking_payload(ranking, catalog.version,
                                           render=renderer(lang, catalog).many)
                 orjson.dumps(localized_names(payload, catalog, lang))
@@ -194,19 +194,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--answers-only", action="store_true",
                         help="measure only the ranking thread's work per API request")
+    parser.add_argument("--langs", default="en,hi,mr",
+                        help="the answers' languages, in turn (comma-separated)")
     args = parser.parse_args(argv)
 
     geography = Geography.load()
     real = load_catalog()
     bodies = [dict(j.profile) for profiles in load_sets(files=EVAL_FILES).values()
               for j in profiles]
+    langs = args.langs.split(",")
     if args.answers_only:
         ranker = Ranker().fit(real, geography)
         code = Path(sys.modules[Ranker.__module__].__file__ or "").parents[1]
         print(f"API answers of {code}: {len(bodies)} judged profiles, CPU us per request, "
-              f"best of {args.repeat} (load {os.getloadavg()[0]:.2f})")
+              f"best of {args.repeat}, {'/'.join(langs)} (load {os.getloadavg()[0]:.2f})")
         for size in (1, 8, 16):
-            cost = answer_cost(real, geography, ranker, bodies, size, args.repeat)
+            cost = answer_cost(real, geography, ranker, bodies, size, args.repeat, langs)
             print(f"  batch {size:>2}: {cost:7.1f}")
         return 0
     rng = np.random.default_rng(args.seed)
@@ -233,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
 
     ranker = Ranker().fit(real, geography)
     batched = [(size, *batch_cost(ranker, judged, size, args.repeat)) for size in (1, 4, 16, 64)]
-    answers = [(size, answer_cost(real, geography, ranker, bodies, size, args.repeat))
+    answers = [(size, answer_cost(real, geography, ranker, bodies, size, args.repeat, langs))
                for size in (1, 8, 16)]
     throughput = []
     for unique in (False, True):
@@ -267,8 +270,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {size:>7}{batch_ms:>14.3f}{per_profile_us:>16.0f}"
               f"{1e6 / per_profile_us:>12,.0f}")
     print()
-    print(f"API answers (validation, rank_batch, reasons in en/hi/mr, JSON), {len(bodies)} "
-          "judged profiles: CPU us per request, best of the passes")
+    print(f"API answers (validation, rank_batch, reasons in {'/'.join(langs)}, JSON), "
+          f"{len(bodies)} judged profiles: CPU us per request, best of the passes")
     for size, cost in answers:
         print(f"  batch {size:>2}: {cost:7.1f}")
     print()
