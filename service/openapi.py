@@ -24,6 +24,10 @@ PROFILE_BODIES = {("/v1/recommendations", "post"), ("/v1/profiles", "post")}
 SCHEME = API_KEY_HEADER.scheme_name
 # OpenAPI's way of saying "anonymous, or with a key": an empty requirement is one alternative.
 KEY_OPTIONAL: list[dict[str, list[str]]] = [{}, {SCHEME: []}]
+# The refusals of every operation that reads a key (a route may describe them more closely).
+UNKNOWN_KEY = {"description": "no or unknown X-API-Key"}
+INVALID_KEY = {"description": "an X-API-Key was sent and is not valid"}
+WRONG_ROLE = {"description": "the key's role may not do this"}
 
 
 class FieldError(BaseModel):
@@ -65,7 +69,8 @@ def _profile_schema(components: dict[str, Any]) -> dict[str, str]:
 
 
 def _declare_keys(spec: dict[str, Any]) -> None:
-    """Give every operation a ``security`` entry and say in its description which keys it takes.
+    """Give every operation a ``security`` entry, say in its description which keys it takes,
+    and declare the answers that refuse a key (401, and 403 for the wrong role).
 
     FastAPI lists ``ApiKey`` on every operation that reads the key, with the roles that
     :func:`service.deps.require` demands as its scopes (OpenAPI 3.1 allows role names there for
@@ -75,9 +80,13 @@ def _declare_keys(spec: dict[str, Any]) -> None:
     for operation in _operations(spec):
         requirement = operation.get("security", [])
         roles = sorted({role for option in requirement for role in option.get(SCHEME, [])})
+        responses = operation.setdefault("responses", {})
         if roles:
             sentence = f"Needs an `X-API-Key` of role {' or '.join(roles)}."
+            responses.setdefault("401", dict(UNKNOWN_KEY))
+            responses.setdefault("403", dict(WRONG_ROLE))
         elif requirement:
+            responses.setdefault("401", dict(INVALID_KEY))
             operation["security"] = KEY_OPTIONAL
             sentence = (
                 "Open to anonymous callers; an `X-API-Key` that is sent must be valid (a widget "

@@ -93,7 +93,6 @@ def get_offering(
     operation_id="offerings-put",
     responses={
         201: {"description": "a new offering was added", "model": OfferingOut},
-        401: {"description": "no or unknown X-API-Key", **_PROBLEM},
         403: {"description": "only admin keys change the catalogue", **_PROBLEM},
         422: {"description": "the offering breaks the catalogue schema", **_PROBLEM},
     },

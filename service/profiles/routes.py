@@ -25,10 +25,6 @@ from service.recommendations.schemas import RankingOut
 router = APIRouter(prefix="/v1/profiles", tags=["profiles"], route_class=SessionRoute)
 
 _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "no or unknown X-API-Key", **_PROBLEM},
-    403: {"description": "the key's role may not do this", **_PROBLEM},
-}
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"description": "no such profile, or another tenant's", **_PROBLEM},
 }
@@ -48,7 +44,7 @@ Limit = Annotated[int, Query(ge=1, le=50, description="how many recommendations 
     status_code=status.HTTP_201_CREATED,
     response_model=ProfileOut,
     operation_id="profiles-create",
-    responses={**_ERRORS, 422: {"description": "invalid profile, field by field", **_PROBLEM}},
+    responses={422: {"description": "invalid profile, field by field", **_PROBLEM}},
 )
 def create_profile(
     caller: PartnerOrOfficer,
@@ -79,7 +75,7 @@ def create_profile(
     return created.profile
 
 
-@router.get("", response_model=ProfilePage, operation_id="profiles-list", responses=_ERRORS)
+@router.get("", response_model=ProfilePage, operation_id="profiles-list")
 def list_profiles(
     caller: PartnerOrOfficer,
     session: SessionDep,
@@ -116,7 +112,7 @@ def list_profiles(
     "/{profile_id}",
     response_model=ProfileOut,
     operation_id="profiles-get",
-    responses={**_ERRORS, **_NOT_FOUND},
+    responses=_NOT_FOUND,
 )
 def read_profile(
     caller: PartnerOrOfficer, session: SessionDep, profile_id: ProfileId, response: Response
@@ -132,7 +128,6 @@ def read_profile(
     response_model=ProfileOut,
     operation_id="profiles-update",
     responses={
-        **_ERRORS,
         **_NOT_FOUND,
         409: {"description": "changed concurrently", **_PROBLEM},
         412: {"description": "If-Match names an old version", **_PROBLEM},
@@ -172,7 +167,7 @@ def patch_profile(
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
     operation_id="profiles-delete",
-    responses={**_ERRORS, **_NOT_FOUND},
+    responses=_NOT_FOUND,
 )
 def erase_profile(caller: PartnerOrOfficer, session: SessionDep, profile_id: ProfileId) -> None:
     """Erase a profile with its recommendation runs and their feedback (data-protection request)."""
@@ -183,7 +178,7 @@ def erase_profile(caller: PartnerOrOfficer, session: SessionDep, profile_id: Pro
     "/{profile_id}/recommendations",
     response_model=RankingOut,
     operation_id="profiles-rank",
-    responses={**_ERRORS, **_NOT_FOUND, 503: {"description": "ranker not ready", **_PROBLEM}},
+    responses={**_NOT_FOUND, 503: {"description": "ranker not ready", **_PROBLEM}},
 )
 def recommend_stored(
     caller: PartnerOrOfficer,
@@ -205,7 +200,7 @@ def recommend_stored(
     "/{profile_id}/runs",
     response_model=RunPage,
     operation_id="profiles-list-runs",
-    responses={**_ERRORS, **_NOT_FOUND, 422: {"description": "bad limit or cursor", **_PROBLEM}},
+    responses={**_NOT_FOUND, 422: {"description": "bad limit or cursor", **_PROBLEM}},
 )
 def list_runs(
     caller: PartnerOrOfficer,

@@ -80,6 +80,27 @@ def test_the_document_matches_what_the_server_does_without_a_key(
         assert (response.status_code == 401) == needs_key, (method, path, response.status_code)
 
 
+def test_every_operation_that_reads_a_key_declares_its_refusals(
+    client: TestClient, spec: dict[str, Any]
+) -> None:
+    """401 wherever a key is read (and a wrong key is refused), 403 wherever a role is needed."""
+    for method, path, operation in _operations(spec):
+        responses = operation["responses"]
+        if operation["security"] == []:
+            assert "401" not in responses, (method, path)
+            continue
+        assert "401" in responses, (method, path)
+        if any(option.get("ApiKey") for option in operation["security"]):
+            assert "403" in responses, (method, path)
+    wrong = {"X-API-Key": "not-a-key-this-server-made"}
+    assert client.get("/v1/offerings", headers=wrong).status_code == 401
+    assert client.post("/v1/recommendations", json={}, headers=wrong).status_code == 401
+    feedback = spec["paths"]["/v1/feedback"]["post"]["responses"]
+    assert feedback["401"]["description"] == "no or unknown X-API-Key"
+    assert feedback["403"]["description"] == "the key's role may not do this"
+    assert feedback["403"]["content"]["application/problem+json"]["schema"]
+
+
 def test_every_field_and_parameter_is_described(spec: dict[str, Any]) -> None:
     undescribed = [
         f"{name}.{field}"
