@@ -71,3 +71,68 @@ def test_the_query_check_would_catch_a_query(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("from sqlalchemy import func, select\n")
     assert _query_builders(bad) == {"func", "select"}
+
+
+# Private names (``_name``) are a module's own; another module may use them only from inside
+# the same package (``service.cli._errors`` for the ``service.cli`` commands). Known exceptions,
+# each a test reaching into the code it checks, until the name gets a public surface:
+_PRIVATE_USES_KNOWN = {
+    ("tests/service/test_cli_parser.py", "service.cli._COMMAND_MODULES"),
+    ("tests/service/test_offerings_api.py", "service.app._refresh"),
+    ("tests/service/test_ranking_batcher.py", "service.recommendations.batcher._encode"),
+    ("tests/web/test_i18n.py", "service.web.forms._FRIENDLY"),
+    ("tests/web/test_i18n.py", "service.web.forms._OWN"),
+}
+_PROJECT = ("catalog", "matching", "service", "tests", "bench")
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def _package(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).parts[:-1])
+
+
+def _private_uses(path: Path, own_package: str) -> set[str]:
+    """The private names of other packages that ``path`` (a module of ``own_package``) imports
+    or reads off a module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    modules: dict[str, str] = {}  # local name -> module, for ``module._name``
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ImportFrom) or not node.module or node.level:
+            continue
+        if node.module.split(".")[0] not in _PROJECT:
+            continue
+        parts = node.module.split(".")
+        for alias in node.names:
+            dotted = [*parts, alias.name]
+            private_at = next((i for i, part in enumerate(dotted) if _private(part)), None)
+            if private_at is not None and ".".join(dotted[:private_at]) != own_package:
+                found.add(".".join(dotted))
+            if (ROOT / Path(*dotted)).with_suffix(".py").exists():
+                modules[alias.asname or alias.name] = ".".join(dotted)
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and _private(node.attr)
+                and isinstance(node.value, ast.Name) and node.value.id in modules):
+            found.add(f"{modules[node.value.id]}.{node.attr}")
+    return found
+
+
+def test_no_module_uses_another_packages_private_names() -> None:
+    uses = {
+        (str(path.relative_to(ROOT)), name)
+        for package in _PROJECT
+        for path in (ROOT / package).rglob("*.py")
+        for name in _private_uses(path, _package(path))
+    }
+    assert uses - _PRIVATE_USES_KNOWN == set()
+    assert _PRIVATE_USES_KNOWN - uses == set()  # a fixed exception leaves the list
+
+
+def test_the_private_name_check_would_catch_one(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("from service.cli._errors import fail\nfrom service import app\napp._refresh\n")
+    assert _private_uses(bad, "tests") == {"service.cli._errors.fail", "service.app._refresh"}
+    assert _private_uses(bad, "service.cli") == {"service.app._refresh"}  # its own package

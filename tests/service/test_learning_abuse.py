@@ -26,7 +26,7 @@ from service.runtime import Runtime, ServedCatalog
 from service.settings import Settings
 from tests.service.conftest import make_profile
 from tests.service.learning_seed import store_outcomes
-from tests.service.test_model_cli import DATA, _simulated, url
+from tests.service.test_model_cli import DATA, simulated_outcomes, url
 
 __all__ = ["url"]  # the fixture: a fresh database of each kind, named by DATABASE_URL
 
@@ -66,7 +66,7 @@ def test_one_partner_cannot_poison_an_offering(
 ) -> None:
     engine = make_engine(url)
     factory = make_session_factory(engine)
-    honest = _simulated(served, 3000)  # eight honest tenants' officers
+    honest = simulated_outcomes(served, 3000)  # eight honest tenants' officers
     with factory.begin() as session:
         store_outcomes(session, honest)
         _, mallory = auth_repo.create_key(session, Role.PARTNER, "mallory")

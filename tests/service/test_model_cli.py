@@ -311,7 +311,7 @@ def test_an_unreadable_stored_model_leaves_the_serving_one(served: ServedCatalog
     assert runtime.served.ranker.model_version == served.ranker.model_version
 
 
-def _simulated(served: ServedCatalog, runs: int, *, seed: int = 2) -> pd.DataFrame:
+def simulated_outcomes(served: ServedCatalog, runs: int, *, seed: int = 2) -> pd.DataFrame:
     """Outcomes of the simulated officers of ``matching.simulation`` (their own weighting of
     the signals and preferences the signals do not see) on 1,000 random enterprises."""
     assert served.ranker is not None
@@ -334,7 +334,7 @@ def test_train_activates_a_model_that_passes_the_gate(
     and with the judged sets' tolerance opened to 1 the gate passes and --activate makes it
     serve."""
     with factory.begin() as session:
-        store_outcomes(session, _simulated(served, 3000))
+        store_outcomes(session, simulated_outcomes(served, 3000))
     capsys.readouterr()
     assert main(["model", "train", "--data", str(DATA)]) == 3  # the judged sets refuse it
     refused = capsys.readouterr().out
@@ -353,7 +353,7 @@ def test_train_activates_a_model_that_passes_the_gate(
     assert _status(factory) == {version: "refused"}
 
     with factory.begin() as session:  # more outcomes: a new model, stored and activated
-        store_outcomes(session, _simulated(served, 600, seed=3), prefix="more-")
+        store_outcomes(session, simulated_outcomes(served, 600, seed=3), prefix="more-")
     assert main(["model", "train", "--activate", "--tolerance", "1", "--data", str(DATA)]) == 0
     out = capsys.readouterr().out
     assert "stored and activated: now serving learned-" in out

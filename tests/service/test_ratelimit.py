@@ -18,7 +18,7 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 CLOSED_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
 
-def _redis_reachable() -> bool:
+def redis_reachable() -> bool:
     try:
         with socket.create_connection(("127.0.0.1", 6379), timeout=0.5) as conn:
             conn.sendall(b"PING\r\n")
@@ -27,10 +27,10 @@ def _redis_reachable() -> bool:
         return False
 
 
-needs_redis = pytest.mark.skipif(not _redis_reachable(), reason="no Redis at 127.0.0.1:6379")
+needs_redis = pytest.mark.skipif(not redis_reachable(), reason="no Redis at 127.0.0.1:6379")
 
 
-def _address() -> str:
+def fresh_address() -> str:
     """A client address of documentation range 198.18.0.0/15 no other test run uses."""
     n = uuid.uuid4().int
     return f"198.{18 + n % 2}.{n // 2 % 256}.{n // 512 % 256}"
@@ -87,7 +87,7 @@ def test_two_app_instances_share_one_budget_through_redis(
         "rate_limit_window_seconds": 3600,
         "redis_url": REDIS_URL,
     }
-    address = (_address(), 40000)
+    address = (fresh_address(), 40000)
     with (
         TestClient(make_app(**settings), client=address) as one,
         TestClient(make_app(**settings), client=address) as two,
@@ -95,7 +95,7 @@ def test_two_app_instances_share_one_budget_through_redis(
         assert _statuses(one, 2) == [200, 200]
         assert _statuses(two, 2) == [200, 429]
         assert _statuses(one, 1) == [429]
-        other = (_address(), 40000)
+        other = (fresh_address(), 40000)
         with TestClient(make_app(**settings), client=other) as third:
             assert _statuses(third, 1) == [200]
 
@@ -105,7 +105,7 @@ def test_without_a_redis_url_each_instance_counts_alone(
     make_app: Callable[..., FastAPI],
 ) -> None:
     settings = {"rate_limit_per_ip": 3, "rate_limit_window_seconds": 3600}
-    address = (_address(), 40000)
+    address = (fresh_address(), 40000)
     with (
         TestClient(make_app(**settings), client=address) as one,
         TestClient(make_app(**settings), client=address) as two,
@@ -120,7 +120,7 @@ def test_unreachable_redis_falls_back_to_counting_in_the_process(
     app = make_app(
         rate_limit_per_ip=2, rate_limit_window_seconds=3600, redis_url=CLOSED_REDIS_URL
     )
-    with TestClient(app, client=(_address(), 40000)) as client:
+    with TestClient(app, client=(fresh_address(), 40000)) as client:
         assert _statuses(client, 3) == [200, 200, 429]
     assert "redis unreachable" in caplog.text
 

@@ -27,7 +27,7 @@ from service.settings import (
 )
 from service.web.security import SESSION_COOKIE
 from service.web.users import create_user
-from tests.service.test_serve import DAKMATCH, _free_port, _serve, _wait_ready
+from tests.service.test_serve import DAKMATCH, free_port, start_serve, wait_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL_SECRET = "k3Jq8vR2-xW9pZ4mT7bN1cY6hF0sL5dA_eG"  # made for this test, 36 characters
@@ -42,7 +42,7 @@ def _refused(tmp_path: Path, secret: str | None, *args: str) -> str:
         env["DAKMATCH_SECRET_KEY"] = secret
     try:
         done = subprocess.run(
-            [str(DAKMATCH), "serve", "--port", str(_free_port()), *args],
+            [str(DAKMATCH), "serve", "--port", str(free_port()), *args],
             env=env,
             capture_output=True,
             text=True,
@@ -88,9 +88,9 @@ def test_serve_off_loopback_starts_with_a_real_secret(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DAKMATCH_SECRET_KEY", REAL_SECRET)
-    server, base, log = _serve(tmp_path, "--host", "0.0.0.0")
+    server, base, log = start_serve(tmp_path, "--host", "0.0.0.0")
     try:
-        _wait_ready(base, server, log)  # 0.0.0.0 includes 127.0.0.1
+        wait_ready(base, server, log)  # 0.0.0.0 includes 127.0.0.1
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -100,7 +100,7 @@ def test_gunicorn_off_loopback_refuses_the_default_secret(tmp_path: Path) -> Non
     env = {k: v for k, v in os.environ.items() if not k.startswith("DAKMATCH_")}
     env.update(
         DATABASE_URL=f"sqlite:///{tmp_path / 'app.db'}",
-        GUNICORN_BIND=f"0.0.0.0:{_free_port()}",
+        GUNICORN_BIND=f"0.0.0.0:{free_port()}",
         WEB_CONCURRENCY="1",
     )
     config = str(ROOT / "deploy" / "gunicorn.conf.py")

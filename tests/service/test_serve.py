@@ -18,7 +18,7 @@ import pytest
 DAKMATCH = Path(sys.executable).parent / "dakmatch"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -32,7 +32,7 @@ def _get(url: str) -> tuple[int, dict[str, Any]]:
         return exc.code, json.loads(exc.read())
 
 
-def _wait_ready(base: str, server: subprocess.Popen[bytes], log: Path) -> None:
+def wait_ready(base: str, server: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 120
     status = 0
     while time.monotonic() < deadline and server.poll() is None:
@@ -46,12 +46,12 @@ def _wait_ready(base: str, server: subprocess.Popen[bytes], log: Path) -> None:
     raise AssertionError(f"not ready ({status}):\n{log.read_text()[-4000:]}")
 
 
-def _serve(
+def start_serve(
     tmp_path: Path, *args: str, **extra_env: str
 ) -> tuple[subprocess.Popen[bytes], str, Path]:
     """``dakmatch serve`` on a free port and a fresh SQLite file: the process, its address
     and its log."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'data' / 'dm.db'}",
            **extra_env}
     env.pop("DAKMATCH_DATABASE_URL", None)
@@ -65,9 +65,9 @@ def _serve(
 
 @pytest.mark.slow
 def test_serve_migrates_loads_and_answers(tmp_path: Path) -> None:
-    server, base, log = _serve(tmp_path)
+    server, base, log = start_serve(tmp_path)
     try:
-        _wait_ready(base, server, log)
+        wait_ready(base, server, log)
         # CPU placement is the deployer's (deploy/gunicorn.conf.py): the app leaves it alone.
         threads = [int(task.name) for task in Path(f"/proc/{server.pid}/task").iterdir()]
         assert len(threads) > 1  # the event loop and the ranking thread at least
@@ -105,10 +105,10 @@ def test_serve_with_several_workers_ranks_in_each_and_metrics_add_up(tmp_path: P
     # folder is named here only to see which processes wrote to it.
     metrics_dir = tmp_path / "metrics"
     metrics_dir.mkdir()
-    server, base, log = _serve(tmp_path, "--workers", "2",
+    server, base, log = start_serve(tmp_path, "--workers", "2",
                                PROMETHEUS_MULTIPROC_DIR=str(metrics_dir))
     try:
-        _wait_ready(base, server, log)
+        wait_ready(base, server, log)
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'data' / 'dm.db'}"}
         created = subprocess.run([str(DAKMATCH), "keys", "create", "--role", "admin"], env=env,
                                  capture_output=True, text=True, check=True)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from service.db import Role
 from service.web import officer
 from service.web.users import create_user
-from tests.web.test_pages import PASSWORD, _csrf
+from tests.web.test_pages import PASSWORD, form_token
 
 OPEN = {("GET", "/officer"), ("POST", "/officer/login"), ("POST", "/officer/logout")}
 
@@ -34,7 +34,7 @@ def test_a_deactivated_officers_session_is_refused(web: TestClient, session: Ses
     login = web.get("/officer")
     web.post(
         "/officer/login",
-        data={"username": "meena", "password": PASSWORD, "csrf_token": _csrf(login.text)},
+        data={"username": "meena", "password": PASSWORD, "csrf_token": form_token(login.text)},
     )
     assert web.get("/officer/charts", follow_redirects=False).status_code == 200
     user.active = False

@@ -33,7 +33,7 @@ def _profiles(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Profile)) or 0
 
 
-def _csrf(html: str) -> str:
+def form_token(html: str) -> str:
     found = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert found, "no CSRF token in the page"
     return found.group(1)
@@ -138,7 +138,7 @@ def test_officer_flow_sign_in_outcome_csv_charts(web: TestClient, session: Sessi
     assert "Officer sign-in" in login.text
     wrong = web.post(
         "/officer/login",
-        data={"username": "asha", "password": "nope", "csrf_token": _csrf(login.text)},
+        data={"username": "asha", "password": "nope", "csrf_token": form_token(login.text)},
     )
     assert wrong.status_code == 401
     forged = web.post(
@@ -147,7 +147,7 @@ def test_officer_flow_sign_in_outcome_csv_charts(web: TestClient, session: Sessi
     assert forged.status_code == 403
     signed = web.post(
         "/officer/login",
-        data={"username": "asha", "password": PASSWORD, "csrf_token": _csrf(login.text)},
+        data={"username": "asha", "password": PASSWORD, "csrf_token": form_token(login.text)},
         follow_redirects=False,
     )
     assert signed.status_code == 303
@@ -162,7 +162,7 @@ def test_officer_flow_sign_in_outcome_csv_charts(web: TestClient, session: Sessi
     assert web.post(f"/officer/profiles/{profile_id}/outcomes", data=data).status_code == 403
     done = web.post(
         f"/officer/profiles/{profile_id}/outcomes",
-        data={**data, "csrf_token": _csrf(page.text)},
+        data={**data, "csrf_token": form_token(page.text)},
         follow_redirects=False,
     )
     assert done.status_code == 303
@@ -172,7 +172,7 @@ def test_officer_flow_sign_in_outcome_csv_charts(web: TestClient, session: Sessi
     )
     bad = web.post(
         f"/officer/profiles/{profile_id}/outcomes",
-        data={**data, "offering_id": "not-suggested", "csrf_token": _csrf(page.text)},
+        data={**data, "offering_id": "not-suggested", "csrf_token": form_token(page.text)},
     )
     assert bad.status_code == 422
     assert "Sanganer Prints" in web.get("/officer?outcome=enrolled").text
@@ -220,12 +220,13 @@ def test_officer_ranks_a_partner_profile_that_has_no_run(
     login = web.get("/officer")
     web.post(
         "/officer/login",
-        data={"username": "ravi", "password": PASSWORD, "csrf_token": _csrf(login.text)},
+        data={"username": "ravi", "password": PASSWORD, "csrf_token": form_token(login.text)},
     )
     page = web.get(f"/officer/profiles/{profile_id}")
     assert "No suggestions stored" in page.text
     assert web.post(f"/officer/profiles/{profile_id}/rank").status_code == 403  # no CSRF token
-    ranked = web.post(f"/officer/profiles/{profile_id}/rank", data={"csrf_token": _csrf(page.text)})
+    ranked = web.post(f"/officer/profiles/{profile_id}/rank",
+                      data={"csrf_token": form_token(page.text)})
     assert ranked.status_code == 200
     assert ranked.text.count('class="card"') >= 1
     assert 'name="outcome" value="accepted"' in ranked.text
@@ -296,7 +297,7 @@ def _sign_in(web: TestClient, username: str) -> None:
     login = web.get("/officer")
     signed = web.post(
         "/officer/login",
-        data={"username": username, "password": PASSWORD, "csrf_token": _csrf(login.text)},
+        data={"username": username, "password": PASSWORD, "csrf_token": form_token(login.text)},
         follow_redirects=False,
     )
     assert signed.status_code == 303

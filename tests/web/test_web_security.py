@@ -21,8 +21,8 @@ from service.runtime import ServedCatalog
 from service.web.login_guard import MAX_FAILURES, guard_of
 from service.web.officer import spreadsheet_safe
 from service.web.users import create_user
-from tests.service.test_ratelimit import REDIS_URL, _address, _redis_reachable
-from tests.web.test_pages import FORM, PASSWORD
+from tests.service.test_ratelimit import REDIS_URL, fresh_address, redis_reachable
+from tests.web.test_pages import FORM, PASSWORD, form_token
 
 GSTIN = "27AAPFU0939F1ZV"  # the checksum-valid example of the form's own hint
 NAME = "Meera Zari Works"
@@ -36,14 +36,8 @@ def _repost(web: TestClient, url: str, pairs: list[tuple[str, str]]) -> Any:
     return web.post(url, content=urlencode(pairs), headers=headers)
 
 
-def _csrf(page: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found, "no CSRF token in the page"
-    return found.group(1)
-
-
 def _sign_in(web: TestClient, username: str, password: str) -> Any:
-    token = _csrf(web.get("/officer").text)
+    token = form_token(web.get("/officer").text)
     return web.post(
         "/officer/login",
         data={"username": username, "password": password, "csrf_token": token},
@@ -307,13 +301,13 @@ def test_the_throttle_is_shared_through_redis(
 ) -> None:
     """With DAKMATCH_REDIS_URL two app processes (here two apps) count one username's
     failures together: the shared limiter of service.ratelimit, namespace officer-login."""
-    if not _redis_reachable():
+    if not redis_reachable():
         pytest.skip("no Redis at 127.0.0.1:6379")
     if served.ranker is None:
         pytest.skip(f"ranking unavailable: {served.problem}")
     first, second = make_app(redis_url=REDIS_URL), make_app(redis_url=REDIS_URL)
     username = f"nobody-{uuid.uuid4().hex[:12]}"  # a bucket no other run has counted
-    address = (_address(), 50000)  # nor this address
+    address = (fresh_address(), 50000)  # nor this address
     with TestClient(first, base_url="http://localhost", client=address) as one:
         for _ in range(MAX_FAILURES - 2):
             assert _sign_in(one, username, "wrong").status_code == 401
