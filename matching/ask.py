@@ -21,8 +21,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from catalog.vocab import BusinessType, Need, SalesChannel
 from matching.encoding import INTERNATIONAL_NEEDS, PROFILE_FIELDS
+from matching.features import F64, I64
 from matching.intent import read_intent
 from matching.profile import EnterpriseProfile
 
@@ -133,8 +136,12 @@ _TYPED = {field: tuple(_typed(field, a) for a in answers) for field, answers in 
 
 
 # Depth d of the top weighs 1 / log2(d + 1), as in NDCG: the first places matter most.
-_DEPTH_WEIGHTS = tuple(1 / math.log2(d + 1) for d in range(1, TOP + 1))
-_DEPTH_TOTAL = sum(_DEPTH_WEIGHTS)
+_DEPTH_WEIGHTS = np.array([1 / math.log2(d + 1) for d in range(1, TOP + 1)])
+_DEPTH_TOTAL = sum(_DEPTH_WEIGHTS.tolist())
+_DEPTHS = np.arange(1, TOP + 1)
+# _WITHIN[i, j, d]: an offering at place i of one top and place j of the other is in both
+# first-(d + 1) lists.
+_WITHIN = np.maximum.outer(np.arange(TOP), np.arange(TOP))[:, :, None] < _DEPTHS
 
 
 def change(before: Sequence[str], after: Sequence[str]) -> float:
@@ -142,42 +149,41 @@ def change(before: Sequence[str], after: Sequence[str]) -> float:
     ``TOP``, the share of the longer of the two first-d lists that the other lacks, weighed
     towards the first places (an offering added below the current ones changes little, a new
     first offering much)."""
-    return _change(_prefixes(before), after)
+    index = {offering: i for i, offering in enumerate(dict.fromkeys([*before, *after]))}
+    tops = np.full((2, TOP), -1, dtype=np.int64)
+    for row, top in enumerate((before, after)):
+        tops[row, :min(len(top), TOP)] = [index[offering] for offering in top[:TOP]]
+    return float(changes(tops[:1], tops[1:])[0])
 
 
-def _prefixes(top: Sequence[str]) -> list[set[str]]:
-    """The first d offerings of ``top`` for each depth d up to ``TOP``."""
-    return [set(top[:d]) for d in range(1, TOP + 1)]
-
-
-def _change(before: list[set[str]], after: Sequence[str]) -> float:
-    """:func:`change` from the ``_prefixes`` of the first list."""
-    total = 0.0
-    for d, (weight, a) in enumerate(zip(_DEPTH_WEIGHTS, before, strict=True), start=1):
-        b = set(after[:d])
-        longest = max(len(a), len(b))
-        if longest:
-            total += weight * (1 - len(a & b) / longest)
-    return total / _DEPTH_TOTAL
+def changes(before: I64, after: I64) -> F64:
+    """:func:`change` of each row of ``after`` from the same row of ``before``: (R, ``TOP``)
+    offering indices, each top -1 padded past its end (distinct offerings within a row)."""
+    same = (after[:, :, None] == before[:, None, :]) & (after >= 0)[:, :, None]
+    both = (same[:, :, :, None] & _WITHIN).sum(axis=(1, 2))  # (R, TOP) shared at each depth
+    longest = np.minimum(_DEPTHS, np.maximum((before >= 0).sum(axis=1),
+                                             (after >= 0).sum(axis=1))[:, None])
+    differ = np.where(longest > 0, _DEPTH_WEIGHTS * (1 - both / np.maximum(longest, 1)), 0.0)
+    # Added depth by depth, the first first.
+    total: F64 = sum(differ.T, np.zeros(len(before))) / _DEPTH_TOTAL
+    return total
 
 
 def choose(
-    profile: EnterpriseProfile, fields: Sequence[str], top: Sequence[str],
-    answered: Sequence[Sequence[str]],
+    profile: EnterpriseProfile, fields: Sequence[str], moved: Sequence[float],
 ) -> tuple[Ask, ...]:
-    """The questions worth asking: ``answered`` are the top lists of the profile's
-    ``variants`` of ``fields``, in that order; ``top`` is the profile's own."""
+    """The questions worth asking: ``moved`` are the :func:`change` of the profile's top with
+    each of its ``variants`` of ``fields``, in that order."""
     exporting = _exporting(profile)
-    before = _prefixes(top)
     scored = []
     i = 0
     for field in fields:
         n = len(ANSWERS[field])
-        changes = [_change(before, answered[i + a]) for a in range(n)]
+        answered = list(moved[i:i + n])
         i += n
         if field == "destinations" and not exporting:
-            changes.append(0.0)  # "none" is a plausible answer too
-        mean = sum(changes) / len(changes)
+            answered.append(0.0)  # "none" is a plausible answer too
+        mean = sum(answered) / len(answered)
         if mean >= MIN_CHANGE:
             scored.append((-mean, field))
     scored.sort()

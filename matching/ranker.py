@@ -15,7 +15,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from catalog.geo import Geography, PincodeError
+from catalog.geo import Geography, PincodeError, PinColumns
 from catalog.loader import Catalog
 from matching import ask, diversity
 from matching.ask import Ask
@@ -298,7 +298,7 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         # The plausible answers of ``ask`` are scored in the same batch, after the profiles
         # (rows are independent: the profiles' rows are the same as without them).
         fields = [ask.open_fields(p) if with_ask else [] for p in parsed]
-        answers = [(p.pincode, row) for p, open_ in zip(parsed, fields, strict=True)
+        answers = [(i, row) for i, (p, open_) in enumerate(zip(parsed, fields, strict=True))
                    for row in ask.variants(profile_row(p), open_)]
         batch = self._arrays(parsed, answers)
         chosen = self._choose(batch.scores[:len(parsed)], ks)
@@ -315,22 +315,23 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         """The questions of each profile (``matching.ask``) from ``scores``: the profiles'
         rows, then those of their plausible answers (``ask.variants`` of ``fields``). Tops by
         score, without the diversity pass, for the answers and the profile alike."""
-        tops = self._top_ids(scores)
+        tops = self._tops(scores)
+        sizes = [sum(len(ask.ANSWERS[f]) for f in open_) for open_ in fields]
+        mine = np.repeat(np.arange(len(profiles)), sizes)  # each answer's profile row
+        moved = ask.changes(tops[mine], tops[len(profiles):]).tolist()
         out = []
-        start = len(profiles)
-        for profile, open_, mine in zip(profiles, fields, tops[:len(profiles)], strict=True):
-            n = sum(len(ask.ANSWERS[f]) for f in open_)
-            out.append(ask.choose(profile, open_, mine, tops[start:start + n]))
+        start = 0
+        for profile, open_, n in zip(profiles, fields, sizes, strict=True):
+            out.append(ask.choose(profile, open_, moved[start:start + n]))
             start += n
         return out
 
-    def _top_ids(self, scores: F64) -> list[list[str]]:
-        """Each row's ``ask.TOP`` best offerings by score (none that is -inf)."""
-        ids = self.table_.ids
+    def _tops(self, scores: F64) -> npt.NDArray[np.int64]:
+        """Each row's ``ask.TOP`` best offerings by score, -1 from the first that is -inf."""
         order = np.argsort(-scores, axis=1, kind="stable")[:, :ask.TOP]
-        finite = np.isfinite(np.take_along_axis(scores, order, axis=1))
-        return [[ids[j] for j, ok in zip(row, keep, strict=True) if ok]
-                for row, keep in zip(order.tolist(), finite.tolist(), strict=True)]
+        out: npt.NDArray[np.int64] = np.where(
+            np.isfinite(np.take_along_axis(scores, order, axis=1)), order, -1)
+        return out
 
     def eligible_ids(self, profile: EnterpriseProfile) -> list[str]:
         """The ids of the offerings no hard rule excludes for ``profile``, fit or not, in
@@ -341,17 +342,22 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
 
     def _arrays(
         self, profiles: Sequence[EnterpriseProfile],
-        answers: Sequence[tuple[str, tuple[Any, ...]]] = (),
+        answers: Sequence[tuple[int, tuple[Any, ...]]] = (),
     ) -> BatchArrays:
-        """Encoding, rules, signals and scores of ``profiles``, then of ``answers`` (a PIN code
-        and an ``encoding.profile_row`` each: the plausible answers of ``ask``), each row
-        bit-identical to the same profile alone."""
+        """Encoding, rules, signals and scores of ``profiles``, then of ``answers`` (the
+        position of a profile and an ``encoding.profile_row`` each: the plausible answers of
+        ``ask``, at the profile's PIN code), each row bit-identical to the same profile alone."""
         table: OfferingTable = self.table_
         try:
-            places = self.geography_.lookup_many(
-                [p.pincode for p in profiles] + [pincode for pincode, _ in answers])
+            places = self.geography_.lookup_many([p.pincode for p in profiles])
         except PincodeError as exc:
             raise ProfileError([{"field": "pincode", "message": exc.message}]) from exc
+        if answers:
+            rows = [*range(len(profiles)), *(i for i, _ in answers)]
+            places = PinColumns(
+                places.numbers[rows], places.latitude[rows], places.longitude[rows],
+                [places.state[i] for i in rows], [places.district[i] for i in rows],
+                places.rural[rows])
         columns = profile_columns([profile_row(p) for p in profiles] + [row for _, row in answers])
         lat, lon, districts = places.latitude, places.longitude, places.district
         arrays = encode_profiles(columns, table, lat, lon, places.state, places.rural)
