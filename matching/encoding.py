@@ -13,11 +13,11 @@ import numpy as np
 from catalog.vocab import Need, SalesChannel, Sector
 from matching.features import (
     BUSINESS_SEGMENT,
+    CHANNEL_HELD,
     CHANNEL_INDEX,
     CHANNELS,
     F32,
     F64,
-    HELD_REQUIREMENTS,
     I64,
     NEED_INDEX,
     NEEDS,
@@ -26,9 +26,8 @@ from matching.features import (
     STATE_INDEX,
     Bool,
     OfferingTable,
-    held_requirements,
 )
-from matching.intent import URGENT_TERMS, Intent, read_intent
+from matching.intent import URGENT_TERMS, read_intent
 
 # Ticked needs that say the enterprise ships abroad (DESIGN §4: with one of them and no
 # destination country, the countries are undecided).
@@ -96,16 +95,26 @@ def _multi_hot(
     return out
 
 
-def _numbers(*columns: Sequence[Any]) -> F64:
-    """(columns, P): one row per column, None as NaN (one array: fewer numpy calls)."""
-    return np.array([[np.nan if v is None else float(v) for v in values] for values in columns],
-                    dtype=np.float64)
+def _destinations(values: Sequence[Any], table: OfferingTable) -> F32:
+    """(rows, ``table.countries``): how many times a row lists each country (any country the
+    table does not name in its last column)."""
+    index, width = table.country_index, len(table.countries)
+    other = width - 1
+    cells = [
+        r * width + index.get(str(code), other)
+        for r, codes in enumerate(values)
+        if codes is not None and not isinstance(codes, float)  # None or NaN: none
+        for code in codes
+    ]
+    counts = np.bincount(np.array(cells, dtype=np.intp), minlength=len(values) * width)
+    return counts.astype(np.float32).reshape(len(values), width)
 
 
 def _codes(*columns: tuple[Sequence[Any], Mapping[Any, int]]) -> I64:
-    """(columns, P): each value's index in its column's mapping, -1 unknown or None."""
+    """(columns, P): each value's index in its column's mapping, -1 unknown or None (no
+    mapping has None)."""
     return np.array(
-        [[index.get(v, -1) if v is not None else -1 for v in values] for values, index in columns],
+        [[index.get(v, -1) for v in values] for values, index in columns],
         dtype=np.int64,
     )
 
@@ -146,29 +155,6 @@ def profile_columns(rows: Sequence[Sequence[Any]]) -> dict[str, Sequence[Any]]:
     return dict(zip(PROFILE_FIELDS, columns, strict=True))
 
 
-def _listed(values: Any) -> tuple[Any, ...]:
-    """A list column's value as a tuple (None or NaN: empty)."""
-    if values is None or isinstance(values, float):
-        return ()
-    return tuple(values)
-
-
-def with_intent(
-    channels: Sequence[Any], destinations: Sequence[Any], intents: Sequence[Intent]
-) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """Sales channels and destinations as stated, completed from the text: the channels the
-    text names are added; the countries it names count when none is stated."""
-    merged_channels = [
-        (*listed, *[c for c in intent.channels if c not in listed])
-        for listed, intent in zip(map(_listed, channels), intents, strict=True)
-    ]
-    merged_destinations = [
-        listed or intent.destinations
-        for listed, intent in zip(map(_listed, destinations), intents, strict=True)
-    ]
-    return merged_channels, merged_destinations
-
-
 def encode_profiles(
     columns: Mapping[str, Sequence[Any]],
     table: OfferingTable,
@@ -190,50 +176,51 @@ def encode_profiles(
         values = columns.get(name)
         return [default] * n if values is None else values
 
-    intents = [read_intent(str(text or "")) for text in col("products", "")]
-    channels, destinations = with_intent(col("sales_channels", ()), col("destinations", ()),
-                                         intents)
-
-    country_index = table.country_index
-    width, other = len(table.countries), len(table.countries) - 1
-    # Every listed destination as a (row, reach column) cell, counted once per listing.
-    cells = [
-        r * width + country_index.get(str(code), other)
-        for r, codes in enumerate(destinations)
-        for code in codes
-    ]
-    dest = (np.bincount(np.array(cells, dtype=np.intp), minlength=n * width)
-            .astype(np.float32).reshape(n, width))
+    # What each distinct products text says (``matching.intent``), then per row.
+    distinct: dict[str, int] = {}
+    said = [distinct.setdefault(str(text or ""), len(distinct)) for text in col("products", "")]
+    intents = [read_intent(text) for text in distinct]
+    implied = np.zeros((len(intents), len(NEEDS)), dtype=np.float32)
+    for r, intent in enumerate(intents):
+        for need, strength in intent.implied_needs().items():
+            implied[r, NEED_INDEX[need]] = strength
+    text_needs = implied[said]
+    words_abroad, papers, advertising = (
+        np.array([(i.international, i.papers, i.advertises) for i in intents], dtype=bool)
+        .reshape(len(intents), 3)[said].T)
+    # The sales channels stated and those the text names; the countries stated, else those the
+    # text names.
+    channel_hot = np.maximum(
+        _multi_hot(col("sales_channels", ()), CHANNEL_INDEX, len(CHANNELS)),
+        _multi_hot([i.channels for i in intents], CHANNEL_INDEX, len(CHANNELS))[said])
+    stated = _destinations(col("destinations", ()), table)
+    dest = np.where(stated.any(axis=1, keepdims=True), stated,
+                    _destinations([i.destinations for i in intents], table)[said])
     first_time = [bool(v) for v in col("first_time_exporter", False)]
-    held = np.array(
-        [
-            held_requirements(*row)
-            for row in zip(col("iec"), col("gstin"), col("udyam_number"), channels,
-                           strict=True)
-        ],
-        dtype=bool,
-    ).reshape(n, len(HELD_REQUIREMENTS))
+    # The identifiers given, then the accounts the sales channels show.
+    held = np.concatenate([
+        np.array([[bool(v) for v in col(name)] for name in ("iec", "gstin", "udyam_number")],
+                 dtype=bool).reshape(3, n).T,
+        (channel_hot @ CHANNEL_HELD) > 0,
+    ], axis=1)
     sectors = col("sector")
     texts = [
-        query_text(s, p, nd, ft, i.urgent)
-        for s, p, nd, ft, i in zip(
-            sectors, col("products", ""), col("needs", ()), first_time, intents, strict=True
+        query_text(s, p, nd, ft, intents[k].urgent)
+        for s, p, nd, ft, k in zip(
+            sectors, col("products", ""), col("needs", ()), first_time, said, strict=True
         )
     ]
     text = table.text.scores_many(texts)
-    weight, value, domestic, international, rural = _numbers(
+    # None as NaN (numpy's conversion), one array for all: fewer numpy calls.
+    weight, value, domestic, international, rural = np.array([
         col("typical_weight_kg"), col("typical_value_inr"), col("monthly_domestic_parcels"),
         col("monthly_international_parcels"),
         [None if v is None or v != v else bool(v) for v in col("rural")],
-    )
+    ], dtype=np.float64).reshape(5, n)
     rural_stated = ~np.isnan(rural)
     if rural_places is not None:
         rural = np.where(rural_stated, rural, rural_places)
     needs = _multi_hot(col("needs", ()), NEED_INDEX, len(NEEDS))
-    text_needs = np.zeros((n, len(NEEDS)), dtype=np.float32)
-    for r, intent in enumerate(intents):
-        for need, strength in intent.implied_needs().items():
-            text_needs[r, NEED_INDEX[need]] = strength
     n_destinations = dest.sum(axis=1).astype(np.float64)
     sector, size, business, state = _codes(
         (sectors, SECTOR_INDEX), (col("size_class"), SIZE_SEGMENT),
@@ -241,7 +228,7 @@ def encode_profiles(
     )
     parcels = np.where(table.international, international[:, None],
                        np.fmax(domestic, international)[:, None])
-    channel_hot = _multi_hot(channels, CHANNEL_INDEX, len(CHANNELS))
+    first_time_array = np.array(first_time, dtype=bool)
     # A shop that seeks customers (market access, ticked or written) reaches the homes around
     # it by leaflets: it advertises to an area as much as one that says so.
     local_shop = (channel_hot[:, _OWN_SHOP] > 0) & (
@@ -258,11 +245,10 @@ def encode_profiles(
         value=value,
         domestic_parcels=domestic,
         international_parcels=international,
-        first_time=np.array(first_time, dtype=bool),
+        first_time=first_time_array,
         international=(
-            (n_destinations > 0) | np.array(first_time, dtype=bool)
-            | (needs[:, _INTERNATIONAL_NEED_COLUMNS] > 0).any(axis=1)
-            | np.array([i.international for i in intents], dtype=bool)
+            (n_destinations > 0) | first_time_array
+            | (needs[:, _INTERNATIONAL_NEED_COLUMNS] > 0).any(axis=1) | words_abroad
         ),
         text_needs=text_needs,
         rural=rural,
@@ -275,7 +261,6 @@ def encode_profiles(
         reached=dest @ table.reach,
         parcels=parcels,
         fits_segment=table.segments[size] | table.segments[business],  # -1: all-False row
-        sends_papers=np.array([i.papers for i in intents], dtype=bool)
-        | (sector == _PAPERS_SECTOR),
-        advertises=np.array([i.advertises for i in intents], dtype=bool) | local_shop,
+        sends_papers=papers | (sector == _PAPERS_SECTOR),
+        advertises=advertising | local_shop,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,19 +68,11 @@ MARKETPLACES = frozenset(
 )
 
 
-def held_requirements(
-    iec: object, gstin: object, udyam: object, sales_channels: Iterable[str] | None
-) -> tuple[bool, ...]:
-    """Which of ``HELD_REQUIREMENTS`` a profile meets, in that order (an identifier counts when
-    it is given: a profile's value or a batch cell)."""
-    channels = set(sales_channels or ())
-    return (
-        bool(iec),
-        bool(gstin),
-        bool(udyam),
-        bool(channels & MARKETPLACES),
-        SalesChannel.GEM in channels,
-    )
+# (sales channels, 2): the last two of ``HELD_REQUIREMENTS`` a sales channel shows the profile
+# holds: an account on the marketplace it sells on, a GeM registration.
+CHANNEL_HELD = np.zeros((len(CHANNELS), 2), dtype=np.float32)
+CHANNEL_HELD[[CHANNEL_INDEX[c] for c in MARKETPLACES], 0] = 1.0
+CHANNEL_HELD[CHANNEL_INDEX[SalesChannel.GEM], 1] = 1.0
 
 # Words by which an offering names a sales channel it connects to (matched on id, name and
 # keywords, so a new offering mentioning "Flipkart" is picked up without code changes).

@@ -149,7 +149,7 @@ class ProfileFacts:
     ) -> None:
         self.profile = profile
         # What the products text says completes the channels and, when none is stated, the
-        # destinations (as ``encoding.with_intent`` does for the scores).
+        # destinations (as ``encoding.encode_profiles`` does for the scores).
         self.intent = intent = read_intent(profile.products)
         stated = profile.sales_channels
         self.channels = [c for c in (*stated, *[c for c in intent.channels if c not in stated])
