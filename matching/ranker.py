@@ -327,9 +327,11 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         return out
 
     def _tops(self, scores: F64) -> npt.NDArray[np.int64]:
-        """Each row's ``ask.TOP`` best offerings by score, -1 from the first that is -inf."""
+        """Each row's ``ask.TOP`` best offerings by score, -1 from the first that is -inf (and
+        past the catalogue's end)."""
         order = np.argsort(-scores, axis=1, kind="stable")[:, :ask.TOP]
-        out: npt.NDArray[np.int64] = np.where(
+        out = np.full((len(scores), ask.TOP), -1, dtype=np.int64)
+        out[:, :order.shape[1]] = np.where(
             np.isfinite(np.take_along_axis(scores, order, axis=1)), order, -1)
         return out
 
