@@ -77,11 +77,8 @@ def test_the_query_check_would_catch_a_query(tmp_path: Path) -> None:
 # the same package (``service.cli._errors`` for the ``service.cli`` commands). Known exceptions,
 # each a test reaching into the code it checks, until the name gets a public surface:
 _PRIVATE_USES_KNOWN = {
-    ("tests/service/test_cli_parser.py", "service.cli._COMMAND_MODULES"),
     ("tests/service/test_offerings_api.py", "service.app._refresh"),
     ("tests/service/test_ranking_batcher.py", "service.recommendations.batcher._encode"),
-    ("tests/web/test_i18n.py", "service.web.forms._FRIENDLY"),
-    ("tests/web/test_i18n.py", "service.web.forms._OWN"),
 }
 _PROJECT = ("catalog", "matching", "service", "tests", "bench")
 

@@ -1,6 +1,6 @@
 """The ``dakmatch`` console script: one sub-command module per concern.
 
-Each module in ``_COMMAND_MODULES`` (command name -> module) exposes ``register(subparsers)``,
+Each module in ``COMMAND_MODULES`` (command name -> module) exposes ``register(subparsers)``,
 which adds its sub-command with ``--help`` texts and sets ``func`` on the parser;
 ``func(args)`` returns the exit code. Errors the user can fix print one line to stderr and
 exit non-zero.
@@ -18,7 +18,7 @@ from typing import TypeAlias
 # What ``register(subparsers)`` of each command module receives.
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
-_COMMAND_MODULES = {
+COMMAND_MODULES = {
     "batch": "service.cli.batch_cmd",
     "catalog": "service.cli.catalog_cmd",
     "db": "service.cli.db_cmd",
@@ -45,9 +45,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         description="Match Indian MSMEs to India Post and partner services.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    names = [command] if command in _COMMAND_MODULES else list(_COMMAND_MODULES)
+    names = [command] if command in COMMAND_MODULES else list(COMMAND_MODULES)
     for name in names:
-        importlib.import_module(_COMMAND_MODULES[name]).register(subparsers)
+        importlib.import_module(COMMAND_MODULES[name]).register(subparsers)
     return parser
 
 

@@ -145,8 +145,9 @@ def read_form(form: FormData) -> FormState:
 
 
 # What to tell the visitor about a field the engine refused (its wording, for developers,
-# becomes the detail). Keys are field names; a pattern picks among several messages.
-_FRIENDLY: dict[str, tuple[tuple[str, str], ...]] = {
+# becomes the detail). Keys are field names; a pattern picks among several messages. Public,
+# with OWN_MESSAGES: msgids the catalogues must translate (tests/web/test_i18n.py reads them).
+FRIENDLY_MESSAGES: dict[str, tuple[tuple[str, str], ...]] = {
     "pincode": (
         ("not in the India Post directory", "This PIN code is not in the India Post directory."),
         ("", "Enter the 6-digit PIN code of your business, e.g. 302001."),
@@ -178,14 +179,14 @@ _FRIENDLY: dict[str, tuple[tuple[str, str], ...]] = {
 }
 # Text that cannot be stored (a NUL character; see matching.safe_text), in any field.
 UNSTORABLE = "Remove the invisible control character or broken symbol from this field."
-_OWN = frozenset({"Enter a number, e.g. 12", "Enter a whole number", UNSTORABLE})
+OWN_MESSAGES = frozenset({"Enter a number, e.g. 12", "Enter a whole number", UNSTORABLE})
 
 
 def _friendly(name: str, message: str) -> tuple[str, bool]:
     """(msgid, whether it says all the engine's message says)."""
-    if message in _OWN:
+    if message in OWN_MESSAGES:
         return message, True
-    for fragment, friendly in _FRIENDLY.get(name, ()):
+    for fragment, friendly in FRIENDLY_MESSAGES.get(name, ()):
         if fragment in message:
             return friendly, bool(fragment)
     return message, True

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from service.cli import _COMMAND_MODULES, build_parser, main
+from service.cli import COMMAND_MODULES, build_parser, main
 
 _PROBE = (
     "import sys; from service.cli import build_parser; build_parser({command!r}); "
@@ -31,7 +31,7 @@ def test_a_batch_run_does_not_import_the_web_app() -> None:
 def test_help_lists_every_command() -> None:
     assert _loaded(None) == "['fastapi', 'service.cli.users_cmd', 'service.web']"
     help_text = build_parser().format_help()
-    for name in _COMMAND_MODULES:
+    for name in COMMAND_MODULES:
         assert name in help_text
 
 

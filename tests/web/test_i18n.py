@@ -96,9 +96,9 @@ def _used_msgids() -> set[str]:
         found.update(table.values())
     found.update(heading for heading, _ in i18n.NEED_GROUPS)
     found.update(_reason_msgids())
-    found.update(f for choices in forms._FRIENDLY.values() for _, f in choices)
+    found.update(f for choices in forms.FRIENDLY_MESSAGES.values() for _, f in choices)
     found.update(widget.STRINGS)
-    found.update(forms._OWN)
+    found.update(forms.OWN_MESSAGES)
     found.update(STATES)  # written by the region reason and the pages
     return found
 
