@@ -37,6 +37,8 @@ def unsafe_text_errors(data: Any, field: str = "") -> list[dict[str, str]]:
     strings, numbers) that :func:`text_problem` refuses, keys included. Fields are dotted
     paths (``products``, ``needs.2``); a key that is itself refused is reported on its parent
     (``body`` at the top)."""
+    if _UNSAFE.search("".join(_texts(data))) is None:  # the usual case: one search
+        return []
     problems: list[dict[str, str]] = []
     name = field or "body"
     if isinstance(data, str):
@@ -55,3 +57,24 @@ def unsafe_text_errors(data: Any, field: str = "") -> list[dict[str, str]]:
         for index, item in enumerate(data):
             problems.extend(unsafe_text_errors(item, f"{name}.{index}"))
     return problems
+
+
+def _texts(data: Any) -> list[str]:
+    """Every string in ``data`` (keys as :func:`unsafe_text_errors` reads them), in no order."""
+    texts: list[str] = []
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is str:
+            texts.append(item)
+        elif kind is int or kind is float or kind is bool or item is None:
+            continue  # most cells (an ABC isinstance check costs more than these tests)
+        elif isinstance(item, str):
+            texts.append(item)
+        elif isinstance(item, Mapping):
+            texts.extend(map(str, item))
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return texts

@@ -158,3 +158,6 @@ def test_text_problem_names_the_character_and_passes_real_text() -> None:
     assert unsafe_text_errors({"a": [{"b": "\x00"}]}) == [
         {"field": "a.0.b", "message": "a.0.b " + (text_problem("\x00") or "")}
     ]
+    assert [e["field"] for e in unsafe_text_errors(
+        {"ok": 1.5, "k\ud800": "v", "t": ("x", 2, "\udfff"), "n": None})] == ["body", "t.2"]
+    assert unsafe_text_errors({"a": ["नमस्ते", 3, True, None], "b": {"c": "😀"}}) == []
