@@ -2,6 +2,7 @@
 
     python bench/rank_latency.py [--profiles 100000] [--repeat 20] [--seed 7]
     python bench/rank_latency.py --answers-only [--repeat 20] [--langs en,hi,mr]
+    python bench/rank_latency.py --rank-batch-only [--repeat 20]
 
 Measures, in one run and on this machine:
 
@@ -9,7 +10,9 @@ Measures, in one run and on this machine:
   and 10,000 offerings (built from the real entries with shuffled keywords, weight limits and
   regions, so the text and rule work is like the real one);
 - ``rank_batch(profiles, k=10)`` (explained rankings, as the API's batcher calls it) CPU time
-  per profile for batches of 1, 4, 16 and 64 judged profiles on the real catalogue;
+  per profile for batches of 1, 4, 16 and 64 judged profiles on the real catalogue
+  (``--rank-batch-only``: only this, batches of 1, 8 and 16 with and without ``ask``, best of
+  ``--repeat`` passes, the garbage collector's start-up objects frozen as in the server);
 - the ranking thread's work per API request (``--answers-only`` measures only this): the
   request bodies of every judged profile validated, ranked with ``rank_batch(k=10)`` in
   batches of 1, 8 and 16, and each answer written as the API sends it (reasons in the
@@ -122,6 +125,23 @@ def batch_cost(
     return median_ms, median_ms * 1000 / size
 
 
+def rank_batch_cost(
+    ranker: Ranker, profiles: list[EnterpriseProfile], size: int, repeat: int, with_ask: bool,
+) -> float:
+    """Best-of-``repeat`` CPU us per profile of ``rank_batch(k=10)`` over ``profiles`` in
+    batches of ``size`` (validated profiles: the ranker's own work only)."""
+    batches = [profiles[i:i + size] for i in range(0, len(profiles) - size + 1, size)]
+
+    def one_pass() -> float:
+        start = time.thread_time()
+        for batch in batches:
+            ranker.rank_batch(batch, k=10, with_ask=with_ask)
+        return (time.thread_time() - start) * 1e6 / (len(batches) * size)
+
+    one_pass()
+    return min(one_pass() for _ in range(repeat))
+
+
 def answer_cost(
     catalog: Catalog, geography: Geography, ranker: Ranker, bodies: list[dict[str, Any]],
     size: int, repeat: int, langs: list[str],
@@ -196,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="measure only the ranking thread's work per API request")
     parser.add_argument("--langs", default="en,hi,mr",
                         help="the answers' languages, in turn (comma-separated)")
+    parser.add_argument("--rank-batch-only", action="store_true",
+                        help="measure only rank_batch per profile, with and without ask")
     args = parser.parse_args(argv)
 
     geography = Geography.load()
@@ -211,6 +233,19 @@ def main(argv: list[str] | None = None) -> int:
         for size in (1, 8, 16):
             cost = answer_cost(real, geography, ranker, bodies, size, args.repeat, langs)
             print(f"  batch {size:>2}: {cost:7.1f}")
+        return 0
+    if args.rank_batch_only:
+        ranker = Ranker().fit(real, geography)
+        profiles = [parse_profile(body, geography) for body in bodies]
+        gc.collect()
+        gc.freeze()  # as the server does after start-up: what was loaded is not scanned again
+        code = Path(sys.modules[Ranker.__module__].__file__ or "").parents[1]
+        print(f"rank_batch(k=10) of {code}: {len(profiles)} judged profiles, CPU us per "
+              f"profile, best of {args.repeat} (load {os.getloadavg()[0]:.2f})")
+        for size in (1, 8, 16):
+            plain, asked = (rank_batch_cost(ranker, profiles, size, args.repeat, with_ask)
+                            for with_ask in (False, True))
+            print(f"  batch {size:>2}: {plain:7.1f} without ask, {asked:7.1f} with ask")
         return 0
     rng = np.random.default_rng(args.seed)
     judged = [parse_profile(j.profile, geography)
