@@ -15,13 +15,14 @@ def register(subparsers: Subparsers) -> None:
         "eval",
         help="NDCG@5, MRR and recall@5 of the ranker and the popularity and BM25 baselines on "
         "the judged sets (tuning, held-aside, the independent set, the realistic development "
-        "set and the realistic set, each reported separately)",
+        "set, the realistic set and the fresh set, each reported separately)",
     )
     evaluate.add_argument(
         "--data",
         type=Path,
         help="directory with judged_tuning.yaml, judged_held_aside.yaml, "
-        "judged_independent.yaml, judged_realistic_dev.yaml and judged_realistic.yaml "
+        "judged_independent.yaml, judged_realistic_dev.yaml, judged_realistic.yaml and "
+        "judged_fresh.yaml "
         "(default: tests/data of the source tree)",
     )
     evaluate.add_argument("--catalog", help="catalogue YAML (default: the packaged catalogue)")
@@ -122,7 +123,7 @@ def _eval(args: argparse.Namespace) -> int:
     print()
     for name, label in (("realistic_dev", "realistic development set (tuned on)"),
                         ("held_aside", "held-aside"), ("independent", "independent set"),
-                        ("realistic", "realistic set")):
+                        ("realistic", "realistic set"), ("fresh", "fresh set")):
         held = summarise(name, results[name].scored).means
         best = max(held["popularity"]["ndcg@5"], held["bm25"]["ndcg@5"])
         skipped_note = (

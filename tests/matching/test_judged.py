@@ -124,7 +124,7 @@ def test_the_default_sets_leave_the_realistic_set_out() -> None:
     from matching.judged import EVAL_FILES, SET_FILES, load_sets
 
     assert set(load_sets()) == set(SET_FILES) == {"tuning", "held_aside", "independent"}
-    assert set(EVAL_FILES) == {*SET_FILES, "realistic_dev", "realistic"}
+    assert set(EVAL_FILES) == {*SET_FILES, "realistic_dev", "realistic", "fresh"}
 
 
 def test_ids_the_catalogue_lacks_are_kept_as_absent_when_asked(tmp_path: Path) -> None:

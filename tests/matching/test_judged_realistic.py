@@ -1,6 +1,6 @@
-"""The realistic judged sets (issue 17: the held-out set and the development set): each loads, is
-big enough, holds the composition it claims, names only catalogue ids and directory PIN codes,
-and is valid under DESIGN §4 as amended."""
+"""The judged sets of profiles as sent (issue 17's held-out and development sets, the fresh set):
+each loads, is big enough, holds the composition it claims, names only catalogue ids and
+directory PIN codes, and is valid under DESIGN §4 as amended."""
 
 from __future__ import annotations
 
@@ -22,13 +22,18 @@ PATHS = {name: default_directory() / file for name, file in AS_SENT_FILES.items(
 DEVANAGARI = re.compile("[\u0900-\u097f]")
 GROUPS = {
     "north": {"Delhi", "Haryana", "Himachal Pradesh", "Jammu & Kashmir", "Punjab", "Rajasthan",
-              "Uttar Pradesh", "Uttarakhand"},
-    "south": {"Andhra Pradesh", "Karnataka", "Kerala", "Tamil Nadu", "Telangana"},
-    "east": {"Bihar", "Jharkhand", "Odisha", "West Bengal"},
-    "north_east": {"Assam", "Manipur", "Meghalaya", "Sikkim"},
-    "west": {"Goa", "Gujarat", "Maharashtra"},
+              "Uttar Pradesh", "Uttarakhand", "Chandigarh", "Ladakh"},
+    "south": {"Andhra Pradesh", "Karnataka", "Kerala", "Tamil Nadu", "Telangana", "Puducherry",
+              "Lakshadweep"},
+    "east": {"Bihar", "Jharkhand", "Odisha", "West Bengal", "Andaman & Nicobar Islands"},
+    "north_east": {"Assam", "Manipur", "Meghalaya", "Sikkim", "Nagaland", "Mizoram",
+                   "Arunachal Pradesh", "Tripura"},
+    "west": {"Goa", "Gujarat", "Maharashtra", "Dadra & Nagar Haveli and Daman & Diu"},
     "central": {"Chhattisgarh", "Madhya Pradesh"},
 }
+# PIN codes the directory files under another state (Port Blair under Dadra & Nagar Haveli and
+# Daman & Diu): the state they are really in.
+MISFILED = {"744101": "Andaman & Nicobar Islands"}
 MAX_WEIGHT_AMENDED_KG = 100_000  # DESIGN §4 as amended
 
 
@@ -104,7 +109,8 @@ def test_every_pin_is_in_the_directory_and_in_its_state_group(
     for judged in realistic:
         pin = judged.profile["pincode"]
         assert pin in directory, f"{judged.id}: {pin}"
-        assert directory.lookup(pin).state in GROUPS[judged.state_group], judged.id
+        state = MISFILED.get(pin, directory.lookup(pin).state)
+        assert state in GROUPS[judged.state_group], judged.id
 
 
 def test_every_profile_is_valid_under_the_amended_contract(
