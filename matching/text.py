@@ -36,6 +36,14 @@ def words(text: str) -> list[str]:
             if w not in ENGLISH_STOP_WORDS and key(w) not in STOP_WORDS]
 
 
+def quotable(term: str) -> bool:
+    """Whether a reason may name ``term`` as a word the profile and an offering share: not a
+    number ("1", "50") and not one or two letters ("kg", "uk"), which say nothing to the reader
+    (destinations, weights and payments have reasons of their own). The similarity still
+    counts them; only the sentence leaves them out."""
+    return len(term) > 2 and not term.isdigit()
+
+
 @dataclass(frozen=True)
 class TextIndex:
     """TF-IDF vectors of the offerings and a fast encoder for query texts."""
@@ -51,11 +59,15 @@ class TextIndex:
     idf_list: list[float] = field(init=False, repr=False, compare=False)
     term_list: list[str] = field(init=False, repr=False, compare=False)
     offering_terms: tuple[dict[int, float], ...] = field(init=False, repr=False, compare=False)
+    # Term columns a reason may quote (see ``quotable``).
+    quoted_columns: frozenset[int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         rows = self.offerings
         object.__setattr__(self, "idf_list", self.idf.tolist())
         object.__setattr__(self, "term_list", [str(t) for t in self.terms])
+        object.__setattr__(self, "quoted_columns", frozenset(
+            i for i, t in enumerate(self.term_list) if quotable(t)))
         object.__setattr__(self, "offering_terms", tuple(
             dict(zip(rows.indices[lo:hi].tolist(), rows.data[lo:hi].tolist(), strict=True))
             for lo, hi in zip(rows.indptr[:-1].tolist(), rows.indptr[1:].tolist(), strict=True)
@@ -156,10 +168,11 @@ class TextIndex:
     def shared_terms(self, query: list[tuple[int, float]], j: int, limit: int = 3) -> list[str]:
         """The terms of a ``query_terms`` answer that contribute most to its similarity with
         offering ``j``: those with a positive product, largest first (equal ones in the query's
-        order)."""
+        order), leaving out those no reason quotes (see :func:`quotable`)."""
         mine = self.offering_terms[j]
+        said = self.quoted_columns
         overlap = [(-product, k, t) for k, (t, w) in enumerate(query)
-                   if t in mine and (product := w * mine[t]) > 0]
+                   if t in mine and t in said and (product := w * mine[t]) > 0]
         overlap.sort()
         names = self.term_list
         return [names[t] for _, _, t in overlap[:limit]]

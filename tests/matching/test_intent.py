@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from catalog.geo import Geography
 from catalog.vocab import Need, SalesChannel
 from matching import Ranker, parse_profile
 from matching.intent import STOP_WORDS, is_stop_word, key, read_intent
-from matching.text import words
+from matching.judged import EVAL_FILES, default_directory, load_sets
+from matching.reasons import Reason
+from matching.text import quotable, words
 
 
 @pytest.mark.parametrize(
@@ -248,3 +251,44 @@ def test_wanting_it_fast_lifts_the_express_services(ranker: Ranker) -> None:
     for offering in ("express-parcel", "speed-post"):
         assert urgent[offering] > plain[offering]
     assert urgent["registered-parcel"] < plain["registered-parcel"]
+
+
+def _quoted(reason: Reason) -> list[tuple[str, str]]:
+    """(code, words) of every reason that quotes the profile's words, causes included."""
+    out: list[tuple[str, str]] = []
+    if reason.code == "text_match":
+        out += [(reason.code, word) for word in reason.param("words")]
+    elif reason.code == "wrote":
+        out.append((reason.code, reason.param("words")))
+    for _, value in reason.params:
+        if isinstance(value, tuple):
+            for cause in value:
+                if isinstance(cause, Reason):
+                    out += _quoted(cause)
+    return out
+
+
+def test_no_judged_profile_gets_a_reason_quoting_a_stop_word_or_a_scrap(
+    full_ranker: Ranker, full_geography: Geography
+) -> None:
+    """Every profile of every judged set (tests/data/*.yaml), ranked with its whole list: the
+    words a reason quotes are never a stop word (of any of the four ways of writing), a
+    number or a token of one or two letters ("run", "we", "के", "kg", "1")."""
+    files = {path.name for path in default_directory().glob("*.yaml")}
+    assert files == set(EVAL_FILES.values())  # a new judged set is checked here too
+    quoted: set[tuple[str, str]] = set()
+    ranked = 0
+    for profiles in load_sets(files=EVAL_FILES).values():
+        for judged in profiles:
+            ranking = full_ranker.rank(parse_profile(judged.profile, full_geography), k=50)
+            ranked += 1
+            for rec in ranking.recommendations:
+                for reason in rec.reasons:
+                    quoted.update(_quoted(reason))
+    assert ranked >= 200
+    assert {code for code, _ in quoted} == {"text_match", "wrote"}  # the check has material
+    bad = sorted((code, said) for code, said in quoted
+                 if is_stop_word(said) or said.lower() in ENGLISH_STOP_WORDS
+                 or len(said) <= 2 or said.isdigit()
+                 or (code == "text_match" and not quotable(said)))
+    assert not bad, bad

@@ -7,7 +7,7 @@ import pytest
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from matching import text
-from matching.text import TextIndex, words
+from matching.text import TextIndex, quotable, words
 
 DOCS = [
     "silver jewellery export parcel",
@@ -56,3 +56,13 @@ def test_no_stop_word_in_the_vocabulary() -> None:
     index = TextIndex.fit([*DOCS, "the tea of the hills and the books for them"])
     assert not set(index.vocabulary) & ENGLISH_STOP_WORDS
     assert index.scores_many(["the tea"]).tolist() == index.scores_many(["tea"]).tolist()
+
+
+def test_numbers_and_one_or_two_letter_terms_are_never_quoted() -> None:
+    index = TextIndex.fit(["silver parcel of 50 kg to the uk, 1 box", "tea", "books"])
+    query = index.query_terms("silver 50 kg uk 1")
+    assert {"kg", "uk", "50", "1"} <= set(index.vocabulary)  # they still count in the score
+    assert index.scores_many(["kg uk"])[0][0] > 0
+    assert index.shared_terms(query, 0) == ["silver"]
+    assert [quotable(t) for t in ("kg", "uk", "50", "1", "qr", "upi", "2024")] == [
+        False, False, False, False, False, True, False]
