@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -59,3 +60,157 @@ def test_results_page_says_fewer_and_asks(client: TestClient) -> None:
     assert vague.status_code == 200
     assert 'id="ask"' in vague.text
     assert "अधिक चांगल्या उत्तरासाठी" in vague.text
+
+
+# The issue's own examples, as a new user sends them, through the real app (issue 17).
+INTERNATIONAL = {"dnk", "itps", "ems", "international-air-parcel", "ibc-mumbai", "us-ddp-postal",
+                 "dnk-marketplace-integration"}
+
+
+def _ids(payload: dict[str, Any]) -> list[str]:
+    return [r["offering_id"] for r in payload["recommendations"]]
+
+
+def _codes(item: dict[str, Any]) -> list[str]:
+    """The codes of an item's reasons, causes included."""
+    out = []
+    for reason in item["reason_codes"]:
+        out.append(reason["code"])
+        out += [c["code"] for c in reason["params"].get("causes", []) if isinstance(c, dict)]
+    return out
+
+
+def test_international_need_with_no_country_gets_international_services_and_a_question(
+    client: TestClient,
+) -> None:
+    payload = client.post(REC, json={"pincode": "302001", "sector": "handicrafts",
+                                     "needs": ["international_shipping"]}).json()
+    top = _ids(payload)
+    assert top[0] in INTERNATIONAL, top
+    assert "dnk" in top[:3], top
+    assert len(INTERNATIONAL & set(top[:5])) >= 3, top
+    assert min(r["score"] for r in payload["recommendations"][:3]) > 0.1
+    assert "destinations" in [a["field"] for a in payload["ask"]]
+    for excluded in payload["not_eligible"]:  # countries undecided, never "domestic only"
+        assert not {"no_export_intent", "destinations_not_reached"} & set(_codes(excluded))
+
+
+def test_export_to_europe_in_words_gets_export_channels(client: TestClient) -> None:
+    payload = client.post(REC, json={
+        "pincode": "110020", "sector": "apparel",
+        "products": "cotton t-shirts and nightwear for export to Europe"}).json()
+    top = _ids(payload)
+    assert "dnk" in top[:3], top
+    assert len(INTERNATIONAL & set(top[:5])) >= 2, top
+    assert "destinations" in [a["field"] for a in payload["ask"]]
+
+
+def test_sarees_sold_on_amazon_all_over_india(client: TestClient) -> None:
+    payload = client.post(REC, json={
+        "pincode": "221001", "sector": "handloom_textiles",
+        "products": "Banarasi silk sarees, we sell on Amazon to customers all over India"}).json()
+    top = _ids(payload)
+    assert top[0] == "amazon-india-post", top
+    assert "business-parcel" in top[:5], top
+    assert not INTERNATIONAL & set(top[:5]), top
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"first_time_exporter": True, "destinations": ["AE"]},
+     {"products": "first time exporting, to the UAE"},
+     {"products": "pehli baar Dubai export karna hai"}],
+)
+def test_first_time_exporter_to_the_uae(client: TestClient, fields: dict[str, Any]) -> None:
+    payload = client.post(REC, json={"pincode": "302001", "sector": "handicrafts", **fields})
+    assert payload.status_code == 200, payload.text
+    assert "dnk" in _ids(payload.json())[:5], _ids(payload.json())
+
+
+def test_the_form_with_the_box_ticked_and_no_country(client: TestClient) -> None:
+    """The web form, "send parcels abroad" ticked and the countries left empty: international
+    services first, and the page asks for the countries."""
+    page = client.post("/results?lang=en", data={
+        "pincode": "302001", "sector": "handicrafts", "needs": "international_shipping"})
+    assert page.status_code == 200
+    shown = re.findall(r'<li class="card" id="offering-([a-z0-9-]+)"', page.text)
+    assert shown[0] in INTERNATIONAL, shown
+    assert "dnk" in shown[:3], shown
+    assert "Which countries do you ship to, or want to?" in page.text
+
+
+@pytest.mark.parametrize(
+    ("business", "sector", "weight", "products"),
+    [("fpo", "agri_produce", 3000, "onions, 3,000 kg consignments"),
+     ("trader", "handloom_textiles", 5000, "fabric loads of 5,000 kg")],
+)
+def test_bulk_loads_in_tonnes_go_by_logistics_and_rail_post(
+    client: TestClient, business: str, sector: str, weight: float, products: str
+) -> None:
+    payload = client.post(REC, json={"pincode": "422001", "sector": sector,
+                                     "business_type": business, "typical_weight_kg": weight,
+                                     "products": products})
+    assert payload.status_code == 200, payload.text
+    assert set(_ids(payload.json())[:2]) == {"logistics-post", "rail-post-gati-shakti"}
+
+
+def test_weight_is_valid_up_to_100_tonnes_and_refused_beyond(client: TestClient) -> None:
+    body = {"pincode": "422001", "sector": "agri_produce"}
+    assert client.post(REC, json={**body, "typical_weight_kg": 100_000}).status_code == 200
+    refused = client.post(REC, json={**body, "typical_weight_kg": 100_001})
+    assert refused.status_code == 422
+    assert "typical_weight_kg" in refused.text
+
+
+@pytest.mark.parametrize("pincode", ["560001", "110001"])
+def test_life_cover_in_a_city_centre_is_not_rural_insurance(
+    client: TestClient, pincode: str
+) -> None:
+    payload = client.post(REC + "?limit=50", json={
+        "pincode": pincode, "sector": "other",
+        "products": "two-person consultancy, we need life cover"}).json()
+    assert _ids(payload)[0] == "pli"
+    assert "rpli" not in _ids(payload)
+    rpli = next(n for n in payload["not_eligible"] if n["offering_id"] == "rpli")
+    assert "rural_only" in _codes(rpli)
+
+
+def _as_sent() -> list[tuple[str, dict[str, Any]]]:
+    from matching.judged import AS_SENT_FILES, load_sets
+
+    return [(judged.id, judged.profile)
+            for profiles in load_sets(files=AS_SENT_FILES).values() for judged in profiles]
+
+
+def _form_data(profile: dict[str, Any]) -> dict[str, Any]:
+    """The profile as the web form posts it: ticked boxes as "yes", lists as repeated fields."""
+    data: dict[str, Any] = {}
+    for name, value in profile.items():
+        if isinstance(value, bool):
+            assert value, f"the form cannot say {name} is false"
+            data[name] = "yes"
+        elif isinstance(value, list):
+            data[name] = [str(v) for v in value]
+        else:
+            data[name] = str(value)
+    return data
+
+
+def test_every_realistic_profile_is_answered_by_the_api_and_the_form(client: TestClient) -> None:
+    """No 4xx for a valid profile of any of the shapes enterprises send (issue 17): every
+    profile of judged_realistic.yaml and judged_realistic_dev.yaml, as JSON to the API and
+    as the web form posts it."""
+    profiles = _as_sent()
+    assert len(profiles) >= 120
+    refused = {}
+    for pid, profile in profiles:
+        response = client.post(REC, json=profile)
+        if response.status_code != 200:
+            refused[pid] = (response.status_code, response.text[:300])
+            continue
+        assert response.json()["recommendations"], pid
+        page = client.post("/results?lang=en", data=_form_data(profile))
+        if (page.status_code != 200 or 'id="err-' in page.text
+                or "<h1>Services that fit your business</h1>" not in page.text):
+            refused[pid] = (page.status_code, "the form")
+    assert not refused, refused
