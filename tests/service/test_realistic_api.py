@@ -214,3 +214,68 @@ def test_every_realistic_profile_is_answered_by_the_api_and_the_form(client: Tes
                 or "<h1>Services that fit your business</h1>" not in page.text):
             refused[pid] = (page.status_code, "the form")
     assert not refused, refused
+
+
+FEWER = {
+    "en": "Only these services fit what you told us; we do not fill the list with ones that "
+          "do not.",
+    "hi": "आपकी बताई बातों से केवल ये सेवाएँ मेल खाती हैं; हम सूची को बेमेल सेवाओं से नहीं भरते।",
+    "mr": "तुम्ही सांगितलेल्या माहितीशी फक्त याच सेवा जुळतात; आम्ही यादी न जुळणाऱ्या सेवांनी भरत "
+          "नाही.",
+}
+ASK_TITLE = {"en": "Tell us more to get a better answer", "hi": "बेहतर सुझाव के लिए थोड़ा और बताइए",
+             "mr": "अधिक चांगल्या उत्तरासाठी आणखी थोडे सांगा"}
+
+
+@pytest.mark.parametrize("lang", ["en", "hi", "mr"])
+def test_the_page_says_fewer_fit_and_asks_in_its_language(client: TestClient, lang: str) -> None:
+    """No padding on the results page: fewer services fit than the page lists, the page says
+    so and shows the answer's questions, one each, in the page's language (issue 17)."""
+    body = {"pincode": "411001", "sector": "handicrafts", "needs": ["cash_on_delivery"]}
+    api = client.post(f"{REC}?limit=10&lang={lang}", json=body).json()
+    fit = len(api["recommendations"])
+    assert 0 < fit < 10
+    questions = [a["why"] for a in api["ask"]]
+    assert 0 < len(questions) <= 3
+    page = client.post(f"/results?lang={lang}", data={**body, "needs": "cash_on_delivery"}).text
+    assert len(re.findall(r'<li class="card" id="offering-', page)) == fit
+    assert f'<p id="fewer">{FEWER[lang]}</p>' in page
+    assert f'<h2 id="ask-title">{ASK_TITLE[lang]}</h2>' in page
+    shown = re.findall(r"<li>([^<]*)</li>", page.split('id="ask-title"', 1)[1].split("</ul>")[0])
+    assert shown == questions
+    if lang != "en":
+        assert all(re.search("[\u0900-\u097f]", q) for q in shown), shown
+    # A profile that many services fit: no note, and the limit stays a maximum.
+    many = {"pincode": "302001", "sector": "handicrafts", "needs": ["international_shipping"],
+            "destinations": ["US"]}
+    assert len(client.post(f"{REC}?limit=1", json=many).json()["recommendations"]) == 1
+    full = client.post(f"/results?lang={lang}", data={**many, "needs": "international_shipping",
+                                                        "destinations": "US"}).text
+    assert len(re.findall(r'<li class="card" id="offering-', full)) == 10
+    assert 'id="fewer"' not in full
+
+
+@pytest.mark.parametrize("lang", ["en", "hi", "mr"])
+def test_the_page_says_nothing_fits_and_asks_in_its_language(
+    client: TestClient, lang: str
+) -> None:
+    """A profile that no service fits well enough: no card, the page says so and asks."""
+    from service.web.i18n import gettext_for
+
+    body = {"pincode": "400001", "sector": "food_spices"}
+    api = client.post(f"{REC}?lang={lang}", json=body).json()
+    assert api["recommendations"] == []
+    questions = [a["why"] for a in api["ask"]]
+    assert 0 < len(questions) <= 3
+    page = client.post(f"/results?lang={lang}", data=body).text
+    assert 'class="card"' not in page
+    assert 'id="fewer"' not in page
+    said = gettext_for(lang)(
+        "No service fits these answers. Try ticking more needs, or ask at your head post office.")
+    assert f"<p>{said}</p>" in page
+    assert f'<h2 id="ask-title">{ASK_TITLE[lang]}</h2>' in page
+    shown = re.findall(r"<li>([^<]*)</li>", page.split('id="ask-title"', 1)[1].split("</ul>")[0])
+    assert shown == questions
+    if lang != "en":
+        assert re.search("[\u0900-\u097f]", said)
+        assert all(re.search("[\u0900-\u097f]", q) for q in shown), shown
