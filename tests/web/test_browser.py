@@ -438,6 +438,41 @@ def test_widget_shows_the_questions_and_says_when_fewer_fit(page: Any, live: Liv
     shoot(page, "12-widget-questions-hindi")
 
 
+def test_results_page_asks_and_says_fewer_fit_in_hindi_and_marathi(
+    page: Any, live: Live
+) -> None:
+    """Issue 17 on the results page: fewer services fit than the page lists, so it says so
+    and shows the answer's questions (at most three, one short question each) in the page's
+    language, Hindi and then Marathi."""
+    body = {"pincode": "411001", "sector": "handicrafts", "needs": ["cash_on_delivery"]}
+    page.goto(live.base + "/?lang=hi")
+    page.fill("#pincode", body["pincode"])
+    page.select_option("#sector", body["sector"])
+    page.check("input[name=needs][value=cash_on_delivery]")
+    page.click("button.primary")
+    page.wait_for_url(re.compile(r"/results"))
+    for lang, title, fewer in (
+        ("hi", "बेहतर सुझाव के लिए थोड़ा और बताइए", "आपकी बताई बातों से केवल"),
+        ("mr", "अधिक चांगल्या उत्तरासाठी आणखी थोडे सांगा", "तुम्ही सांगितलेल्या माहितीशी फक्त"),
+    ):
+        if lang == "mr":
+            page.click("nav.langs button[lang=mr]")
+        assert page.locator("html").get_attribute("lang") == lang
+        answer = page.request.post(f"{live.base}/v1/recommendations?lang={lang}", data=body)
+        expected = [a["why"] for a in answer.json()["ask"]]
+        assert 0 < len(expected) <= 3
+        assert page.locator("#ask h2").inner_text() == title
+        questions = page.locator("#ask li").all_inner_texts()
+        assert questions == expected
+        assert all(re.search("[\u0900-\u097F]", q) for q in questions), questions
+        assert page.locator("#ask").is_visible()
+        cards = page.locator("li.card").count()
+        assert cards == len(answer.json()["recommendations"])
+        assert 0 < cards < 10
+        assert page.locator("#fewer").inner_text().startswith(fewer)
+        shoot(page, f"13-results-questions-{lang}")
+
+
 def test_officer_reads_a_stored_run_in_hindi(page: Any, live: Live) -> None:
     """Issue 18: a run stored from an English visit, read by an officer in Hindi: the queue's
     suggestions and the profile's cards name the offerings in Hindi, the reasons (a US duty
