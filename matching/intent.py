@@ -9,7 +9,8 @@ mix ("hum Banarasi saree banate hai, videsh bhejna hai"). :func:`read_intent` fi
 - marketplaces and channels (Amazon, Flipkart, Etsy, Meesho, GeM, ONDC, own website,
   WhatsApp or Instagram as social media, exhibitions, wholesale buyers);
 - needs: bulk loads (tonnes, टन, quintal, truck loads), cash on delivery, digital payments
-  (UPI, QR), life and accident cover (बीमा, विमा), packaging, pickup, returns, training...;
+  (UPI, QR; taking payments, but not "payment on delivery"), life and accident cover (बीमा,
+  विमा), packaging, pickup, returns, training...;
 - what it sends besides goods: papers and printed matter (catalogues, books, कैटलॉग, दस्तऐवज;
   "documents" only when not the paperwork of a shipment) and advertising to an area
   (leaflets, विज्ञापन, जाहिरात), for the services that carry only those.
@@ -231,7 +232,8 @@ NEEDS: Mapping[Need, str] = {
                        "मालवाहतूक*",
     Need.CASH_ON_DELIVERY: "cod, cash on delivery, payment on delivery, pay on delivery, "
                            "कैश ऑन डिलीवरी, कॅश ऑन डिलिव्हरी, कॅश ऑन डिलीव्हरी, "
-                           "डिलीवरी पर भुगतान, डिलिव्हरीवर पैसे, delivery par payment, "
+                           "डिलीवरी पर भुगतान, डिलीवरी पर पेमेंट, डिलिव्हरीवर पैसे, डिलिव्हरीवर पेमेंट, "
+                           "delivery par payment, "
                            "delivery pe payment",
     Need.DIGITAL_PAYMENTS: "upi, qr, paytm, phonepe, phone pe, gpay, google pay, bhim, "
                            "digital payment*, online payment*, यूपीआई, क्यूआर*, "
@@ -325,6 +327,15 @@ URGENT_TERMS = "urgent fast express"
 
 # "Insurance" near one of these words is about the goods in transit, not life cover.
 _TRANSIT = "parcel*, shipment*, goods, consignment*, transit, maal, पार्सल*, माल"
+
+# Taking payments, said without naming how: digital payments (a payment service), unless a
+# word of ``_ON_DELIVERY`` is next to it ("we collect payment on delivery" is cash at the door).
+TAKING_PAYMENTS = """
+accept payment*, receive payment*, take payment*, collect payment*, payments online,
+payment online, help with payment*, पेमेंट ले*, पेमेंट स्वीकार*, भुगतान ले*, भुगतान स्वीकार*,
+पेमेंट घे*, पेमेंट घ्या*, payment le*, bhugtan le*, paisa online
+"""
+_ON_DELIVERY = "delivery, डिलीवरी, डिलिवरी, डिलिव्हरी, डिलीव्हरी, डिलिव्हरीवर, डिलीव्हरीवर"
 
 _NEGATIONS = """
 no, not, never, dont, don't, doesnt, doesn't, cannot, cant, can't, without, nahi, nahin, nhi,
@@ -449,6 +460,8 @@ class _Lexicon:
     advertising: tuple[_Phrase, ...]
     urgent: tuple[_Phrase, ...]
     negations: frozenset[str]
+    taking_payments: tuple[_Phrase, ...]
+    on_delivery: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -469,6 +482,8 @@ def _lexicon() -> _Lexicon:
         advertising=_compile(ADVERTISING),
         urgent=_compile(URGENT),
         negations=frozenset(p.keys[0] for p in _compile(_NEGATIONS)),
+        taking_payments=_compile(TAKING_PAYMENTS),
+        on_delivery=frozenset(p.keys[0] for p in _compile(_ON_DELIVERY)),
     )
 
 
@@ -562,6 +577,9 @@ def read_intent(text: str) -> Intent:
     if heavy and Need.BULK_FREIGHT not in needs:
         needs.append(Need.BULK_FREIGHT)
         words[Need.BULK_FREIGHT.value] = heavy
+    if Need.DIGITAL_PAYMENTS not in needs and hit(
+            Need.DIGITAL_PAYMENTS.value, lex.taking_payments, neg | lex.on_delivery):
+        needs.append(Need.DIGITAL_PAYMENTS)
     if Need.LIFE_COVER in needs and _find(lex.transit, keys) is not None:
         # "insurance for the parcels": the goods, not a life, are to be covered.
         needs.remove(Need.LIFE_COVER)

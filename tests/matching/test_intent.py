@@ -152,6 +152,44 @@ def test_needs_in_words(text: str, need: Need) -> None:
     assert need in read_intent(text).needs
 
 
+@pytest.mark.parametrize(
+    ("text", "needs"),
+    [
+        ("need help with payments", {Need.DIGITAL_PAYMENTS}),
+        ("we want to accept payments online", {Need.DIGITAL_PAYMENTS}),
+        ("ग्राहकों से पेमेंट लेना है", {Need.DIGITAL_PAYMENTS}),  # Hindi
+        ("आम्हाला पेमेंट घ्यायचे आहे", {Need.DIGITAL_PAYMENTS}),  # Marathi
+        ("payment lena hai", {Need.DIGITAL_PAYMENTS}),  # romanised Hindi
+        ("paisa online lena", {Need.DIGITAL_PAYMENTS}),
+        # Payment at the door is cash on delivery, not a digital payment.
+        ("we collect payment on delivery", {Need.CASH_ON_DELIVERY}),
+        ("डिलीवरी पर पेमेंट लेते हैं", {Need.CASH_ON_DELIVERY}),
+        ("डिलिव्हरीवर पेमेंट घेतो", {Need.CASH_ON_DELIVERY}),
+        ("UPI and cash on delivery", {Need.CASH_ON_DELIVERY, Need.DIGITAL_PAYMENTS}),
+        ("payment nahi lete", set()),
+    ],
+)
+def test_payments_in_every_way_of_writing(text: str, needs: set[Need]) -> None:
+    said = set(read_intent(text).needs) & {Need.DIGITAL_PAYMENTS, Need.CASH_ON_DELIVERY}
+    assert said == needs
+
+
+@pytest.mark.parametrize(
+    ("text", "what"),
+    [  # The issue's own words (issue 17), as it writes them ("payments" alone is too vague:
+       # payment terms with a buyer abroad are not a payment service).
+        ("निर्यात", "export"), ("विदेश", "export"), ("bahar bhejna", "export"),
+        ("Europe", "Europe"), ("Gulf", "Gulf"), ("अमेरिका", "US"), ("Amazon", "amazon"),
+        ("Etsy", "etsy"), ("GeM", "gem"), ("ONDC", "ondc"), ("own website", "own_website"),
+        ("WhatsApp", "social_media"), ("bulk", "bulk_freight"), ("COD", "cash_on_delivery"),
+        ("help with payments", "digital_payments"), ("insurance", "life_cover"),
+    ],
+)
+def test_every_example_of_the_issue_is_read(text: str, what: str) -> None:
+    intent = read_intent(text)
+    assert intent.said(what) is not None, (text, intent.words)
+
+
 def test_light_parcels_are_not_bulk() -> None:
     assert Need.BULK_FREIGHT not in read_intent("silver rings of 50 g, 2 kg a box").needs
     assert Need.LIFE_COVER not in read_intent("insurance for our parcels").needs
