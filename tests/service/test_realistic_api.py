@@ -103,6 +103,8 @@ def test_export_to_europe_in_words_gets_export_channels(client: TestClient) -> N
     assert "dnk" in top[:3], top
     assert len(INTERNATIONAL & set(top[:5])) >= 2, top
     assert "destinations" in [a["field"] for a in payload["ask"]]
+    for excluded in payload["not_eligible"]:  # export words, no country: undecided
+        assert not {"no_export_intent", "destinations_not_reached"} & set(_codes(excluded))
 
 
 def test_sarees_sold_on_amazon_all_over_india(client: TestClient) -> None:
@@ -279,3 +281,11 @@ def test_the_page_says_nothing_fits_and_asks_in_its_language(
     if lang != "en":
         assert re.search("[\u0900-\u097f]", said)
         assert all(re.search("[\u0900-\u097f]", q) for q in shown), shown
+
+
+def test_a_stated_rural_address_wins_over_a_city_pin(client: TestClient) -> None:
+    """RPLI where the profile says it is rural, even at a PIN the directory calls urban."""
+    payload = client.post(REC, json={"pincode": "560001", "sector": "other", "rural": True,
+                                     "needs": ["life_cover"]}).json()
+    assert "rpli" in _ids(payload), _ids(payload)
+    assert "rpli" not in [n["offering_id"] for n in payload["not_eligible"]]
