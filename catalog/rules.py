@@ -87,7 +87,7 @@ def _source_problems(offering: Offering) -> Iterable[str]:
 
 
 def _user_text(offering: Offering) -> Iterable[tuple[str, str]]:
-    for name in ("name", "description", "next_step", "price", "speed"):
+    for name in ("name", "provider", "description", "next_step", "price", "speed"):
         value = getattr(offering, name)
         if value:
             yield name, value
@@ -106,6 +106,7 @@ def _language_problems(offering: Offering, lang: str) -> Iterable[str]:
         return
     pairs: list[tuple[str, str | None, str | None]] = [
         ("name", offering.name, text.name),
+        ("provider", offering.provider, text.provider),
         ("description", offering.description, text.description),
         ("next_step", offering.next_step, text.next_step),
         ("price", offering.price, text.price),

@@ -262,6 +262,9 @@ class Translation(_Strict):
     """
 
     name: str | None = Field(default=None, description="the name in this language")
+    provider: str | None = Field(
+        default=None, description="who offers it, in this language"
+    )
     description: str | None = Field(default=None, description="the description in this language")
     next_step: str | None = Field(default=None, description="the next step in this language")
     price: str | None = Field(default=None, description="the price note in this language")
@@ -363,7 +366,7 @@ class Offering(_Strict):
             return self
         update: dict[str, Any] = {
             name: value
-            for name in ("name", "description", "next_step", "price", "speed")
+            for name in ("name", "provider", "description", "next_step", "price", "speed")
             if (value := getattr(text, name)) is not None and getattr(self, name) is not None
         }
         if text.location_note is not None and self.location.note is not None:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from functools import cache, lru_cache, partial
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 
@@ -140,6 +141,13 @@ def _country(code: str) -> str:
     return country_name(code)
 
 
+@cache
+def _territory(code: str, lang: str) -> str | None:
+    """``code``'s country name in ``lang`` from Babel's CLDR tables, or None."""
+    name = Locale.parse(NUMBER_LOCALES.get(lang, "en_IN")).territories.get(code.upper())
+    return str(name) if name else None
+
+
 def _indian_integer(value: int) -> str:
     """An integer grouped the Indian way (``12,34,567``): what babel writes for en_IN, hi_IN
     and mr_IN (checked by a test), in a microsecond instead of babel's 40."""
@@ -233,9 +241,18 @@ class Writer:
             for k in keys
         )
 
+    def country(self, code: str) -> str:
+        """A country's name in this language: the message catalogue's, else CLDR's (Babel),
+        so that no Hindi or Marathi sentence names a country in English."""
+        english = _country(code)
+        name = self._(english)
+        if name != english or self.lang == languages.DEFAULT_LANGUAGE:
+            return name
+        return _territory(code, self.lang) or english
+
     def countries(self, codes: tuple[str, ...], limit: int | None = COUNTRIES_SHOWN) -> str:
         shown = codes if limit is None else codes[:limit]
-        names = ", ".join(self._(_country(c)) for c in shown)
+        names = ", ".join(self.country(c) for c in shown)
         more = len(codes) - len(shown)
         return f"{names} {self._('and {n} more').format(n=self.num(more))}" if more else names
 

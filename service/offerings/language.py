@@ -26,7 +26,8 @@ def localized_offerings(offerings: list[Offering], lang: str) -> list[Offering]:
 
 def localized_names(payload: dict[str, Any], catalog: Catalog, lang: str) -> dict[str, Any]:
     """A fresh ranking answer (DESIGN §5; its reasons already written in ``lang``) with its
-    offering names from ``catalog`` in ``lang``; English answers are returned unchanged."""
+    offering names and providers from ``catalog`` in ``lang``; English answers are returned
+    unchanged."""
     if lang == DEFAULT_LANGUAGE:
         return payload
     # The entries in ``lang``, each localized once per process (the renderer's).
@@ -34,7 +35,8 @@ def localized_names(payload: dict[str, Any], catalog: Catalog, lang: str) -> dic
     recommendations = []
     for item in payload.get("recommendations") or []:
         offering = entry(str(item.get("offering_id")))
-        recommendations.append(item if offering is None else {**item, "name": offering.name})
+        recommendations.append(item if offering is None else {
+            **item, "name": offering.name, "provider": offering.provider})
     return {**payload, "recommendations": recommendations}
 
 
@@ -64,4 +66,5 @@ def _named(item: dict[str, Any], catalogs: tuple[Catalog, ...], lang: str) -> di
     offering = entry_of(str(item.get("offering_id")), catalogs)
     if offering is None:
         return item
-    return {**item, "name": offering.localized(lang).name}
+    local = offering.localized(lang)
+    return {**item, "name": local.name, "provider": local.provider}

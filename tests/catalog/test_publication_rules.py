@@ -18,11 +18,13 @@ from tests.catalog.test_loader import make_entry
 
 HI = {
     "name": "परीक्षण पार्सल",
+    "provider": "डाक विभाग",
     "description": "केवल इन परीक्षणों के लिए एक पार्सल सेवा।",
     "next_step": "काउंटर पर बुक करें।",
 }
 MR = {
     "name": "चाचणी पार्सल",
+    "provider": "टपाल विभाग",
     "description": "फक्त या चाचण्यांसाठी एक पार्सल सेवा.",
     "next_step": "काउंटरवर बुक करा.",
 }
@@ -177,6 +179,7 @@ def test_no_active_offering_falls_back_to_english(lang: str) -> None:
         local = english.localized(lang)
         pairs = [
             ("name", english.name, local.name),
+            ("provider", english.provider, local.provider),
             ("description", english.description, local.description),
             ("next_step", english.next_step, local.next_step),
             ("price", english.price, local.price),
