@@ -89,7 +89,7 @@ def present_ranking(
                 rank=int(item["rank"]),
                 offering_id=item["offering_id"],
                 name=offering.name if offering else (item.get("name") or item["offering_id"]),
-                provider=item.get("provider") or (offering.provider if offering else ""),
+                provider=offering.provider if offering else (item.get("provider") or ""),
                 category=item.get("category") or (offering.category if offering else ""),
                 description=offering.description if offering else "",
                 reasons=list(item.get("reasons", [])),

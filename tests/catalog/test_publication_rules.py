@@ -32,7 +32,8 @@ DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 
 
 def _entry(**overrides: Any) -> dict[str, Any]:
-    return make_entry(next_step="Book at the counter.", i18n={"hi": HI, "mr": MR}, **overrides)
+    return make_entry(**{"next_step": "Book at the counter.", "i18n": {"hi": HI, "mr": MR},
+                         **overrides})
 
 
 def _problems(*entries: dict[str, Any]) -> list[str]:
@@ -297,3 +298,55 @@ def test_validate_names_the_broken_publication_rule(
     err = capsys.readouterr().err
     assert "error: entry 'test-parcel' field 'source_urls.0'" in err
     assert "1 problem; catalogue not valid" in err
+
+
+def _without_hindi_provider() -> dict[str, Any]:
+    entry = _entry()
+    entry["i18n"]["hi"] = {k: v for k, v in HI.items() if k != "provider"}
+    return entry
+
+
+def _dated_caveat(since: dt.date | None) -> dict[str, Any]:
+    caveat = {"destinations": ["US"], "text": "Duty is collected when you book.", "since": since}
+    entry = _entry(constraints={"scope": "international"}, caveats=[caveat])
+    entry["i18n"] = {"hi": {**HI, "caveats": ["शुल्क बुकिंग पर लिया जाता है।"]},
+                     "mr": {**MR, "caveats": ["शुल्क बुकिंगला घेतले जाते."]}}
+    return entry
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (_entry(source_urls=["https://www.example-news.in/a", "https://pib.gov.in/P.aspx?PRID=1"]),
+         "field 'source_urls.1': list official sources (government or the provider's own site) "
+         "before secondary ones"),
+        (_entry(source_urls=["https://ippbonlines.blogspot.com/"]),
+         "field 'source_urls.0': https://ippbonlines.blogspot.com/ may not be cited: a "
+         "look-alike blog of the payments bank"),
+        (_dated_caveat(None), "field 'caveats.0.since': a caveat needs the date of the fact"),
+        (_entry(doubts=["Rates differ (see uncertain)."],
+                i18n={"hi": {**HI, "doubts": ["दरें अलग हैं।"]},
+                      "mr": {**MR, "doubts": ["दर वेगळे आहेत."]}}),
+         "field 'doubts.0': 'see uncertain' is a researcher's note"),
+        (_entry(i18n={"hi": HI}), "field 'i18n.mr': an active offering needs its text in 'mr'"),
+        (_without_hindi_provider(),
+         "field 'i18n.hi.provider': missing (the English entry has one)"),
+        (_entry(i18n={"hi": {**HI, "provider": "Department of Posts"}, "mr": MR}),
+         "field 'i18n.hi.provider': still English; write it in Devanagari"),
+    ],
+    ids=["official-first", "banned-host", "undated-caveat", "researcher-note", "no-marathi",
+         "untranslated-provider", "english-provider"],
+)
+def test_validate_refuses_a_file_breaking_each_rule(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], entry: dict[str, Any], message: str
+) -> None:
+    path = tmp_path / "catalogue.yaml"
+    path.write_text(yaml.safe_dump({"offerings": [entry]}, allow_unicode=True), encoding="utf-8")
+    assert main(["catalog", "validate", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert f"error: entry 'test-parcel' {message}" in err
+    assert "1 problem; catalogue not valid" in err
+    entry_ok = _dated_caveat(dt.date(2025, 10, 15))
+    path.write_text(yaml.safe_dump({"offerings": [entry_ok]}, allow_unicode=True),
+                    encoding="utf-8")
+    assert main(["catalog", "validate", str(path)]) == 0

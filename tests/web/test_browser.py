@@ -183,6 +183,7 @@ def test_switch_to_hindi_and_marathi(page: Any, live: Live) -> None:
     names = page.locator("li.card h2").all_inner_texts()
     assert any("डाक घर निर्यात केंद्र" in n for n in names)
     assert all(re.search("[\u0900-\u097F]", n) for n in names)
+    _card_text_is_in_devanagari(page)
     assert page.locator("li.card dt", has_text="माहितीची तारीख").count() >= 3
     assert page.locator("li.card h3", has_text="निर्णय घेण्यापूर्वी तपासा").count() >= 1
     _reasons_are_in_devanagari(page)
@@ -196,8 +197,20 @@ def test_switch_to_hindi_and_marathi(page: Any, live: Live) -> None:
     assert page.locator("li.card dt", has_text="जानकारी की तारीख").count() >= 3
     shoot(page, "06-results-hindi")
     _reasons_are_in_devanagari(page)
+    _card_text_is_in_devanagari(page)
     hindi = " ".join(page.locator("li.card h3:first-of-type + ul li").all_inner_texts())
     assert "आपकी माँगी हुई चीज़ देता है" in hindi  # need_served, written in Hindi
+
+
+def _card_text_is_in_devanagari(page: Any) -> None:
+    """Each card's provider, description and doubts are in the page's language: none fell
+    back to the catalogue's English (issue 18)."""
+    for part in ("p.provider", "p.description", "ul.doubts li"):
+        # The provider line ends with the category (" · "), written from the page's catalogue.
+        shown = [t.split(" · ")[0] for t in page.locator(f"li.card {part}").all_inner_texts()]
+        assert shown, part
+        english = [t for t in shown if not re.search(r"[\u0900-\u097F]", t)]
+        assert not english, (part, english)
 
 
 def _reasons_are_in_devanagari(page: Any) -> None:
