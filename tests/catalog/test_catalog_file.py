@@ -311,3 +311,21 @@ def test_no_entry_cites_a_banned_host_and_official_sources_lead(catalog: Catalog
         assert flags == sorted(flags, reverse=True), offering.id
         official_entries += flags[0]
     assert official_entries >= 20
+
+
+@pytest.mark.parametrize(
+    ("offering_id", "official"),
+    [
+        ("speed-post", "https://www.newsonair.gov.in/"),
+        ("postal-export-incentives", "https://pib.gov.in/PressReleasePage.aspx?PRID=2215141"),
+        ("amazon-india-post", "https://pib.gov.in/PressReleasePage.aspx?PRID=2062004"),
+        ("gem-india-post", "https://pib.gov.in/Pressreleaseshare.aspx?PRID=1895969"),
+    ],
+)
+def test_entries_cite_the_official_page_found_first(
+    catalog: Catalog, offering_id: str, official: str
+) -> None:
+    offering = _get(catalog, offering_id)
+    assert str(offering.source_urls[0]).startswith(official)
+    assert offering.official_sources
+    assert any("official source" in note for note in offering.uncertain)
