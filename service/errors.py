@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from gettext import ngettext
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -151,6 +152,11 @@ def database_unavailable() -> JSONResponse:
     )
 
 
+def fields_not_valid(count: int) -> str:
+    """The ``detail`` of a validation error: '1 field not valid', '2 fields not valid'."""
+    return ngettext("{n} field not valid", "{n} fields not valid", count).format(n=count)
+
+
 def problem_response(
     status: int,
     slug: str,
@@ -235,7 +241,7 @@ def install(app: FastAPI) -> None:
             422,
             "validation-error",
             "Validation failed",
-            f"{len(fields)} field(s) not valid",
+            fields_not_valid(len(fields)),
             errors=fields,
         )
 

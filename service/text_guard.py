@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.types import Scope
 
 from matching.safe_text import text_problem, unsafe_text_errors
-from service.errors import problem_response
+from service.errors import fields_not_valid, problem_response
 
 # The starts of the JSON escapes that can decode to NUL or to half of a surrogate pair
 # (U+D800-U+DFFF); only bodies with one are parsed again (a pair is a real character and
@@ -61,7 +61,7 @@ def refusal(problems: list[dict[str, str]]) -> Response:
         422,
         "validation-error",
         "Validation failed",
-        f"{len(problems)} field(s) not valid",
+        fields_not_valid(len(problems)),
         errors=problems,
     )
 

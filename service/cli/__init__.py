@@ -31,6 +31,13 @@ COMMAND_MODULES = {
 }
 
 
+def counted(count: int, singular: str, plural: str) -> str:
+    """``count`` with its noun: ``counted(1, "{n} offering", "{n} offerings")`` is
+    '1 offering' (``ngettext``: the plural of the count, never 'offering(s)'); thousands
+    grouped with commas ('1,200 rows')."""
+    return ngettext(singular, plural, count).format(n=f"{count:,}")
+
+
 def not_valid(count: int, subject: str) -> str:
     """The closing line of a list of problems: '1 problem; catalogue not valid'."""
     return ngettext("{n} problem; {subject} not valid", "{n} problems; {subject} not valid",

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from service.cli import Subparsers
+from service.cli import Subparsers, counted
 from service.cli._errors import fail, friendly_errors
 from service.settings import get_settings
 
@@ -134,9 +134,11 @@ def _batch(args: argparse.Namespace) -> int:
         return fail(f"{exc.filename or args.scheduler}: {exc.strerror or exc}")
     seconds = time.perf_counter() - started
     rate = summary.rows / seconds if seconds else 0.0
+    rows = counted(summary.rows, "{n} row", "{n} rows")
+    written = counted(summary.output_rows, "{n} row", "{n} rows")
     print(
-        f"{summary.rows:,} rows in {seconds:.1f} s ({rate:,.0f} profiles/s): "
-        f"{summary.ranked_profiles:,} ranked -> {args.output} ({summary.output_rows:,} rows), "
+        f"{rows} in {seconds:.1f} s ({rate:,.0f} profiles/s): "
+        f"{summary.ranked_profiles:,} ranked -> {args.output} ({written}), "
         f"{summary.rejected_rows:,} rejected -> {errors}"
     )
     return 0

@@ -9,7 +9,7 @@ from gettext import ngettext
 
 from catalog import Catalog, CatalogError, export_csv, export_json, load_catalog
 from catalog.rules import publication_problems, stale
-from service.cli import Subparsers, not_valid
+from service.cli import Subparsers, counted, not_valid
 
 
 def register(subparsers: Subparsers) -> None:
@@ -78,7 +78,7 @@ def _validate(args: argparse.Namespace) -> int:
             print(f"error: {problem}", file=sys.stderr)
         print(not_valid(len(problems), "catalogue"), file=sys.stderr)
         return 1
-    offerings = ngettext("{n} offering", "{n} offerings", len(catalog)).format(n=len(catalog))
+    offerings = counted(len(catalog), "{n} offering", "{n} offerings")
     print(f"ok: {offerings} ({len(catalog.active())} active), catalogue version {catalog.version}")
     return 0
 
@@ -111,7 +111,7 @@ def _stale(args: argparse.Namespace) -> int:
 
 
 def _days_text(days: int) -> str:
-    return ngettext("{n} day", "{n} days", days).format(n=days)
+    return counted(days, "{n} day", "{n} days")
 
 
 def _load(args: argparse.Namespace) -> int:
@@ -124,10 +124,8 @@ def _load(args: argparse.Namespace) -> int:
     def run() -> int:
         result = load_catalog_file(get_settings(), args.path)
         verb = "loaded new" if result.added else "unchanged: already serving"
-        offerings = ngettext("{n} offering", "{n} offerings",
-                             len(result.catalog)).format(n=len(result.catalog))
-        stored = ngettext("{n} version stored", "{n} versions stored",
-                          result.versions).format(n=result.versions)
+        offerings = counted(len(result.catalog), "{n} offering", "{n} offerings")
+        stored = counted(result.versions, "{n} version stored", "{n} versions stored")
         print(f"{verb} catalogue version {result.catalog.version} ({offerings}; {stored})")
         return 0
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from catalog import CatalogError, Geography, load_catalog
-from service.cli import Subparsers
+from service.cli import Subparsers, counted, not_valid
 
 
 def register(subparsers: Subparsers) -> None:
@@ -66,7 +66,7 @@ def _eval(args: argparse.Namespace) -> int:
     except CatalogError as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
-        return _fail(f"{len(exc.problems)} problem(s); catalogue not valid")
+        return _fail(not_valid(len(exc.problems), "catalogue"))
     try:
         sets = load_sets(args.data, [o.id for o in catalog.offerings], EVAL_FILES,
                          args.missing_ids)
@@ -75,7 +75,8 @@ def _eval(args: argparse.Namespace) -> int:
     except JudgedSetError as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
-        return _fail(f"{len(exc.problems)} problem(s) in the judged sets")
+        return _fail(counted(len(exc.problems), "{n} problem in the judged sets",
+                             "{n} problems in the judged sets"))
     geography = Geography.load()
     ranker = Ranker().fit(catalog, geography)
     # The realistic sets hold profiles that DESIGN §4 as amended allows (weights in tonnes) and
@@ -100,7 +101,8 @@ def _eval(args: argparse.Namespace) -> int:
         scored = results[name].scored
         skipped = results[name].skipped
         print()
-        print(format_table([summarise(name, scored)], f"== {name} ({len(scored)} profiles) =="))
+        profiles = counted(len(scored), "{n} profile", "{n} profiles")
+        print(format_table([summarise(name, scored)], f"== {name} ({profiles}) =="))
         if name in AS_SENT_FILES:
             print(f"skipped (invalid under current validation): {len(skipped)}")
             if args.details:

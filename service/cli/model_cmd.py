@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.cli import Subparsers
+from service.cli import Subparsers, counted
 from service.cli._errors import fail, friendly_errors
 from service.db import ModelVersion, make_engine, make_session_factory
 from service.settings import get_settings
@@ -170,7 +170,7 @@ def _adjustments(bias: dict[str, float]) -> str:
     ordered = sorted(bias.items(), key=lambda item: item[1])
     shown = [*ordered[:3], *ordered[-3:]] if len(ordered) > 6 else ordered
     listed = ", ".join(f"{oid} {value:+.3f}" for oid, value in dict(shown).items())
-    return f"{len(bias)} offerings ({listed})"
+    return f"{counted(len(bias), '{n} offering', '{n} offerings')} ({listed})"
 
 
 def _gate_lines(gate: dict[str, Any]) -> list[str]:

@@ -9,7 +9,7 @@ from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
 from service.bootstrap import database_has_catalog, load_catalog_file, upgrade_database
-from service.cli import Subparsers
+from service.cli import Subparsers, counted
 from service.cli._errors import fail, friendly_errors
 from service.metrics import MULTIPROC_ENV
 from service.settings import get_settings, secret_key_problem
@@ -61,7 +61,8 @@ def _serve(args: argparse.Namespace) -> int:
     upgrade_database(settings)
     if not database_has_catalog(settings):
         result = load_catalog_file(settings)
-        print(f"loaded catalogue {result.catalog.version} ({len(result.catalog)} offerings)")
+        offerings = counted(len(result.catalog), "{n} offering", "{n} offerings")
+        print(f"loaded catalogue {result.catalog.version} ({offerings})")
     # Several workers need an import string; each process builds its app from the environment.
     app: str | FastAPI = "service.app:create_app" if args.workers > 1 else create_app(settings)
     with ExitStack() as cleanup:

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from service.deps import API_KEY_HEADER, ready_for_anyone
-from service.errors import InvalidInput, MalformedRequest
+from service.errors import InvalidInput, MalformedRequest, fields_not_valid
 from service.examples import PROFILE_EXAMPLES
 from service.languages import LANGUAGES, request_language
 from service.reasons import codes_markdown
@@ -81,7 +81,7 @@ def limit_of(request: Request) -> int:
         return DEFAULT_LIMIT
     if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_LIMIT):
         raise InvalidInput(
-            "1 field(s) not valid",
+            fields_not_valid(1),
             errors=[{"field": "limit",
                      "message": f"must be a whole number from 1 to {MAX_LIMIT}"}],
         )

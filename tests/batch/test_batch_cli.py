@@ -38,6 +38,17 @@ def test_cli_ranks_a_file_and_prints_a_summary(
     assert len(set(ranked["id"])) + rejected["row"].nunique() == 120
 
 
+def test_cli_summary_counts_one_row_in_the_singular(
+    model: Model, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("id,pincode,sector\nA1,302001,handicrafts\n", encoding="utf-8")
+    assert _run(str(source), str(tmp_path / "out.csv"), "--k", "1", "--workers", "1") == 0
+    out = capsys.readouterr().out
+    assert out.startswith("1 row in "), out
+    assert "(1 row)" in out
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -256,7 +256,7 @@ def test_stale_command_prints_ages_and_sources(
     assert main(["catalog", "stale", str(path), "--days", "365"]) == 0
     out = capsys.readouterr().out.splitlines()
     age = (dt.date.today() - dt.date(2020, 1, 1)).days
-    assert out[0] == f"old-one  as_of 2020-01-01 ({age} days)"
+    assert out[0] == f"old-one  as_of 2020-01-01 ({age:,} days)"
     assert out[1].strip() == "https://www.indiapost.gov.in/MBE/Pages/Content/Parcel.aspx"
     assert out[-1] == "1 of 2 active offerings has facts older than 365 days."
 

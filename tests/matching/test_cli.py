@@ -69,6 +69,24 @@ def test_eval_reports_a_missing_directory(
     assert "cannot read the judged sets" in capsys.readouterr().err
 
 
+def test_eval_counts_the_judged_sets_problems_with_their_plural(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from matching.judged import EVAL_FILES
+
+    for name, file in EVAL_FILES.items():
+        (tmp_path / file).write_text(f"set: {name}\nprofiles: []\n", encoding="utf-8")
+    (tmp_path / EVAL_FILES["tuning"]).write_text(
+        "set: tuning\nprofiles:\n"
+        "  - {id: T1, state_group: north, profile: {pincode: '302001', sector: handicrafts},\n"
+        "     relevance: {no-such-offering: 2}, why: {no-such-offering: x}}\n",
+        encoding="utf-8",
+    )
+    assert main(["eval", "--data", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "error: 1 problem in the judged sets" in err, err
+
+
 def test_eval_reports_the_realistic_sets_beside_the_others(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -103,7 +121,7 @@ def test_eval_skips_realistic_profiles_that_validation_refuses(
     )
     assert main(["eval", "--data", str(tmp_path), "--details"]) == 0
     out = capsys.readouterr().out
-    assert "== realistic (1 profiles) ==" in out
+    assert "== realistic (1 profile) ==" in out
     assert "skipped (invalid under current validation): 1" in out
     assert "  R2: typical_weight_kg" in out
     assert "realistic set NDCG@5" in out

@@ -28,6 +28,7 @@ def test_bad_limit_is_422_naming_the_field(client: TestClient, limit: str) -> No
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("application/problem+json")
     assert [e["field"] for e in response.json()["errors"]] == ["limit"]
+    assert response.json()["detail"] == "1 field not valid"
 
 
 def test_key_before_readiness_before_limit_before_body(client: TestClient, keys: Keys) -> None:
@@ -54,3 +55,11 @@ def test_openapi_documents_what_the_route_reads(client: TestClient) -> None:
     assert body["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/EnterpriseProfile"}
     assert {"400", "422", "503"} <= set(operation["responses"])
+
+
+def test_validation_errors_count_their_fields_with_a_plural(client: TestClient) -> None:
+    one = client.get("/v1/offerings", params={"category": "nope"})
+    two = client.get("/v1/offerings", params={"category": "nope", "status": "nope"})
+    assert (one.status_code, two.status_code) == (422, 422)
+    assert one.json()["detail"] == "1 field not valid"
+    assert two.json()["detail"] == "2 fields not valid"

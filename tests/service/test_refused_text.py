@@ -58,9 +58,11 @@ def test_stored_profiles_refuse_them_by_field_and_store_nothing(
     before = client.get("/v1/profiles", headers=headers).json()["total"]
     lone = client.post("/v1/profiles", content=b'{"name": "\\ud800x"}', headers=headers)
     assert _fields(lone) == ["name"]
+    assert lone.json()["detail"] == "1 field not valid"
     body = _body(name='"Asha \\u0000 ' + PHONE + '"', needs='["pickup", "\\u0000"]')
     response = client.post("/v1/profiles", content=body, headers=headers)
     assert sorted(_fields(response)) == ["name", "needs.1"]
+    assert response.json()["detail"] == "2 fields not valid"
     assert "NUL" in response.json()["errors"][0]["message"]
     keyed = client.post("/v1/profiles", content=b'{"\\u0000": 1}', headers=headers)
     assert _fields(keyed) == ["body"]
