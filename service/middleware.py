@@ -32,8 +32,10 @@ from service.text_guard import json_body_problems, refusal, url_problems
 log = logging.getLogger("dakmatch.access")
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-_UNLIMITED_PATHS = frozenset({"/healthz", "/readyz"})
-_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+# The probes are never rate limited; the bodies of these methods are size- and type-checked
+# (the OpenAPI document declares the 429, 413 and 415 answers from these: service/openapi.py).
+UNLIMITED_PATHS = frozenset({"/healthz", "/readyz"})
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 _FORM_PATHS = ("/results", "/officer")
 
 
@@ -215,7 +217,7 @@ class LimitsMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if scope["path"] not in _UNLIMITED_PATHS:
+        if scope["path"] not in UNLIMITED_PATHS:
             # The client's address: the peer's, or what a trusted proxy forwarded for it
             # (ProxyHeadersMiddleware, settings.trusted_proxies, rewrote scope["client"]).
             buckets = [(f"ip:{(scope.get('client') or ('?', 0))[0]}", self.per_ip)]
@@ -237,7 +239,7 @@ class LimitsMiddleware:
         if refused:
             await refusal(refused)(scope, receive, send)
             return
-        if scope["method"] not in _BODY_METHODS:
+        if scope["method"] not in BODY_METHODS:
             await self.app(scope, receive, send)
             return
         declared = _header(scope, b"content-length")

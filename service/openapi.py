@@ -15,6 +15,8 @@ from pydantic import BaseModel, Field
 
 from matching import EnterpriseProfile
 from service.deps import API_KEY_HEADER
+from service.errors import DATABASE_RETRY_AFTER
+from service.middleware import BODY_METHODS, UNLIMITED_PATHS
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 # Operations whose body is an enterprise profile (DESIGN §4).
@@ -28,6 +30,23 @@ KEY_OPTIONAL: list[dict[str, list[str]]] = [{}, {SCHEME: []}]
 UNKNOWN_KEY = {"description": "no or unknown X-API-Key"}
 INVALID_KEY = {"description": "an X-API-Key was sent and is not valid"}
 WRONG_ROLE = {"description": "the key's role may not do this"}
+# The header of the answers that say when to try again (429; 503 where waiting helps).
+RETRY_AFTER: dict[str, Any] = {"Retry-After": {
+    "description": "seconds to wait before trying again",
+    "schema": {"type": "integer", "minimum": 1},
+}}
+DATABASE_DOWN = (
+    f"the database did not answer (`Retry-After: {DATABASE_RETRY_AFTER}`)"
+)
+# The middleware's refusals (service/middleware.py), on every operation they can meet.
+RATE_LIMITED = {
+    "description": "too many requests from this address or key in the window "
+    "(`DAKMATCH_RATE_LIMIT_PER_IP`, `DAKMATCH_RATE_LIMIT_PER_KEY`); retry after "
+    "`Retry-After` seconds",
+    "headers": RETRY_AFTER,
+}
+TOO_LARGE = {"description": "the body is larger than `DAKMATCH_MAX_BODY_BYTES` (64 KiB)"}
+NOT_JSON = {"description": "a body sent without `Content-Type: application/json`"}
 
 
 class FieldError(BaseModel):
@@ -81,6 +100,9 @@ def _declare_keys(spec: dict[str, Any]) -> None:
         requirement = operation.get("security", [])
         roles = sorted({role for option in requirement for role in option.get(SCHEME, [])})
         responses = operation.setdefault("responses", {})
+        if requirement:
+            # A key is looked up in the database, as are the stored profiles and runs.
+            _add_503(responses, DATABASE_DOWN)
         if roles:
             sentence = f"Needs an `X-API-Key` of role {' or '.join(roles)}."
             responses.setdefault("401", dict(UNKNOWN_KEY))
@@ -96,6 +118,26 @@ def _declare_keys(spec: dict[str, Any]) -> None:
             operation["security"] = []
             sentence = "Needs no key."
         operation["description"] = f"{operation.get('description', '').rstrip()}\n\n{sentence}"
+
+
+def _add_503(responses: dict[str, Any], cause: str) -> None:
+    """Declare ``cause`` among the 503 answers of an operation (with ``Retry-After``)."""
+    found = responses.get("503")
+    text = f"{found['description']}; or {cause}" if found else cause
+    responses["503"] = {**(found or {}), "description": text, "headers": RETRY_AFTER}
+
+
+def _declare_limits(spec: dict[str, Any]) -> None:
+    """The answers the middleware gives before any route: 429 wherever requests are counted,
+    413 and 415 wherever a body is read."""
+    for path, methods in spec["paths"].items():
+        for method, operation in methods.items():
+            responses = operation.setdefault("responses", {})
+            if path not in UNLIMITED_PATHS:
+                responses.setdefault("429", dict(RATE_LIMITED))
+            if method.upper() in BODY_METHODS and "requestBody" in operation:
+                responses.setdefault("413", dict(TOO_LARGE))
+                responses.setdefault("415", dict(NOT_JSON))
 
 
 def _operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -115,6 +157,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
     schemas["FieldError"] = schemas["Problem"].pop("$defs")["FieldError"]
     _declare_keys(spec)
+    _declare_limits(spec)
     profile_ref = _profile_schema(schemas)
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():

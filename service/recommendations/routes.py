@@ -117,7 +117,9 @@ def profile_object(body: bytes) -> dict[str, Any]:
         400: {"description": "the body is not JSON", **_PROBLEM},
         403: {"description": "a widget key sent without an Origin its tenant allows", **_PROBLEM},
         422: {"description": "invalid profile or limit, field by field", **_PROBLEM},
-        503: {"description": "ranker not ready", **_PROBLEM},
+        503: {"description": "the ranker is not ready (no catalogue or post-office geography "
+              "loaded yet); or this process already has `DAKMATCH_RANKING_QUEUE` rankings "
+              "(default 256) waiting: retry after `Retry-After` seconds (1)", **_PROBLEM},
     },
     openapi_extra=_OPENAPI,
     description=f"""Rank the offerings for a profile; nothing is stored. Open to anonymous

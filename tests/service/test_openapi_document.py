@@ -148,3 +148,35 @@ def test_a_client_generator_finds_every_schema_and_answer(spec: dict[str, Any]) 
     assert body == {"$ref": "#/components/schemas/EnterpriseProfile"}
     answer = ranking["responses"]["200"]["content"]["application/json"]["schema"]
     assert answer == {"$ref": "#/components/schemas/RankingOut"}
+
+
+def test_every_operation_declares_the_middlewares_refusals(
+    client: TestClient, spec: dict[str, Any]
+) -> None:
+    """429 wherever requests are counted (not the probes), 413 and 415 wherever a body is
+    read: the answers service/middleware.py gives before any route."""
+    for method, path, operation in _operations(spec):
+        responses = operation["responses"]
+        assert ("429" in responses) == (path not in ("/healthz", "/readyz")), (method, path)
+        if "429" in responses:
+            assert "Retry-After" in responses["429"]["headers"], (method, path)
+        if "requestBody" in operation:
+            assert {"413", "415"} <= set(responses), (method, path)
+    text = client.post("/v1/recommendations", content=b"{}", headers={"Content-Type": "text/plain"})
+    assert text.status_code == 415
+    large = client.post("/v1/recommendations", content=b"{" + b" " * 70_000 + b"}",
+                        headers={"Content-Type": "application/json"})
+    assert large.status_code == 413
+
+
+def test_the_rankings_503_says_when_waiting_helps(spec: dict[str, Any]) -> None:
+    """A full ranking queue answers 503 with Retry-After (service/recommendations/batcher.py;
+    tests/service/test_ranking_batcher.py), and so does a database that did not answer."""
+    answer = spec["paths"]["/v1/recommendations"]["post"]["responses"]["503"]
+    assert "DAKMATCH_RANKING_QUEUE" in answer["description"]
+    assert "not ready" in answer["description"]
+    assert "database" in answer["description"]
+    assert "Retry-After" in answer["headers"]
+    for method, path, operation in _operations(spec):
+        if operation["security"]:  # a key is read: looked up in the database
+            assert "database" in operation["responses"]["503"]["description"], (method, path)
