@@ -342,6 +342,28 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         eligible = self._arrays([profile]).eligible[0]
         return [oid for oid, ok in zip(self.table_.ids, eligible.tolist(), strict=True) if ok]
 
+    def batch_arrays(self, profiles: Sequence[EnterpriseProfile]) -> BatchArrays:
+        """The array steps of :meth:`rank_batch` for validated ``profiles``, without writing
+        rankings: encoding, hard rules, the raw signals (``signals.stack``: signals x profiles
+        x offerings) and the scores (-inf where an offering is excluded or does not fit), one
+        row per profile, each bit-identical to the same profile alone. For code that studies
+        the ranker (``matching.simulation``); rankings come from :meth:`rank_batch`.
+        """
+        check_is_fitted(self, "table_")
+        return self._arrays(profiles)
+
+    def top_positions(self, scores: F64, k: int) -> npt.NDArray[np.int64]:
+        """(rows, ``k``) the catalogue positions of each row's top ``k`` of ``scores`` (rows of
+        :meth:`batch_arrays`), picked with diversity as :meth:`rank_batch` picks them; -1
+        after a row's last eligible offering that fits."""
+        check_is_fitted(self, "table_")
+        if k < 1:
+            raise ValueError(f"k must be at least 1, not {k}")
+        out = np.full((len(scores), k), -1, dtype=np.int64)
+        for row, picked in enumerate(self._choose(scores, [k] * len(scores))):
+            out[row, :len(picked)] = picked
+        return out
+
     def _arrays(
         self, profiles: Sequence[EnterpriseProfile],
         answers: Sequence[tuple[int, tuple[Any, ...]]] = (),

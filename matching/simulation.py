@@ -143,12 +143,10 @@ def rank_pool(ranker: Ranker, bodies: Sequence[dict[str, Any]], k: int = 5) -> P
     stacks, candidates, shown, states = [], [], [], []
     for start in range(0, len(parsed), _CHUNK):
         part = parsed[start:start + _CHUNK]
-        batch = ranker._arrays(part)
+        batch = ranker.batch_arrays(part)
         stacks.append(batch.signals.stack)
         candidates.append(np.isfinite(batch.scores))
-        chosen = ranker._choose(batch.scores, [k] * len(part))
-        shown.append(np.stack([np.pad(c, (0, k - len(c)), constant_values=-1)
-                               for c in chosen]))
+        shown.append(ranker.top_positions(batch.scores, k))
         states.extend(batch.arrays.state.tolist())
     names = {i: name for name, i in STATE_INDEX.items()}
     return Pool(parsed, [names.get(s, "") for s in states],

@@ -39,7 +39,7 @@ def _preferences(ranker: Ranker, pool: sim.Pool) -> tuple[float, float]:
     above Business Parcel, and share of jewellers with the export centre in their top 5."""
     small = [p for p, s in zip(pool.profiles, pool.states, strict=True)
              if s == "Maharashtra" and p.size_class is not None and p.size_class.value == "small"]
-    scores = ranker._arrays(small).scores
+    scores = ranker.batch_arrays(small).scores
     ids = list(ranker.table_.ids)
     speed, parcel = scores[:, ids.index("speed-post")], scores[:, ids.index("business-parcel")]
     both = np.isfinite(speed) & np.isfinite(parcel)

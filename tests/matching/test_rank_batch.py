@@ -58,11 +58,29 @@ def test_signals_of_a_batch_row_are_bit_identical_to_the_profile_alone(
     full_ranker: Ranker, judged: list[EnterpriseProfile]
 ) -> None:
     # The need sums are the part a BLAS block could add in another order (exact in float64).
-    batch = full_ranker._arrays(judged)
+    batch = full_ranker.batch_arrays(judged)
     for row, profile in enumerate(judged):
-        alone = full_ranker._arrays([profile])
+        alone = full_ranker.batch_arrays([profile])
         assert (alone.signals.stack[:, 0] == batch.signals.stack[:, row]).all()
         assert (alone.scores[0] == batch.scores[row]).all()
+
+
+def test_top_positions_are_what_rank_batch_recommends(
+    full_ranker: Ranker, judged: list[EnterpriseProfile]
+) -> None:
+    """The public array steps (``matching.simulation`` studies the ranker with them) pick the
+    offerings that ``rank_batch`` shows, in its order, -1 past a short list."""
+    tops = full_ranker.top_positions(full_ranker.batch_arrays(judged).scores, 5)
+    rankings = full_ranker.rank_batch(judged, k=5, with_ask=False)
+    ids = full_ranker.table_.ids
+    assert tops.shape == (len(judged), 5)
+    for row, ranking in zip(tops.tolist(), rankings, strict=True):
+        shown = [r.offering_id for r in ranking.recommendations]
+        assert [ids[j] for j in row if j >= 0] == shown
+        assert row[len(shown):] == [-1] * (5 - len(shown))
+    assert any(len(r.recommendations) < 5 for r in rankings)  # the padding is exercised
+    with pytest.raises(ValueError, match="k must be at least 1"):
+        full_ranker.top_positions(tops.astype(float), 0)
 
 
 def test_batch_validates_mappings(ranker: Ranker, geography: Geography) -> None:

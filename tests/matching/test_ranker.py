@@ -171,7 +171,7 @@ def test_recommendations_carry_their_raw_signals(ranker: Ranker, geography: Geog
                               geography)]
     rankings = ranker.rank_batch(profiles, k=[5, 3])
     for row, (profile, ranking) in enumerate(zip(profiles, rankings, strict=True)):
-        stack = ranker._arrays([profile]).signals.stack[:, 0]
+        stack = ranker.batch_arrays([profile]).signals.stack[:, 0]
         ids = list(ranker.table_.ids)
         assert ranking.recommendations
         for r in ranking.recommendations:
