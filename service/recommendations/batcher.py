@@ -16,7 +16,8 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -24,6 +25,7 @@ import orjson
 
 from matching import EnterpriseProfile, ranking_payload
 from service.errors import DakMatchError, NotReady
+from service.logs import REQUEST_ID
 from service.metrics import RANKING_SECONDS
 from service.offerings.language import localized_names
 from service.reasons import renderer
@@ -43,6 +45,8 @@ class _Job:
     lang: str
     loop: asyncio.AbstractEventLoop
     future: asyncio.Future[bytes]
+    # The request's id (service.logs): lines logged in the ranking thread carry it too.
+    request_id: str | None = None
     profile: EnterpriseProfile | None = None
     outcome: bytes | BaseException | None = field(default=None)
 
@@ -110,7 +114,7 @@ class RankingBatcher:
                 headers={"Retry-After": "1"},
             )
         loop = asyncio.get_running_loop()
-        job = _Job(served, data, limit, lang, loop, loop.create_future())
+        job = _Job(served, data, limit, lang, loop, loop.create_future(), REQUEST_ID.get())
         collecting = self._collecting.get(loop)
         if collecting is None:
             collecting = self._collecting[loop] = []
@@ -148,7 +152,8 @@ class RankingBatcher:
                 try:
                     _run(batch)
                 except Exception as exc:  # a bug: every waiting request gets its 500
-                    log.exception("ranking batch failed")
+                    with _serving(batch):
+                        log.exception("ranking batch failed")
                     for job in batch:
                         if job.outcome is None:
                             job.outcome = exc
@@ -157,12 +162,24 @@ class RankingBatcher:
                 return
 
 
+@contextmanager
+def _serving(jobs: list[_Job]) -> Iterator[None]:
+    """Lines logged inside carry the request ids of ``jobs`` (comma-separated when a step
+    serves several requests at once), as lines logged on the event loop do."""
+    token = REQUEST_ID.set(",".join(job.request_id for job in jobs if job.request_id) or None)
+    try:
+        yield
+    finally:
+        REQUEST_ID.reset(token)
+
+
 def _run(jobs: list[_Job]) -> None:
     """Validate each job, rank the valid ones in batches of the same served ranker, encode."""
     groups: dict[int, list[_Job]] = {}
     for job in jobs:
         try:
-            job.profile = parse_body(job.data, job.served.geography)
+            with _serving([job]):
+                job.profile = parse_body(job.data, job.served.geography)
         except DakMatchError as exc:
             job.outcome = exc
             continue
@@ -175,13 +192,15 @@ def _run(jobs: list[_Job]) -> None:
             continue
         profiles = [job.profile for job in group if job.profile is not None]
         started = time.perf_counter()
-        rankings = served.ranker.rank_batch(profiles, k=[job.limit for job in group])
+        with _serving(group):
+            rankings = served.ranker.rank_batch(profiles, k=[job.limit for job in group])
         share = (time.perf_counter() - started) / len(group)
         for job, ranking in zip(group, rankings, strict=True):
             RANKING_SECONDS.observe(share)
-            payload = ranking_payload(ranking, served.catalog.version,
-                                      render=renderer(job.lang, served.catalog).many)
-            job.outcome = _encode(localized_names(payload, served.catalog, job.lang))
+            with _serving([job]):
+                payload = ranking_payload(ranking, served.catalog.version,
+                                          render=renderer(job.lang, served.catalog).many)
+                job.outcome = _encode(localized_names(payload, served.catalog, job.lang))
 
 
 def _encode(payload: dict[str, Any]) -> bytes:
