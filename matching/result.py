@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from matching.ask import Ask
 from matching.reasons import Reason
 
 
@@ -56,10 +57,10 @@ class Ranking:
     not_eligible: tuple[NotEligible, ...]
     model_version: str = ""
     # The questions whose answers would change the top most (``matching.ask.Ask``).
-    ask: tuple[Any, ...] = ()
+    ask: tuple[Ask, ...] = ()
 
 
-def _ask(ask: Any, render: Render | None) -> dict[str, Any]:
+def _ask(ask: Ask, render: Render | None) -> dict[str, Any]:
     out: dict[str, Any] = {"field": ask.field}
     if render is not None:
         (out["why"],), _ = render((Reason(ask.code),))

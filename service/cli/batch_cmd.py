@@ -32,7 +32,11 @@ def register(subparsers: Subparsers) -> None:
     )
     batch.add_argument("input", type=Path, help="profiles, .csv or .parquet")
     batch.add_argument("output", type=Path, help="ranked rows, .csv or .parquet")
-    batch.add_argument("--engine", choices=("local", "dask"), default="local")
+    batch.add_argument(
+        "--engine", choices=("local", "dask"), default="local",
+        help="local: worker processes on this machine (default); dask: a Dask cluster, with "
+        "the same output",
+    )
     batch.add_argument(
         "--scheduler",
         metavar="ADDRESS",
@@ -40,7 +44,8 @@ def register(subparsers: Subparsers) -> None:
     )
     batch.add_argument("--k", type=int, default=5, help="offerings per profile (default 5)")
     batch.add_argument(
-        "--errors", type=Path, metavar="PATH", help="rejected rows (default: OUTPUT.errors.csv)"
+        "--errors", type=Path, metavar="PATH",
+        help="rejected rows, a .csv (default: beside OUTPUT, ranked.parquet -> ranked.errors.csv)",
     )
     batch.add_argument(
         "--chunk-size", type=int, default=None, metavar="N", help="rows per chunk (default 50000)"
@@ -52,7 +57,8 @@ def register(subparsers: Subparsers) -> None:
         metavar="N",
         help="local engine: worker processes (default: one per core; 1 ranks in this process)",
     )
-    batch.add_argument("--catalog", type=Path, metavar="PATH", help="catalogue YAML to rank with")
+    batch.add_argument("--catalog", type=Path, metavar="PATH",
+                       help="catalogue YAML to rank with (default: the database's newest)")
     batch.add_argument("--no-progress", action="store_true", help="no progress bar")
     batch.set_defaults(func=_batch)
 

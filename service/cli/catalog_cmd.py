@@ -14,7 +14,7 @@ from service.cli import Subparsers, counted, not_valid
 
 def register(subparsers: Subparsers) -> None:
     catalog = subparsers.add_parser(
-        "catalog", help="check, load and export the offerings catalogue"
+        "catalog", help="check, load and export the offerings catalogue; list facts to re-check"
     )
     commands = catalog.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
 
@@ -40,7 +40,8 @@ def register(subparsers: Subparsers) -> None:
 
     export = commands.add_parser("export", help="write the catalogue as JSON or CSV to stdout")
     export.add_argument("path", nargs="?", help="YAML file (default: the packaged catalogue)")
-    export.add_argument("--format", choices=("json", "csv"), default="json")
+    export.add_argument("--format", choices=("json", "csv"), default="json",
+                        help="json (default): the whole catalogue; csv: one row per offering")
     export.set_defaults(func=_export)
 
     old = commands.add_parser(

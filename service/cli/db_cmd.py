@@ -19,13 +19,15 @@ def register(subparsers: Subparsers) -> None:
     commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
 
     upgrade = commands.add_parser("upgrade", help="apply migrations up to REV (default: head)")
-    upgrade.add_argument("revision", nargs="?", default="head", metavar="REV")
+    upgrade.add_argument("revision", nargs="?", default="head", metavar="REV",
+                         help="a revision id, or head (default)")
     upgrade.set_defaults(func=_upgrade)
 
     downgrade = commands.add_parser(
         "downgrade", help="revert migrations down to REV ('base' empties the database)"
     )
-    downgrade.add_argument("revision", metavar="REV")
+    downgrade.add_argument("revision", metavar="REV",
+                           help="a revision id, or base (no tables)")
     downgrade.set_defaults(func=_downgrade)
 
     current = commands.add_parser("current", help="print the database's revision and the head")

@@ -26,7 +26,11 @@ def register(subparsers: Subparsers) -> None:
     create = commands.add_parser(
         "create", help="create a key; the key itself is printed once, on the last line"
     )
-    create.add_argument("--role", required=True, choices=[r.value for r in Role])
+    create.add_argument(
+        "--role", required=True, choices=[r.value for r in Role],
+        help="partner: its tenant's profiles and feedback; officer: every tenant's; admin: the "
+        "catalogue and /metrics; widget: rankings and the catalogue from its tenant's origins",
+    )
     create.add_argument(
         "--tenant",
         help=f"tenant (partner) name, e.g. wtc-mumbai; required for partner and widget keys "
@@ -39,14 +43,15 @@ def register(subparsers: Subparsers) -> None:
     listing.set_defaults(func=_list)
 
     revoke = commands.add_parser("revoke", help="revoke a key by its id or prefix")
-    revoke.add_argument("key", metavar="ID_OR_PREFIX")
+    revoke.add_argument("key", metavar="ID_OR_PREFIX",
+                        help="the key's id or prefix, as `dakmatch keys list` shows them")
     revoke.set_defaults(func=_revoke)
 
     origins = commands.add_parser(
         "origins",
         help="show or set the browser origins a tenant's keys may be used from (CORS)",
     )
-    origins.add_argument("--tenant", required=True)
+    origins.add_argument("--tenant", required=True, help="the tenant whose keys these are")
     origins.add_argument(
         "origin", nargs="*", help="e.g. https://portal.example.in (none: show the list)"
     )

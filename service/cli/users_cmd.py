@@ -20,9 +20,11 @@ def register(subparsers: Subparsers) -> None:
         "create",
         help="create a user; the password is asked for (or read from the first line of stdin)",
     )
-    create.add_argument("username", metavar="USERNAME")
+    create.add_argument("username", metavar="USERNAME",
+                        help="2-100 lower-case letters, digits, '.', '_' or '-'")
     create.add_argument(
-        "--role", choices=[Role.OFFICER.value, Role.ADMIN.value], default=Role.OFFICER.value
+        "--role", choices=[Role.OFFICER.value, Role.ADMIN.value], default=Role.OFFICER.value,
+        help="officer (default): the profile pages; admin: also the facts to re-check",
     )
     create.set_defaults(func=_create)
 

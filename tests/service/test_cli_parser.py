@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 
@@ -42,3 +43,25 @@ def test_an_unknown_command_is_refused_naming_the_choices(
         main(["nosuch"])
     assert exited.value.code == 2
     assert "invalid choice: 'nosuch'" in capsys.readouterr().err
+
+
+def _undescribed(parser: argparse.ArgumentParser, path: str) -> list[str]:
+    """The arguments of ``parser`` and of its sub-commands, at any depth, without a help text."""
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            described = {choice.dest for choice in action._choices_actions if choice.help}
+            for name, sub in action.choices.items():
+                if name not in described:
+                    found.append(f"{path} {name}")
+                found += _undescribed(sub, f"{path} {name}")
+        elif not isinstance(action, argparse._HelpAction) and not action.help:
+            found.append(f"{path} {'/'.join(action.option_strings) or action.dest}")
+    return found
+
+
+def test_every_command_and_argument_has_a_help_text() -> None:
+    assert _undescribed(build_parser(), "dakmatch") == []
+    bare = argparse.ArgumentParser(prog="x")
+    bare.add_argument("--quiet")
+    assert _undescribed(bare, "x") == ["x --quiet"]  # the check would catch one
