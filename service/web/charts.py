@@ -144,7 +144,7 @@ def rate_bars(
     rows: Sequence[tuple[str, int, int]], *, title: str, desc: str, width: int = 640,
     lang: str = "en",
 ) -> str:
-    """Horizontal bars of a share (numerator over denominator), labelled "62% (5 of 8)"."""
+    """Horizontal bars of a share (numerator over denominator), labelled "62% (5/8)"."""
     label_w, bar_h, gap, top = 200, 20, 10, 8
     svg = _open(width, top + len(rows) * (bar_h + gap) + 10, title, desc)
     full = width - label_w - 110

@@ -374,7 +374,7 @@ def charts_page(
     context = {
         "user": user,
         "demand_svg": charts.stacked_bars(
-            sorted(demand.items()), groups, lang=lang,
+            [(_(state), counts) for state, counts in sorted(demand.items())], groups, lang=lang,
             title=_("Demand by offering group per state"),
             desc=_("Top three suggestions of each stored profile, counted by group and state."),
         ),

@@ -119,3 +119,26 @@ def test_the_officer_sees_the_serving_model_in_chromium(
     assert section.locator("table.gate tbody tr").count() == 2
     page.goto(live.base + "/officer/charts?lang=mr")
     assert "क्रमवारी मॉडेल" in page.locator("#ranking-model h2").inner_text()
+
+
+def test_demand_is_also_a_table_with_state_names_in_the_pages_language(
+    web: TestClient, session: Session
+) -> None:
+    """The demand chart, as the other two, prints its figures as a table too; states are named
+    in the page's language in both."""
+    from tests.web.test_pages import FORM
+
+    stored = web.post("/results", data={**FORM, "name": "Demand Prints", "consent": "yes"})
+    assert stored.status_code == 200
+    _sign_in(web, session)
+    for lang, state in (("en", "Rajasthan"), ("hi", "राजस्थान"), ("mr", "राजस्थान")):
+        html = web.get(f"/officer/charts?lang={lang}").text
+        table = re.search(r'<table class="demand">(.*?)</table>', html, re.S)
+        assert table, lang
+        row = re.search(rf'<th scope="row">{state}</th>((?:<td>[\d,]+</td>)+)</tr>', table.group(1))
+        assert row, (lang, table.group(1)[:400])
+        counts = [int(c.replace(",", "")) for c in re.findall(r"<td>([\d,]+)</td>", row.group(1))]
+        assert sum(counts) >= 3  # the top three suggestions of the stored profile
+        chart = re.search(r'<svg[^>]*class="chart">.*?</svg>', html, re.S)
+        assert chart
+        assert f">{state}</text>" in chart.group(0), lang
