@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from gettext import ngettext
 
 from catalog.loader import Catalog
 from catalog.schema import HowTo, Offering, Translation
@@ -126,8 +127,11 @@ def _language_problems(offering: Offering, lang: str) -> Iterable[str]:
     ):
         if len(english_list) != len(translated_list):
             yield (
-                f"field 'i18n.{lang}.{name}': {len(translated_list)} item(s) for the English "
-                f"{len(english_list)}"
+                f"field 'i18n.{lang}.{name}': "
+                + ngettext("{n} item for the English {english}",
+                           "{n} items for the English {english}",
+                           len(translated_list)).format(n=len(translated_list),
+                                                        english=len(english_list))
             )
             continue
         for index, (english, translated) in enumerate(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from gettext import ngettext
 from typing import Annotated, Any, Literal, TypeVar, cast
 
 from pydantic import (
@@ -229,7 +230,9 @@ class Constraints(_Strict):
             return value
         unknown = [s for s in value if s not in STATES]
         if unknown:
-            raise ValueError(f"unknown state(s) {unknown}; use names as in catalog.vocab.STATES")
+            raise ValueError(ngettext("unknown state {names}", "unknown states {names}",
+                                      len(unknown)).format(names=unknown)
+                             + "; use names as in catalog.vocab.STATES")
         return _no_repeats(value)
 
     @field_validator("requires", "segments")
@@ -244,7 +247,9 @@ class Constraints(_Strict):
     ) -> tuple[UnconfirmedLimit, ...]:
         unset = [name for name in value if info.data.get(name) is None]
         if unset:
-            raise ValueError(f"names limit(s) {unset} that this entry does not set")
+            raise ValueError(ngettext("names a limit {names} that this entry does not set",
+                                      "names limits {names} that this entry does not set",
+                                      len(unset)).format(names=unset))
         return _no_repeats(value)
 
     def applied(self, name: UnconfirmedLimit) -> float | None:
@@ -411,7 +416,9 @@ class HowTo(_Strict):
 def _check_countries(codes: tuple[str, ...]) -> tuple[str, ...]:
     bad = [c for c in codes if not is_country_code(c)]
     if bad:
-        raise ValueError(f"not ISO 3166-1 alpha-2 country code(s): {bad}")
+        raise ValueError(ngettext("not an ISO 3166-1 alpha-2 country code: {codes}",
+                                  "not ISO 3166-1 alpha-2 country codes: {codes}",
+                                  len(bad)).format(codes=bad))
     if len(set(codes)) != len(codes):
         raise ValueError("country codes are repeated")
     return codes
@@ -420,5 +427,6 @@ def _check_countries(codes: tuple[str, ...]) -> tuple[str, ...]:
 def _no_repeats(values: tuple[_T, ...]) -> tuple[_T, ...]:
     repeated = [v for v, n in Counter(values).items() if n > 1]
     if repeated:
-        raise ValueError(f"repeated value(s) {[str(v) for v in repeated]}")
+        raise ValueError(ngettext("repeated value {values}", "repeated values {values}",
+                                  len(repeated)).format(values=[str(v) for v in repeated]))
     return values

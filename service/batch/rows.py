@@ -13,6 +13,7 @@ import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from gettext import ngettext
 from types import UnionType
 from typing import TYPE_CHECKING, Any
 
@@ -77,7 +78,9 @@ def check_columns(columns: Sequence[str]) -> None:
     unknown = [c for c in columns if c not in (ID_COLUMN, BAD_ROW) and c not in known]
     if unknown:
         raise BatchFileError(
-            f"unknown column(s) {', '.join(map(repr, unknown))}; columns must be profile fields "
+            ngettext("unknown column {names}", "unknown columns {names}", len(unknown)).format(
+                names=", ".join(map(repr, unknown)))
+            + f"; columns must be profile fields "
             f"({', '.join(known)}) or {ID_COLUMN!r}"
         )
 

@@ -142,7 +142,10 @@ def test_progress_bar_shows_rate_on_stderr(
 def test_unknown_columns_refuse_the_file_with_their_names(model: Model, tmp_path: Path) -> None:
     source = tmp_path / "in.csv"
     source.write_text("pincode,sector,colour\n400001,apparel,red\n", encoding="utf-8")
-    with pytest.raises(BatchFileError, match="'colour'"):
+    with pytest.raises(BatchFileError, match=r"^unknown column 'colour';"):
+        run_batch(model, source, tmp_path / "out.csv", progress=False)
+    source.write_text("pincode,sector,colour,size\n400001,apparel,red,L\n", encoding="utf-8")
+    with pytest.raises(BatchFileError, match=r"^unknown columns 'colour', 'size';"):
         run_batch(model, source, tmp_path / "out.csv", progress=False)
 
 

@@ -137,6 +137,27 @@ BROKEN: dict[str, tuple[Callable[[], Entry], str, str]] = {
 }
 
 
+@pytest.mark.parametrize(
+    ("names", "words"),
+    [(["Bombay Presidency"], "unknown state ['Bombay Presidency']"),
+     (["Bombay Presidency", "Ceylon"], "unknown states ['Bombay Presidency', 'Ceylon']")],
+)
+def test_unknown_states_are_counted_with_their_plural(names: list[str], words: str) -> None:
+    """No 'state(s)': one name in the singular, more in the plural."""
+    problems = _problems({"offerings": [_with_constraints(regions=["Maharashtra", *names])]})
+    assert any(words in p for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    ("codes", "words"),
+    [(["XX"], "not an ISO 3166-1 alpha-2 country code: ['XX']"),
+     (["XX", "YY"], "not ISO 3166-1 alpha-2 country codes: ['XX', 'YY']")],
+)
+def test_bad_country_codes_are_counted_with_their_plural(codes: list[str], words: str) -> None:
+    entry = make_entry(constraints={"scope": "international", "destinations": codes})
+    assert any(words in p for p in _problems({"offerings": [entry]}))
+
+
 @pytest.mark.parametrize("case", sorted(BROKEN))
 def test_broken_entry_is_refused_naming_entry_and_field(case: str) -> None:
     build, field, words = BROKEN[case]

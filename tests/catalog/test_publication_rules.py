@@ -137,7 +137,7 @@ def test_doubts_are_translated_one_for_one() -> None:
     entry["i18n"]["hi"] = {**HI, "doubts": ["सीमा पक्की नहीं है।"]}
     entry["i18n"]["mr"] = {**MR, "doubts": ["मर्यादा निश्चित नाही.", "दर बदललेले असू शकतात."]}
     assert _problems(entry) == [
-        "entry 'test-parcel' field 'i18n.hi.doubts': 1 item(s) for the English 2"
+        "entry 'test-parcel' field 'i18n.hi.doubts': 1 item for the English 2"
     ]
 
 
