@@ -184,12 +184,15 @@ def _as_sent() -> list[tuple[str, dict[str, Any]]]:
             for profiles in load_sets(files=AS_SENT_FILES).values() for judged in profiles]
 
 
-def _form_data(profile: dict[str, Any]) -> dict[str, Any]:
-    """The profile as the web form posts it: ticked boxes as "yes", lists as repeated fields."""
+def _form_data(profile: dict[str, Any]) -> dict[str, Any] | None:
+    """The profile as the web form posts it: ticked boxes as "yes", lists as repeated fields;
+    None when the form cannot express it (a box can be ticked or not: "rural": false, a
+    stated urban address, cannot be said)."""
     data: dict[str, Any] = {}
     for name, value in profile.items():
-        if isinstance(value, bool):
-            assert value, f"the form cannot say {name} is false"
+        if value is False:
+            return None
+        if value is True:
             data[name] = "yes"
         elif isinstance(value, list):
             data[name] = [str(v) for v in value]
@@ -200,22 +203,28 @@ def _form_data(profile: dict[str, Any]) -> dict[str, Any]:
 
 def test_every_realistic_profile_is_answered_by_the_api_and_the_form(client: TestClient) -> None:
     """No 4xx for a valid profile of any of the shapes enterprises send (issue 17): every
-    profile of judged_realistic.yaml and judged_realistic_dev.yaml, as JSON to the API and
-    as the web form posts it."""
+    profile of the as-sent sets (judged_realistic.yaml, judged_realistic_dev.yaml and the
+    others of ``AS_SENT_FILES``), as JSON to the API and as the web form posts it. An answer
+    may have no recommendation: nothing is padded in."""
     profiles = _as_sent()
     assert len(profiles) >= 120
     refused = {}
+    posted = 0
     for pid, profile in profiles:
         response = client.post(REC, json=profile)
         if response.status_code != 200:
             refused[pid] = (response.status_code, response.text[:300])
             continue
-        assert response.json()["recommendations"], pid
-        page = client.post("/results?lang=en", data=_form_data(profile))
+        form = _form_data(profile)
+        if form is None:
+            continue
+        posted += 1
+        page = client.post("/results?lang=en", data=form)
         if (page.status_code != 200 or 'id="err-' in page.text
                 or "<h1>Services that fit your business</h1>" not in page.text):
             refused[pid] = (page.status_code, "the form")
     assert not refused, refused
+    assert posted >= len(profiles) - 5  # nearly all can be said with the form
 
 
 FEWER = {
