@@ -77,7 +77,7 @@ def create_app(
         app.state.session_factory = factory
         app.state.runtime = state
         languages.load()  # the gettext catalogues, compiled once before the first request
-        _refresh(app)
+        refresh_catalog(app)
         batcher = RankingBatcher(settings.ranking_threads, settings.ranking_queue)
         batcher.start()
         app.state.ranking_batcher = batcher
@@ -145,7 +145,7 @@ def _freeze_start_up_objects() -> None:
     gc.freeze()
 
 
-def _refresh(app: FastAPI) -> None:
+def refresh_catalog(app: FastAPI) -> None:
     """Serve the newest catalogue in the database and its active learned model, refitting the
     ranker when the catalogue changed and applying the model when another became active.
 
@@ -182,4 +182,4 @@ def _refresh(app: FastAPI) -> None:
 async def _watch_catalog(app: FastAPI, every: float) -> None:
     while True:
         await asyncio.sleep(every)
-        await anyio.to_thread.run_sync(_refresh, app)
+        await anyio.to_thread.run_sync(refresh_catalog, app)

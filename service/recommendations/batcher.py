@@ -82,6 +82,11 @@ class RankingBatcher:
             queued = self._queued
         return queued + sum(len(jobs) for jobs in list(self._collecting.values()))
 
+    @property
+    def running(self) -> int:
+        """Ranking threads alive (0 before :meth:`start` and after :meth:`stop`)."""
+        return sum(worker.is_alive() for worker in self._workers)
+
     def start(self) -> None:
         """Start the ranking threads (once, in the app's lifespan)."""
         for number in range(self.threads):
@@ -200,10 +205,10 @@ def _run(jobs: list[_Job]) -> None:
             with _serving([job]):
                 payload = ranking_payload(ranking, served.catalog.version,
                                           render=renderer(job.lang, served.catalog).many)
-                job.outcome = _encode(localized_names(payload, served.catalog, job.lang))
+                job.outcome = encode_body(localized_names(payload, served.catalog, job.lang))
 
 
-def _encode(payload: dict[str, Any]) -> bytes:
+def encode_body(payload: dict[str, Any]) -> bytes:
     """The body, byte for byte as Starlette's ``JSONResponse`` writes it (compact UTF-8), with
     orjson: 3 us instead of 60 us for a ranking of ten."""
     body: bytes = orjson.dumps(payload)

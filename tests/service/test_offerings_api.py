@@ -126,7 +126,7 @@ def test_a_catalogue_loaded_elsewhere_is_picked_up(client: TestClient, session: 
     import dataclasses
 
     from catalog import catalog_version
-    from service.app import _refresh
+    from service.app import refresh_catalog
     from service.offerings import repository as repo
 
     catalog = load_catalog()
@@ -140,7 +140,7 @@ def test_a_catalogue_loaded_elsewhere_is_picked_up(client: TestClient, session: 
     repo.store_catalog(session, newer)
     session.commit()
     assert client.get("/v1/offerings").json()["catalog_version"] == catalog.version
-    _refresh(client.app)  # type: ignore[arg-type]  # what the watcher runs every 30 s
+    refresh_catalog(client.app)  # type: ignore[arg-type]  # what the watcher runs every 30 s
     body = client.get("/v1/offerings").json()
     assert body["catalog_version"] == newer.version
     assert body["offerings"][0]["name"] == "Renamed elsewhere"

@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from matching import Ranker, Ranking, parse_profile, ranking_payload
 from service.errors import InvalidInput, NotReady
 from service.reasons import renderer
-from service.recommendations.batcher import RankingBatcher, _encode
+from service.recommendations.batcher import RankingBatcher, encode_body
 from service.runtime import ServedCatalog
 from tests.service.conftest import make_profile
 
@@ -186,12 +186,14 @@ def test_bodies_are_byte_for_byte_what_json_response_writes(served: ServedCatalo
         ranking = served.ranker.rank(parse_profile(body, served.geography), k=limit)
         payload = ranking_payload(ranking, served.catalog.version,
                                   render=renderer("hi", served.catalog).many)
-        assert _encode(payload) == JSONResponse(payload).body
+        assert encode_body(payload) == JSONResponse(payload).body
 
 
 def test_several_ranking_threads_share_one_queue(served: ServedCatalog) -> None:
     batcher = RankingBatcher(threads=3, queue_size=64)
+    assert batcher.running == 0
     batcher.start()
+    assert batcher.running == 3
 
     async def scenario() -> list[bytes]:
         return await asyncio.gather(*(
@@ -203,7 +205,7 @@ def test_several_ranking_threads_share_one_queue(served: ServedCatalog) -> None:
         answers = asyncio.run(scenario())
     finally:
         batcher.stop()
-    assert len(batcher._workers) == 0
+    assert batcher.running == 0
     for i, answer in enumerate(answers):
         assert json.loads(answer) == alone(served, BODIES[i % len(BODIES)],
                                            LIMITS[i % len(LIMITS)])
