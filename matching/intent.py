@@ -80,6 +80,20 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(normalise(text))
 
 
+# Punctuation that ends a clause ("want to start exporting, buyer not fixed"): a negation in
+# another clause says nothing about a hit. A full stop only before a space or the end, so that
+# "1.5 kg" stays one clause.
+_CLAUSE_END = re.compile(r"[,;:!?()\[\]|\n\u0964\u0965]|\.(?=\s|$)")
+
+
+def clauses(text: str) -> list[int]:
+    """The clause number of each word of ``tokens(text)``, in order."""
+    out: list[int] = []
+    for number, part in enumerate(_CLAUSE_END.split(normalise(text))):
+        out.extend(number for _ in _TOKEN.finditer(part))
+    return out
+
+
 # --- stop words ---------------------------------------------------------------------------
 
 # Words that say nothing about what an enterprise needs, in English (beyond scikit-learn's
@@ -252,7 +266,10 @@ NEEDS: Mapping[Need, str] = {
                             "भारत भर, भारतभर*, देशभर*, देश भर, "
                             "संपूर्ण भारत, पूर्ण भारत, सगळ्या भारतात, pure bharat, sare bharat, "
                             "desh bhar, deshbhar*, bharat bhar, bharatbhar*",
-    Need.PACKAGING: "packaging, packing, पैकिंग, पॅकिंग, पैकेजिंग, पॅकेजिंग",
+    # Goods that break on the way need packing as much as a profile that asks for it.
+    Need.PACKAGING: "packaging, packing, पैकिंग, पॅकिंग, पैकेजिंग, पॅकेजिंग, fragile, breakable, "
+                    "breakage, broken, nazuk, najuk, नाज़ुक, नाजुक, नाजूक, टूट*, tut jat*, "
+                    "tutne, tutna, tut gay*, तुटत*, तुटू*, फुटत*, फूट*",
     Need.PICKUP: "pickup, pick up, pick-up, पिकअप, पिक अप",
     Need.RETURNS: "returns, reverse logistics, रिटर्न*",
     Need.TRACKING: "tracking, trackable, ट्रैकिंग, ट्रॅकिंग",
@@ -506,9 +523,11 @@ _NEGATION_REACH = 2  # a negation this many words before or after a hit cancels 
 
 def _find(
     phrases: Iterable[_Phrase], keys: list[str], negations: frozenset[str] | None = None,
+    clause: list[int] | None = None,
 ) -> tuple[int, int] | None:
     """The first (start, end) word span where one of ``phrases`` matches (and, with
-    ``negations``, is not negated), else None."""
+    ``negations``, is not negated by a word of its clause: ``clause`` numbers each word's
+    clause, see :func:`clauses`), else None."""
     # Only phrases whose first word is in the text can match anywhere: one pass over the
     # phrases instead of one per word (a text is read against a few thousand phrases).
     present = set(keys)
@@ -519,8 +538,11 @@ def _find(
             if phrase.at(keys, i):
                 end = i + len(phrase.keys)
                 if negations is not None:
-                    around = keys[max(0, i - _NEGATION_REACH):i] + keys[end:end + _NEGATION_REACH]
-                    if any(w in negations for w in around):
+                    around = [*range(max(0, i - _NEGATION_REACH), i),
+                              *range(end, min(end + _NEGATION_REACH, len(keys)))]
+                    if any(keys[j] in negations
+                           and (clause is None or clause[j] == clause[i if j < i else end - 1])
+                           for j in around):
                         continue
                 return i, end
     return None
@@ -542,11 +564,12 @@ def read_intent(text: str) -> Intent:
     lex = _lexicon()
     written = tokens(text)
     keys = [key(w) for w in written]
+    clause = clauses(text)
     neg = lex.negations
     words: dict[str, str] = {}
 
     def hit(what: str, phrases: tuple[_Phrase, ...], not_near: frozenset[str] = neg) -> bool:
-        span = _find(phrases, keys, not_near)
+        span = _find(phrases, keys, not_near, clause)
         if span is None:
             return False
         words.setdefault(what, " ".join(written[span[0]:span[1]]))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from catalog.vocab import Need, SalesChannel
 from matching.encoding import ProfileArrays
@@ -93,9 +94,19 @@ _FACT_STRENGTHS = np.zeros((len(_FACT_NEEDS), len(NEEDS)), dtype=np.float32)  # 
 for _fact, _needs in enumerate(_FACT_NEEDS):
     for _need, _strength in _needs:
         _FACT_STRENGTHS[_fact, NEED_INDEX[_need]] = _strength
+_COD_FACT = _CHANNEL_FACTS.index(_COD_CHANNELS)
+_DOMESTIC_COLUMNS = [NEED_INDEX[Need.DOMESTIC_SHIPPING], NEED_INDEX[Need.CASH_ON_DELIVERY]]
 _CHANNEL_FACT_MEMBERS = np.zeros((len(CHANNEL_INDEX), len(_CHANNEL_FACTS)), dtype=np.float32)
 for _fact, _channels in enumerate(_CHANNEL_FACTS):
     _CHANNEL_FACT_MEMBERS[[CHANNEL_INDEX[c] for c in _channels], _fact] = 1.0
+
+
+def abroad_only(p: ProfileArrays) -> npt.NDArray[np.bool_]:
+    """(P,) exports and says nothing of sending in India (domestic parcels, a domestic or COD
+    need): where it sells (a shop page, WhatsApp) reaches buyers abroad, not in India."""
+    in_india = (p.domestic_parcels > 0) | (p.needs[:, _DOMESTIC_COLUMNS] > 0).any(axis=1)
+    out: npt.NDArray[np.bool_] = p.international & ~in_india
+    return out
 
 
 def implied_needs(p: ProfileArrays) -> F32:
@@ -115,6 +126,8 @@ def implied_needs(p: ProfileArrays) -> F32:
     ]).T
     # Counting a profile's channels in each group (0/1 sums, exact) tells whether it has any.
     channel_facts = (p.channels @ _CHANNEL_FACT_MEMBERS) > 0
+    # Cash on delivery is for buyers in India: not implied for a seller abroad only.
+    channel_facts[:, _COD_FACT] &= ~abroad_only(p)
     fired = np.concatenate([facts, channel_facts], axis=1)  # (P, facts)
     # The strongest fact per need (the ufunc itself: ndarray.max adds a Python wrapper).
     out: F32 = np.maximum.reduce(fired[:, :, None] * _FACT_STRENGTHS, axis=1)
@@ -215,6 +228,8 @@ def compute(
     values["segment"][:] = np.fmax(table.targeted & p.fits_segment,
                                    table.rural_only * rural[:, None])
     np.minimum(p.channels @ table.channel_affinity, 1.0, out=values["channel"])
+    # A seller abroad only sells there through its channels: no credit for services in India.
+    values["channel"][abroad_only(p)[:, None] & (table.scope == 1)] = 0.0
     values["destination"][:] = share * table.destination_factor
     values["weight"][:] = _weight_fit(p.weight, table)
     values["volume"][:] = _volume_fit(p, table)
