@@ -217,6 +217,11 @@ def encode_profiles(
         col("monthly_international_parcels"),
         [None if v is None or v != v else bool(v) for v in col("rural")],
     ], dtype=np.float64).reshape(5, n)
+    # Parcels a month written in the text count where the field is not given: in India unless
+    # the text speaks of exporting.
+    written = np.array([np.nan if i.monthly_parcels is None or i.international
+                        else i.monthly_parcels for i in intents], dtype=np.float64)[said]
+    domestic = np.where(np.isnan(domestic), written, domestic)
     rural_stated = ~np.isnan(rural)
     if rural_places is not None:
         rural = np.where(rural_stated, rural, rural_places)

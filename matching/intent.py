@@ -424,6 +424,7 @@ class Intent:
     papers: bool = False  # names papers or printed matter it sends (``PAPERS``)
     advertises: bool = False  # speaks of advertising to an area (``ADVERTISING``)
     urgent: bool = False  # wants its goods delivered fast (``URGENT``)
+    monthly_parcels: float | None = None  # parcels a month the text says it sends
     destinations: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     channels: tuple[SalesChannel, ...] = ()
@@ -515,6 +516,43 @@ def _heavy(text: str) -> str | None:
     for match in _KILOS.finditer(normalise(text)):
         if float(match.group(1).replace(",", "")) >= HEAVY_KG:
             return match.group(0)
+    return None
+
+
+# "40 COD orders a day", "roz 25-30 order", "महिन्याला ४०० parcels": how many parcels a month
+# the text says it sends (the first count; the lower end of a range).
+_COUNT = r"(\d[\d,]*)(?:\s*(?:-|to|se|ते|से)\s*\d[\d,]*)?"
+_PARCEL_WORD = (r"(?:parcels?|orders?|packets?|shipments?|consignments?|cartons?|boxes|bags|"
+                r"dispatches|"
+                r"पार्सल|ऑर्डर|ऑर्डर्स|पैकेट|पॅकेट)")
+_PERIODS = {
+    30.0: r"a day|per day|daily|every day|each day|/day|roz|rozana|roj|har din|रोज|रोजाना|"
+          r"दररोज|प्रतिदिन|दिवसाला",
+    4.0: r"a week|per week|weekly|every week|each week|/week|har hafte|हफ्ते|आठवड्याला",
+    1.0: r"a month|per month|monthly|every month|each month|/month|mahine|mahina|mahinyala|"
+         r"महीने|महीना|महिन्याला|दरमहा|प्रति माह",
+}
+# One word may stand between a count and its parcels ("40 COD orders"), never a unit of
+# weight or volume ("500 kg consignments" are loads, not 500 of them).
+_BETWEEN = (r"(?:(?!(?:kg|kgs|kilos?|g|gm|gms|grams?|ml|litres?|liters?|l|tons?|tonnes?|"
+            r"quintals?|किलो|टन|क्विंटल)(?!\w))\S+\s+)?")
+_PER_PERIOD = tuple(
+    (per_month, re.compile(
+        rf"(?<!\w){_COUNT}\s*{_BETWEEN}{_PARCEL_WORD}(?:\s+\S+){{0,2}}?\s*(?:{words})(?!\w)"
+        rf"|(?<!\w)(?:{words})(?:\s+\S+){{0,2}}?\s+{_COUNT}\s*{_BETWEEN}{_PARCEL_WORD}"))
+    for per_month, words in _PERIODS.items()
+)
+
+
+def _monthly_parcels(text: str) -> float | None:
+    """The parcels a month the text says it sends (a count of parcels or orders per day, week
+    or month), else None."""
+    normal = normalise(text)
+    for per_month, pattern in _PER_PERIOD:
+        found = pattern.search(normal)
+        if found:
+            count = next(g for g in found.groups() if g is not None)
+            return float(count.replace(",", "")) * per_month
     return None
 
 
@@ -620,6 +658,7 @@ def read_intent(text: str) -> Intent:
                 or hit("papers", lex.papers_or_paperwork, neg | lex.paperwork)),
         advertises=hit("advertises", lex.advertising),
         urgent=hit("urgent", lex.urgent),
+        monthly_parcels=_monthly_parcels(text),
         destinations=tuple(destinations),
         regions=tuple(regions),
         channels=tuple(channels),
