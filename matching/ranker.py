@@ -207,6 +207,9 @@ class Ranker(BaseEstimator):  # type: ignore[misc]
         total: F64 = (self.weight_vector_[used, None, None] * signals.stack[used]).sum(axis=0)
         sector = signals.values["sector"]
         total += self.weights_["sector"] * np.where(sector >= 1.0, sector, 0.0)
+        # With no parcel count the volume signal is a prior, not something the profile said.
+        total -= self.weights_["volume"] * np.where(signals.volume_unknown[:, None],
+                                                    signals.values["volume"], 0.0)
         out: npt.NDArray[np.bool_] = total >= self.min_fit * positive
         return out
 

@@ -66,6 +66,9 @@ class Signals:
     channel_mismatch: np.ndarray
     remote: np.ndarray  # (P, N) a fixed-place offering with no place near the profile
     doubtful: np.ndarray  # (P, N) outside a limit only a secondary source states
+    # (P,) the profile gives no parcel count: its volume signal is a prior (``UNKNOWN_LEVEL``),
+    # which ranks but is no fit
+    volume_unknown: np.ndarray
 
 
 # What each fact about a profile implies: the needs and how strongly. The first facts are
@@ -178,11 +181,14 @@ def _weight_fit(weight: F64, table: OfferingTable) -> F64:
 def _volume_fit(p: ProfileArrays, table: OfferingTable) -> F64:
     """Contract services suit regular shippers; counter services suit occasional ones."""
     level = np.clip(np.log10(1.0 + p.parcels) / 3.0, 0.0, 1.0)  # 1,000 a month and more -> 1
+    # No count given: a contract is not yet called for; the counter is where one starts.
+    level = np.where(np.isnan(level), UNKNOWN_LEVEL, level)
     fit = np.where(table.contract, level, np.where(table.counter, 1.0 - level, 0.0))
     result: F64 = np.where(np.isnan(fit), 0.0, fit)
     return result
 
 
+UNKNOWN_LEVEL = 0.1  # the volume signal's level for a profile that gives no parcel count
 UNDECIDED_SHARE = 0.5
 RURAL_BY_PIN = 0.5
 UNKNOWN_IDS = 0.5  # share of the missing-identifier penalty for a profile that gives none
@@ -242,7 +248,8 @@ def compute(
     elsewhere = table.through_marketplace & ((p.channels @ table.marketplace_only) == 0)
     return Signals(values=values, stack=stack, implied_needs=implied,
                    sector_mismatch=table.sector_mismatch[p.sector], remote=remote,
-                   channel_mismatch=names_channels & elsewhere, doubtful=doubtful(p, table))
+                   channel_mismatch=names_channels & elsewhere, doubtful=doubtful(p, table),
+                   volume_unknown=np.isnan(p.parcels).all(axis=1))
 
 
 def doubtful(p: ProfileArrays, table: OfferingTable) -> np.ndarray:
