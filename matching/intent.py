@@ -450,6 +450,8 @@ class Intent:
                 add(need, strength)
         for need in self.needs:
             add(need, TEXT_NEED_STRENGTH)
+        if self.advertises:  # leaflets to the homes around: customers are what it wants
+            add(Need.MARKET_ACCESS, TEXT_NEED_STRENGTH)
         if self.sends and not self.international:
             add(Need.DOMESTIC_SHIPPING, SENDING_STRENGTH)
         domestic = out.get(Need.DOMESTIC_SHIPPING, 0.0)
