@@ -242,6 +242,10 @@ def compute(
     values["distance"][:] = np.where(np.isnan(distance), 0.0, distance)
     values["prerequisites"][:] = -np.minimum(missing, 2.0) / 2.0
     remote = table.at_fixed_place & ~fixed_near & ~(fixed_km <= REMOTE_KM)
+    # A programme made for a few states comes to the whole of them (WTC Mumbai's programmes
+    # for Maharashtra): in one of its states it is not far off, wherever its office is.
+    regional = ~table.regions[-1]  # not offered in every state
+    remote &= ~(regional & table.regions[p.state] & (p.state >= 0)[:, None])
     # Made for a few countries while the profile's are undecided: as far off as a remote place.
     remote |= (p.international & (p.n_destinations == 0))[:, None] & table.specific_reach
     names_channels = (p.channels.sum(axis=1) > 0)[:, None]
