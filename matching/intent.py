@@ -253,7 +253,9 @@ NEEDS: Mapping[Need, str] = {
                            "digital payment*, online payment*, यूपीआई, क्यूआर*, "
                            "ऑनलाइन पेमेंट*, डिजिटल पेमेंट*, card payment*, पैसे ऑनलाइन, ऑनलाइन पैसे, "
                            "ऑनलाइन भुगतान, paise online, online paise, online paisa, "
-                           "bank account, current account, बैंक खाता, खाता खोल*, खाते उघड*",
+                           "bank account, current account, बैंक खाता, खाता खोल*, खाते उघड*, "
+                           "current a c, bank a c, savings a c, khata khol*, bank khata, "
+                           "khata chahiye, khate ughad*",
     Need.LIFE_COVER: "life insurance, life cover, term insurance, term plan, accident cover, "
                      "accident insurance, insurance, bima, vima, jeevan bima, jivan bima, "
                      "जीवन बीमा, बीमा*, विमा*, जीवन विमा, अपघात विमा, दुर्घटना बीमा, "
@@ -265,7 +267,12 @@ NEEDS: Mapping[Need, str] = {
                             "courier*, कुरिअर*, कूरियर*, कुरियर*, पूरे भारत, सारे भारत, "
                             "भारत भर, भारतभर*, देशभर*, देश भर, "
                             "संपूर्ण भारत, पूर्ण भारत, सगळ्या भारतात, pure bharat, sare bharat, "
-                            "desh bhar, deshbhar*, bharat bhar, bharatbhar*",
+                            "desh bhar, deshbhar*, bharat bhar, bharatbhar*, "
+                            # romanised Hindi and Marathi with the English word for the country
+                            "pure india, puri india, pura india, sare india, sari india, "
+                            "poora india, sabhi india, all over the country, india bhar, "
+                            "indiabhar*, पूरे इंडिया, सारे इंडिया, पूरा इंडिया, इंडियाभर*, "
+                            "सगळ्या इंडिया*, संपूर्ण इंडिया*",
     # Goods that break on the way need packing as much as a profile that asks for it.
     Need.PACKAGING: "packaging, packing, पैकिंग, पॅकिंग, पैकेजिंग, पॅकेजिंग, fragile, breakable, "
                     "breakage, broken, nazuk, najuk, नाज़ुक, नाजुक, नाजूक, टूट*, tut jat*, "
