@@ -532,6 +532,7 @@ def _heavy(text: str) -> str | None:
 # the text says it sends (the first count; the lower end of a range).
 _COUNT = r"(\d[\d,]*)(?:\s*(?:-|to|se|ते|से)\s*\d[\d,]*)?"
 _PARCEL_WORD = (r"(?:parcels?|orders?|packets?|shipments?|consignments?|cartons?|boxes|bags|"
+                r"letters|notices|items|pieces|sets|packs|"
                 r"dispatches|"
                 r"पार्सल|ऑर्डर|ऑर्डर्स|पैकेट|पॅकेट)")
 _PERIODS = {
@@ -553,10 +554,38 @@ _PER_PERIOD = tuple(
 )
 
 
+_UNITS = {w: n for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * n for n, w in enumerate(
+    "twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
+_SCALES = {"hundred": 100, "thousand": 1000, "lakh": 100_000, "lakhs": 100_000}
+_NUMBER_WORDS = re.compile(
+    r"\b(?:(?:%s)(?:[\s-]+(?:%s|%s|and))*)\b" % (
+        "|".join([*_UNITS, *_TENS]), "|".join([*_UNITS, *_TENS]), "|".join(_SCALES)))
+
+
+def _words_to_digits(text: str) -> str:
+    """English numbers in words as digits ("around sixty a month": 60, "three hundred": 300)."""
+    def value(match: re.Match[str]) -> str:
+        total = current = 0
+        for word in re.split(r"[\s-]+", match.group(0)):
+            if word in _UNITS:
+                current += _UNITS[word]
+            elif word in _TENS:
+                current += _TENS[word]
+            elif word in _SCALES:
+                current = max(current, 1) * _SCALES[word]
+                if _SCALES[word] >= 1000:
+                    total, current = total + current, 0
+        return str(total + current)
+    return _NUMBER_WORDS.sub(value, text)
+
+
 def _monthly_parcels(text: str) -> float | None:
     """The parcels a month the text says it sends (a count of parcels or orders per day, week
-    or month), else None."""
-    normal = normalise(text)
+    or month, in digits or English words), else None."""
+    normal = _words_to_digits(normalise(text))
     for per_month, pattern in _PER_PERIOD:
         found = pattern.search(normal)
         if found:
