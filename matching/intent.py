@@ -560,9 +560,9 @@ _UNITS = {w: n for n, w in enumerate(
 _TENS = {w: 10 * n for n, w in enumerate(
     "twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
 _SCALES = {"hundred": 100, "thousand": 1000, "lakh": 100_000, "lakhs": 100_000}
+_NUMBER = "|".join([*_UNITS, *_TENS])
 _NUMBER_WORDS = re.compile(
-    r"\b(?:(?:%s)(?:[\s-]+(?:%s|%s|and))*)\b" % (
-        "|".join([*_UNITS, *_TENS]), "|".join([*_UNITS, *_TENS]), "|".join(_SCALES)))
+    rf"\b(?:(?:{_NUMBER})(?:[\s-]+(?:{_NUMBER}|{'|'.join(_SCALES)}|and))*)\b")
 
 
 def _words_to_digits(text: str) -> str:

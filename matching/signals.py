@@ -98,6 +98,7 @@ for _fact, _needs in enumerate(_FACT_NEEDS):
     for _need, _strength in _needs:
         _FACT_STRENGTHS[_fact, NEED_INDEX[_need]] = _strength
 _COD_FACT = _CHANNEL_FACTS.index(_COD_CHANNELS)
+_ONLINE_FACT = _CHANNEL_FACTS.index(_MARKETPLACES)
 _DOMESTIC_COLUMNS = [NEED_INDEX[Need.DOMESTIC_SHIPPING], NEED_INDEX[Need.CASH_ON_DELIVERY]]
 _CHANNEL_FACT_MEMBERS = np.zeros((len(CHANNEL_INDEX), len(_CHANNEL_FACTS)), dtype=np.float32)
 for _fact, _channels in enumerate(_CHANNEL_FACTS):
@@ -181,8 +182,10 @@ def _weight_fit(weight: F64, table: OfferingTable) -> F64:
 def _volume_fit(p: ProfileArrays, table: OfferingTable) -> F64:
     """Contract services suit regular shippers; counter services suit occasional ones."""
     level = np.clip(np.log10(1.0 + p.parcels) / 3.0, 0.0, 1.0)  # 1,000 a month and more -> 1
-    # No count given: a contract is not yet called for; the counter is where one starts.
-    level = np.where(np.isnan(level), UNKNOWN_LEVEL, level)
+    # No count given: a contract is not yet called for; the counter is where one starts. Not
+    # for a seller on a marketplace or its own website, who ships orders as they come.
+    online = (p.channels @ _CHANNEL_FACT_MEMBERS[:, _ONLINE_FACT]) > 0
+    level = np.where(np.isnan(level) & ~online[:, None], UNKNOWN_LEVEL, level)
     fit = np.where(table.contract, level, np.where(table.counter, 1.0 - level, 0.0))
     result: F64 = np.where(np.isnan(fit), 0.0, fit)
     return result

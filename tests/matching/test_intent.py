@@ -332,3 +332,58 @@ def test_no_judged_profile_gets_a_reason_quoting_a_stop_word_or_a_scrap(
                  if is_stop_word(said) or said.lower() in ENGLISH_STOP_WORDS or said.isdigit()
                  or (code == "text_match" and not quotable(said)))
     assert not bad, bad
+
+
+# --- what the fresh judged set showed the reading lacked ------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "international"),
+    [
+        # a negation in the next clause says nothing of the export
+        ("FPO members want to start exporting, buyer not fixed yet", True),
+        ("we do not export", False),
+        ("export nahi karte", False),
+        ("Wants accident cover for karigars. No export.", False),
+    ],
+)
+def test_a_negation_reaches_only_its_own_clause(text: str, international: bool) -> None:
+    assert read_intent(text).international is international
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["half my courier parcels reach broken", "glass bangles, rasté mein toot jati hai",
+     "फिरोज़ाबाद की चूड़ियाँ, रास्ते में टूट जाती हैं", "fragile terracotta"],
+)
+def test_goods_that_break_need_packing(text: str) -> None:
+    assert Need.PACKAGING in read_intent(text).needs
+
+
+@pytest.mark.parametrize(
+    ("text", "monthly"),
+    [
+        ("meesho pe roz 25-30 order, COD jyada", 750.0),  # a day, the lower end of a range
+        ("about 40 COD orders a day", 1200.0),
+        ("website वर orders, महिन्याला साधारण ४०० parcels", 400.0),
+        ("we get 150 orders every week", 600.0),
+        ("approx three hundred notices to clients every month", 300.0),  # in words
+        ("about thirty bags a month", 30.0),
+        ("500 kg consignments every week", None),  # a load's weight, not a count
+        ("2 ton truck every day", None),
+        ("dried chilli in 200 g jars", None),
+    ],
+)
+def test_parcels_a_month_written_in_the_text(text: str, monthly: float | None) -> None:
+    assert read_intent(text).monthly_parcels == monthly
+
+
+def test_india_in_romanised_hindi_and_the_abbreviated_account() -> None:
+    both = read_intent("kesar, website se poore India bhejte hai, Dubai ke customer bhi")
+    assert both.international
+    assert Need.DOMESTIC_SHIPPING in both.needs
+    assert Need.DIGITAL_PAYMENTS in read_intent("wants a current a/c for the shop").needs
+
+
+def test_leaflets_to_homes_are_a_wish_for_customers() -> None:
+    implied = read_intent("aas paas ke 5000 gharon mein pamphlet bantwane hain").implied_needs()
+    assert implied.get(Need.MARKET_ACCESS, 0.0) > 0.5

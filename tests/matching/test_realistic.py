@@ -197,3 +197,44 @@ def test_a_marketplace_tie_up_goes_to_sellers_on_that_marketplace(
     ranking = rank(real_ranker, real_geography, pincode="431001", sector="handloom_textiles",
                    **fields)
     assert not absent & set(top(ranking)[:3]), top(ranking)
+
+
+# --- general causes found on the fresh judged set -------------------------------------------
+
+def test_no_cash_on_delivery_for_a_seller_abroad_only(
+    real_ranker: Ranker, real_geography: Geography
+) -> None:
+    ranking = rank(real_ranker, real_geography, pincode="500002", sector="gems_jewellery",
+                   sales_channels=["social_media"],
+                   products="lac bangles, insta pe sell karte, US aur UK se bhi DM aata hai")
+    assert "cash-on-delivery" not in top(ranking)[:2]
+    assert {"itps", "dnk", "us-ddp-postal"} <= set(top(ranking))
+
+
+def test_with_no_parcel_count_the_counter_comes_before_the_contract(
+    real_ranker: Ranker, real_geography: Geography
+) -> None:
+    ranking = top(rank(real_ranker, real_geography, pincode="797001", sector="handloom_textiles",
+                       products="shawls sent to a boutique in Bengaluru"))
+    assert ranking.index("speed-post") < ranking.index("speed-post-contract")
+    counted = top(rank(real_ranker, real_geography, pincode="797001", sector="handloom_textiles",
+                       products="shawls, about 40 parcels a day to boutiques across India"))
+    assert "speed-post-contract" in counted[:3]
+
+
+def test_a_programme_for_maharashtra_is_near_anywhere_in_maharashtra(
+    real_ranker: Ranker, real_geography: Geography
+) -> None:
+    # Aurangabad is over 200 km from WTC Mumbai's office; its programmes are for the state.
+    ranking = rank(real_ranker, real_geography, pincode="431001", sector="handloom_textiles",
+                   sales_channels=["exhibitions"], needs=["market_access"],
+                   products="Himroo shawls; looking for foreign buyers and trade fairs")
+    assert "wtc-mumbai" in top(ranking)[:3]
+
+
+def test_leaflets_to_homes_bring_direct_post(
+    real_ranker: Ranker, real_geography: Geography
+) -> None:
+    ranking = rank(real_ranker, real_geography, pincode="180001", sector="home_furnishing",
+                   products="naya furniture showroom, 5000 gharon mein pamphlet bantwane hain")
+    assert "direct-post" in top(ranking)
