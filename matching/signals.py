@@ -256,7 +256,7 @@ def compute(
     return Signals(values=values, stack=stack, implied_needs=implied,
                    sector_mismatch=table.sector_mismatch[p.sector], remote=remote,
                    channel_mismatch=names_channels & elsewhere, doubtful=doubtful(p, table),
-                   volume_unknown=np.isnan(p.parcels).all(axis=1))
+                   volume_unknown=np.asarray(np.isnan(p.parcels).all(axis=1)))
 
 
 def doubtful(p: ProfileArrays, table: OfferingTable) -> np.ndarray:
