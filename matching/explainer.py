@@ -166,7 +166,7 @@ class Explainer:
                 rank, offering_id, name, provider, category, round(score, 4),
                 tuple(finish_reasons(reasons, notes, facts, place_reason)),
                 steps[held & required], location, next_step,
-                dict(zip(SIGNALS, raw, strict=True)),
+                tuple(raw),
             ))
         return tuple(out)
 

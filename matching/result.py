@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from matching.ask import Ask
@@ -35,10 +35,11 @@ class Recommendation:
     prerequisites: tuple[Reason, ...]
     location: RecommendedPlace | None
     next_step: str | None = None
-    # The raw value of every signal (``matching.signals.SIGNALS``) for this offering, before
-    # weighting: what a run stores so a model can be trained without ranking history again
-    # (``matching.learning``). Not part of the API's JSON.
-    signals: Mapping[str, float] = field(default_factory=dict)
+    # The raw value of every signal for this offering, before weighting, in
+    # ``matching.signals.SIGNALS`` order: what a run stores so a model can be trained without
+    # ranking history again (``matching.learning``). Not part of the API's JSON; a tuple, not a
+    # mapping, so that rankings nobody stores do not pay for ten dicts each.
+    signals: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Any
 
 from catalog import Geography
 from matching import EnterpriseProfile, ProfileError, parse_profile, ranking_payload
+from matching.signals import SIGNALS
 from service.errors import InvalidInput, NotReady
 from service.metrics import RANKING_SECONDS
 from service.profiles.repository import ShownItem
@@ -71,6 +72,7 @@ def rank_profile(
     payload: dict[str, Any] = ranking_payload(ranking, served.catalog.version, run_id=run_id,
                                               render=renderer(lang, served.catalog).many)
     items = tuple(
-        ShownItem(r.offering_id, r.rank, r.signals) for r in ranking.recommendations
+        ShownItem(r.offering_id, r.rank, dict(zip(SIGNALS, r.signals, strict=True)))
+        for r in ranking.recommendations
     )
     return Ranked(payload, items)

@@ -175,12 +175,12 @@ def test_recommendations_carry_their_raw_signals(ranker: Ranker, geography: Geog
         ids = list(ranker.table_.ids)
         assert ranking.recommendations
         for r in ranking.recommendations:
-            assert tuple(r.signals) == SIGNALS
-            assert list(r.signals.values()) == stack[:, ids.index(r.offering_id)].tolist()
+            assert len(r.signals) == len(SIGNALS)
+            assert list(r.signals) == stack[:, ids.index(r.offering_id)].tolist()
         # the weighted sum of the stored values gives the score back (no penalty applies here)
         top = ranking.recommendations[0]
         positive = sum(w for n, w in ranker.weights_.items() if n != "prerequisites")
-        total = sum(ranker.weights_[n] * v for n, v in top.signals.items())
+        total = sum(ranker.weights_[n] * v for n, v in zip(SIGNALS, top.signals, strict=True))
         assert round(min(max(total / positive, 0.0), 1.0), 4) == top.score, row
 
 
