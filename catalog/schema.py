@@ -191,6 +191,14 @@ class Constraints(_Strict):
         default=(),
         description="limits only a secondary source states: never applied, shown as doubts",
     )
+    # A stricter figure some sources give for a limit the entry applies (Rail Post: from 35 kg,
+    # one report from 100 kg): the lower floor is applied, and a profile between the two is told
+    # the doubt with its figure, never excluded by it.
+    stricter_reported: dict[UnconfirmedLimit, NonNegative] = Field(
+        default_factory=dict,
+        description="a stricter figure some sources give for a limit the entry applies: never "
+        "applied; a profile between the two figures is told to confirm",
+    )
 
     @field_validator("max_weight_kg")
     @classmethod
@@ -251,6 +259,30 @@ class Constraints(_Strict):
                                       "names limits {names} that this entry does not set",
                                       len(unset)).format(names=unset))
         return _no_repeats(value)
+
+    @field_validator("stricter_reported")
+    @classmethod
+    def _stricter_than_applied(
+        cls, value: dict[UnconfirmedLimit, float], info: ValidationInfo
+    ) -> dict[UnconfirmedLimit, float]:
+        unconfirmed = info.data.get("unconfirmed") or ()
+        for name, figure in value.items():
+            applied = info.data.get(name)
+            if applied is None or name in unconfirmed:
+                raise ValueError(f"{name}: a stricter figure needs the limit set and applied "
+                                 "(not unconfirmed)")
+            if (figure <= applied) if name.startswith("min_") else (figure >= applied):
+                raise ValueError(f"{name}: {figure:g} is not stricter than the applied {applied:g}")
+        return value
+
+    def doubtful_limit(self, name: UnconfirmedLimit) -> float | None:
+        """The figure of ``name`` that is said as a doubt, never applied: the limit itself when
+        it is unconfirmed, else a stricter figure some sources give, else None."""
+        if name in self.unconfirmed:
+            value: float | int | None = getattr(self, name)
+            return None if value is None else float(value)
+        stricter = self.stricter_reported.get(name)
+        return None if stricter is None else float(stricter)
 
     def applied(self, name: UnconfirmedLimit) -> float | None:
         """The limit ``name`` as eligibility applies it: None when it is unconfirmed."""

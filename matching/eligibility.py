@@ -142,8 +142,9 @@ def doubt_reasons(
     offering: Offering, *, weight: float | None, value: float | None,
     domestic_parcels: int | None, international_parcels: int | None,
 ) -> list[Reason]:
-    """The ``unconfirmed_limit`` reasons of the limits only a secondary source states that the
-    profile is outside (as ``signals.doubtful``): said, never applied."""
+    """The ``unconfirmed_limit`` reasons of the limits only a secondary source states, or the
+    stricter figures some sources give (``stricter_reported``), that the profile is outside
+    (as ``signals.doubtful``): said, never applied."""
     c = offering.constraints
     parcels = (international_parcels if c.scope == "international"
                else max(domestic_parcels or 0, international_parcels or 0)
@@ -151,8 +152,8 @@ def doubt_reasons(
     given = {"min_weight_kg": weight, "max_weight_kg": weight, "max_value_inr": value,
              "min_monthly_parcels": parcels}
     out = []
-    for name in c.unconfirmed:
-        limit, mine = getattr(c, name), given[name]
+    for name in (*c.unconfirmed, *c.stricter_reported):
+        limit, mine = c.doubtful_limit(name), given[name]
         if mine is None or limit is None:
             continue
         over = name.startswith("max_")

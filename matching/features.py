@@ -242,8 +242,8 @@ def build_table(offerings: Sequence[Offering]) -> OfferingTable:
         max_value=limit("max_value_inr", math.inf),
         min_parcels=limit("min_monthly_parcels", -math.inf),
         doubtful_limits=np.array(
-            [[float(getattr(o.constraints, name)) if name in o.constraints.unconfirmed
-              else np.nan for o in offerings] for name in UNCONFIRMED],
+            [[np.nan if (d := o.constraints.doubtful_limit(name)) is None else d
+              for o in offerings] for name in UNCONFIRMED],
             dtype=np.float64).reshape(len(UNCONFIRMED), n),
         scope=scope,
         international=scope == 2,

@@ -134,7 +134,8 @@ class OfferingNotes:
             international=c.scope == "international", weight_limit=weight_limit,
             contract=bool(table.contract[j]),
             conditional=(bool(offering.caveats) or offering.constraints.rural_only
-                         or bool(offering.constraints.unconfirmed)),
+                         or bool(offering.constraints.unconfirmed)
+                         or bool(offering.constraints.stricter_reported)),
             general=reason("general_fit", needs=[f.value for f in offering.features[:3]]),
         )
 
@@ -213,7 +214,7 @@ def finish_reasons(
                 if hit:
                     reasons.append(Reason("caveat", (("offering", offering.id),
                                                      ("caveat", index), ("countries", hit))))
-        if offering.constraints.unconfirmed:
+        if offering.constraints.unconfirmed or offering.constraints.stricter_reported:
             reasons.extend(doubt_reasons(
                 offering, weight=p.typical_weight_kg, value=p.typical_value_inr,
                 domestic_parcels=p.monthly_domestic_parcels,

@@ -261,9 +261,14 @@ def compute(
 
 def doubtful(p: ProfileArrays, table: OfferingTable) -> np.ndarray:
     """(P, N): the profile is outside a limit of the offering that only a secondary source
-    states (unknown values are inside every limit: NaN compares False)."""
+    states, or a stricter figure some sources give, and inside every applied limit (unknown
+    values are inside every limit: NaN compares False)."""
     low_weight, high_weight, high_value, low_parcels = table.doubtful_limits
-    weight = p.weight[:, None]
-    out: np.ndarray = ((weight < low_weight) | (weight > high_weight)
-                       | (p.value[:, None] > high_value) | (p.parcels < low_parcels))
+    weight, value = p.weight[:, None], p.value[:, None]
+    # Outside a stricter reported figure but inside the applied limit (outside that, a rule
+    # excludes the offering and nothing is in doubt).
+    out: np.ndarray = (((weight < low_weight) & ~(weight < table.min_weight))
+                       | ((weight > high_weight) & ~(weight > table.max_weight))
+                       | ((value > high_value) & ~(value > table.max_value))
+                       | ((p.parcels < low_parcels) & ~(p.parcels < table.min_parcels)))
     return out

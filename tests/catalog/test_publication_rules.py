@@ -350,3 +350,30 @@ def test_validate_refuses_a_file_breaking_each_rule(
     path.write_text(yaml.safe_dump({"offerings": [entry_ok]}, allow_unicode=True),
                     encoding="utf-8")
     assert main(["catalog", "validate", str(path)]) == 0
+
+
+@pytest.mark.parametrize(
+    ("constraints", "says"),
+    [
+        ({"scope": "domestic", "min_weight_kg": 35, "stricter_reported": {"min_weight_kg": 20}},
+         "min_weight_kg: 20 is not stricter than the applied 35"),
+        ({"scope": "domestic", "max_weight_kg": 35, "stricter_reported": {"max_weight_kg": 50}},
+         "max_weight_kg: 50 is not stricter than the applied 35"),
+        ({"scope": "domestic", "stricter_reported": {"min_weight_kg": 100}},
+         "min_weight_kg: a stricter figure needs the limit set and applied"),
+        ({"scope": "domestic", "min_weight_kg": 35, "unconfirmed": ["min_weight_kg"],
+          "stricter_reported": {"min_weight_kg": 100}},
+         "min_weight_kg: a stricter figure needs the limit set and applied"),
+    ],
+)
+def test_a_stricter_reported_figure_must_be_stricter_than_an_applied_limit(
+    constraints: dict[str, Any], says: str
+) -> None:
+    with pytest.raises(CatalogError) as caught:
+        catalog_from_document({"offerings": [_entry(constraints=constraints)]})
+    assert "field 'constraints.stricter_reported'" in caught.value.problems[0]
+    assert says in caught.value.problems[0]
+    fine = {"scope": "domestic", "min_weight_kg": 35, "stricter_reported": {"min_weight_kg": 100}}
+    (offering,) = catalog_from_document({"offerings": [_entry(constraints=fine)]}).offerings
+    assert offering.constraints.applied("min_weight_kg") == 35
+    assert offering.constraints.doubtful_limit("min_weight_kg") == 100

@@ -69,12 +69,12 @@ def test_the_judged_profiles_meet_every_code(
     seen = _emitted(full_ranker, full_geography, profiles)
     # No real offering has a volume minimum or asks for LUT or Udyam first; with the whole
     # directory every PIN code is known rural or urban; without countries the destination
-    # signal is 0, so its "choose yours later" is not said; no judged load is over EMS's
-    # unconfirmed 35 kg; every offering restricted to segments names all three size classes,
-    # and an unknown size never excludes, so none is "only for" some segments. Questions
-    # depend on the profiles.
+    # signal is 0, so its "choose yours later" is not said (judged loads of 35-100 kg hear of
+    # Rail Post's doubtful 100 kg floor: ``unconfirmed_limit``); every offering restricted to
+    # segments names all three size classes, and an unknown size never excludes, so none is
+    # "only for" some segments. Questions depend on the profiles.
     unused = {"under_min_volume", "requires_lut", "requires_udyam", "rural_unconfirmed",
-              "reaches_most_countries", "unconfirmed_limit", "segment_only"}
+              "reaches_most_countries", "segment_only"}
     assert set(CODES) - set(seen) - set(ASK_CODES) == unused
     assert {code for code in seen if code.startswith("ask_")} <= set(ASK_CODES)
     for item in seen.values():  # JSON round trip: the API's reason_codes read back

@@ -244,3 +244,28 @@ def test_an_unconfirmed_limit_marks_down_and_says_so_never_excludes(
                           needs=["bulk_freight"], monthly_domestic_parcels=10)
     assert excluded["rail-post-gati-shakti"] == (
         reason("under_min_weight", weight_kg=20, min_kg=35),)
+
+
+def test_rail_posts_doubtful_floor_is_said_never_applied(
+    ranker: Ranker, catalog: Catalog, geography: Geography,
+) -> None:
+    # Reports put Rail Post's smallest load at 35 kg (applied) or 100 kg (one report): a 50 kg
+    # load is offered the service and told to confirm the 100 kg figure, at a lower score.
+    freight = {"destinations": [], "needs": ["bulk_freight"], "monthly_domestic_parcels": 10,
+               "monthly_international_parcels": None}
+    ranking = ranker.rank(make_profile(**freight, typical_weight_kg=50), k=50)
+    rail = next(r for r in ranking.recommendations if r.offering_id == "rail-post-gati-shakti")
+    assert reason("unconfirmed_limit", limit="min_weight_kg", limit_value=100,
+                  value=50) in rail.reasons
+    plain = Ranker(**{**ranker.get_params(), "unconfirmed_penalty": 0.0}).fit(
+        catalog, geography).rank(make_profile(**freight, typical_weight_kg=50), k=50)
+    plain_rail = next(r for r in plain.recommendations
+                      if r.offering_id == "rail-post-gati-shakti")
+    assert rail.score == pytest.approx(plain_rail.score * 0.75, abs=1e-4)
+    # Above every reported floor nothing is said; below the lowest one it is not eligible.
+    heavy = ranker.rank(make_profile(**freight, typical_weight_kg=150), k=50)
+    rail = next(r for r in heavy.recommendations if r.offering_id == "rail-post-gati-shakti")
+    assert all(r.code != "unconfirmed_limit" for r in rail.reasons)
+    _, excluded = all_ids(ranker, **freight, typical_weight_kg=20)
+    assert excluded["rail-post-gati-shakti"] == (
+        reason("under_min_weight", weight_kg=20, min_kg=35),)

@@ -208,3 +208,35 @@ def test_openapi_explains_the_codes_that_name_catalogue_text(client: TestClient)
     assert "| `caveat` | `offering`, `caveat`, `countries` |" in text
     assert "| `discontinued` | `since`, `offering` |" in text
     assert "Parameters carry no sentences." in text
+
+
+def test_a_doubtful_limit_is_said_in_the_asked_language_never_excluding(
+    client: TestClient,
+) -> None:
+    """Issue 18: doubtful limits (EMS 35 kg, Rail Post's 100 kg floor) keep the offering and say
+    the doubt, with its figure, in the asked language."""
+    profiles = {
+        "ems": make_profile(destinations=["AE"], typical_weight_kg=40),
+        "rail-post-gati-shakti": make_profile(
+            pincode="411001", sector="engineering_goods", destinations=None,
+            needs=["bulk_freight"], typical_weight_kg=50, monthly_domestic_parcels=10,
+            monthly_international_parcels=None),
+    }
+    expected = {"ems": {"limit": "max_weight_kg", "limit_value": 35.0, "value": 40.0},
+                "rail-post-gati-shakti": {"limit": "min_weight_kg", "limit_value": 100.0,
+                                          "value": 50.0}}
+    for offering_id, profile in profiles.items():
+        for lang in ("en", "hi", "mr"):
+            answer = client.post(f"{REC}?lang={lang}&limit=50", json=profile).json()
+            assert offering_id not in {n["offering_id"] for n in answer["not_eligible"]}
+            item = next(r for r in answer["recommendations"] if r["offering_id"] == offering_id)
+            index = next(i for i, c in enumerate(item["reason_codes"])
+                         if c["code"] == "unconfirmed_limit")
+            assert item["reason_codes"][index]["params"] == expected[offering_id]
+            sentence = item["reasons"][index]
+            assert str(int(expected[offering_id]["limit_value"])) in sentence
+            if lang == "en":
+                assert "confirm it before you book" in sentence
+            else:
+                assert DEVANAGARI.search(sentence), sentence
+                assert "secondary" not in sentence
