@@ -55,8 +55,21 @@ class QueueRow:
         return list(self.run.ranking.get("recommendations", [])[:TOP_SUGGESTIONS])
 
 
+# Why an outcome cannot be recorded: msgids of the catalogues (service/web/locales), so that the
+# officer's page says it in its language.
+UNKNOWN_OUTCOME = "unknown outcome {outcome}"
+NOT_THIS_PROFILES_RUN = "this suggestion list is not one of the profile's"
+NOT_SUGGESTED = "{offering} was not suggested in this list"
+MESSAGES = (UNKNOWN_OUTCOME, NOT_THIS_PROFILES_RUN, NOT_SUGGESTED)
+
+
 class DashboardError(ValueError):
-    """An outcome that cannot be recorded (unknown run or offering); the message says why."""
+    """An outcome that cannot be recorded: ``msgid`` (one of ``MESSAGES``) with ``params``."""
+
+    def __init__(self, msgid: str, **params: str) -> None:
+        super().__init__(msgid.format(**params))
+        self.msgid = msgid
+        self.params = params
 
 
 def queue(session: Session, filters: Filters) -> list[QueueRow]:
@@ -97,13 +110,13 @@ def record_outcome(
     try:
         value = Outcome(outcome)
     except ValueError as exc:
-        raise DashboardError(f"unknown outcome {outcome!r}") from exc
+        raise DashboardError(UNKNOWN_OUTCOME, outcome=repr(outcome)) from exc
     run = profiles_repo.profile_run(session, profile_id, run_id)
     if run is None:
-        raise DashboardError("this suggestion list is not one of the profile's")
+        raise DashboardError(NOT_THIS_PROFILES_RUN)
     offered = {r["offering_id"] for r in run.ranking.get("recommendations", [])}
     if offering_id not in offered:
-        raise DashboardError(f"{offering_id!r} was not suggested in this list")
+        raise DashboardError(NOT_SUGGESTED, offering=repr(offering_id))
     row, _ = feedback_repo.record_outcome(
         session,
         run_id=run.id,

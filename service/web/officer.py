@@ -274,7 +274,9 @@ def record_outcome(
     try:
         dashboard.record_outcome(session, profile_id, run_id, offering_id, outcome, user)
     except DashboardError as exc:
-        return _page(request, "officer/error.html", {"message": str(exc)}, status_code=422)
+        _ = i18n.gettext_for(i18n.choose_language(request))
+        message = _(exc.msgid).format(**exc.params)
+        return _page(request, "officer/error.html", {"message": message}, status_code=422)
     audit.record(session, f"user:{user}", "feedback", profile_id)
     return RedirectResponse(
         f"/officer/profiles/{profile_id}#offering-{offering_id}", status_code=303
@@ -296,7 +298,9 @@ def rank_now(
         return _forbidden(request)
     row = dashboard.profile_row(session, profile_id)
     if row is None:
-        return _page(request, "officer/error.html", {"message": profile_id}, status_code=404)
+        _ = i18n.gettext_for(i18n.choose_language(request))
+        message = _("No stored profile has the id {id}.").format(id=profile_id)
+        return _page(request, "officer/error.html", {"message": message}, status_code=404)
     try:
         profiles.rank_and_store(session, served, row.profile, RUN_LIMIT, actor=f"user:{user}")
     except InvalidInput as exc:

@@ -14,7 +14,7 @@ from babel.messages.pofile import read_po
 from catalog.vocab import STATES
 from matching.reasons import CODES, Reason, reason
 from service import reasons
-from service.web import forms, i18n, widget
+from service.web import dashboard, forms, i18n, widget
 
 WEB = Path(i18n.__file__).parent
 _CALL = re.compile(r'_\("((?:[^"\\]|\\.)*)"\)')
@@ -99,6 +99,7 @@ def _used_msgids() -> set[str]:
     found.update(f for choices in forms.FRIENDLY_MESSAGES.values() for _, f in choices)
     found.update(widget.STRINGS)
     found.update(forms.OWN_MESSAGES)
+    found.update(dashboard.MESSAGES)  # why an outcome cannot be recorded
     found.update(STATES)  # written by the region reason and the pages
     return found
 

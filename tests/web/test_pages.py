@@ -175,6 +175,19 @@ def test_officer_flow_sign_in_outcome_csv_charts(web: TestClient, session: Sessi
         data={**data, "offering_id": "not-suggested", "csrf_token": form_token(page.text)},
     )
     assert bad.status_code == 422
+    assert "&#39;not-suggested&#39; was not suggested in this list" in bad.text
+    hindi = web.post(
+        f"/officer/profiles/{profile_id}/outcomes?lang=hi",
+        data={**data, "offering_id": "not-suggested", "csrf_token": form_token(page.text)},
+    )
+    assert hindi.status_code == 422
+    assert "इस सूची में &#39;not-suggested&#39; का सुझाव नहीं दिया गया था" in hindi.text
+    web.cookies.delete("dakmatch_lang")
+    missing = web.post("/officer/profiles/no-such-id/rank?lang=mr",
+                       data={"csrf_token": form_token(page.text)})
+    assert missing.status_code == 404
+    assert "no-such-id आयडी असलेली कोणतीही जतन केलेली प्रोफाइल नाही." in missing.text
+    web.cookies.delete("dakmatch_lang")
     assert "Sanganer Prints" in web.get("/officer?outcome=enrolled").text
     assert "Sanganer Prints" not in web.get("/officer?outcome=none").text
     exported = web.get("/officer/export.csv?state=Rajasthan")
