@@ -113,8 +113,9 @@ def abroad_only(p: ProfileArrays) -> npt.NDArray[np.bool_]:
     return out
 
 
-def implied_needs(p: ProfileArrays) -> F32:
-    """Needs that follow from what a profile says it does (not what it asked for)."""
+def implied_needs(p: ProfileArrays, abroad: npt.NDArray[np.bool_]) -> F32:
+    """Needs that follow from what a profile says it does (not what it asked for); ``abroad``
+    is :func:`abroad_only` of ``p``."""
     # Unknown (NaN) counts, weights and values compare False, as 0 would: every threshold is
     # positive, and a NaN or 0 factor of the monthly weight keeps it under a tonne alike.
     domestic = p.domestic_parcels
@@ -131,7 +132,7 @@ def implied_needs(p: ProfileArrays) -> F32:
     # Counting a profile's channels in each group (0/1 sums, exact) tells whether it has any.
     channel_facts = (p.channels @ _CHANNEL_FACT_MEMBERS) > 0
     # Cash on delivery is for buyers in India: not implied for a seller abroad only.
-    channel_facts[:, _COD_FACT] &= ~abroad_only(p)
+    channel_facts[:, _COD_FACT] &= ~abroad
     fired = np.concatenate([facts, channel_facts], axis=1)  # (P, facts)
     # The strongest fact per need (the ufunc itself: ndarray.max adds a Python wrapper).
     out: F32 = np.maximum.reduce(fired[:, :, None] * _FACT_STRENGTHS, axis=1)
@@ -207,7 +208,8 @@ def compute(
     ``fixed_near`` (P, N) marks a fixed place named after the profile's district.
 
     Every profile's signals are bit-identical whichever profiles are computed with it."""
-    implied = implied_needs(p)
+    abroad = abroad_only(p)
+    implied = implied_needs(p, abroad)
     # Undecided countries (export intent, none named): half the credit of a named match for
     # the offerings that reach every country, none for those made for a few.
     share = np.where((p.n_destinations > 0)[:, None],
@@ -238,7 +240,7 @@ def compute(
                                    table.rural_only * rural[:, None])
     np.minimum(p.channels @ table.channel_affinity, 1.0, out=values["channel"])
     # A seller abroad only sells there through its channels: no credit for services in India.
-    values["channel"][abroad_only(p)[:, None] & (table.scope == 1)] = 0.0
+    values["channel"][abroad[:, None] & (table.scope == 1)] = 0.0
     values["destination"][:] = share * table.destination_factor
     values["weight"][:] = _weight_fit(p.weight, table)
     values["volume"][:] = _volume_fit(p, table)
